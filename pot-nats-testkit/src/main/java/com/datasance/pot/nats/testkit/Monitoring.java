@@ -1,0 +1,72 @@
+package com.datasance.pot.nats.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Reads nats-server's monitoring endpoints on 127.0.0.1 ({@code /healthz}, {@code /varz}). */
+public final class Monitoring {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final int port;
+
+    public Monitoring(int port) {
+        this.port = port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code /varz} as a JSON tree; throws when the server does not answer. */
+    public JsonNode varz() {
+        return get("/varz")
+                .orElseThrow(() ->
+                        new AssertionError("nats-server monitoring on 127.0.0.1:" + port + " did not answer /varz"));
+    }
+
+    /** True when {@code /healthz} answers 200 now. */
+    public boolean healthy() {
+        return get("/healthz").isPresent();
+    }
+
+    /** Waits until {@code /healthz} answers 200, polling every 20 ms until the deadline. */
+    public void awaitHealthy(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!healthy()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(
+                        "nats-server monitoring on 127.0.0.1:" + port + " was not healthy within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private Optional<JsonNode> get(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return Optional.empty();
+            }
+            return Optional.of(JSON.readTree(response.body()));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}

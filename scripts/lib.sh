@@ -1,0 +1,38 @@
+# shellcheck shell=bash
+# Shared by scripts/run.sh, scripts/test.sh and .ci/run: finds JDK 25 and nats-server.
+
+# Sets JAVA_HOME to a JDK whose major version is 25 or newer: $JAVA_HOME first, then
+# /usr/lib/jvm/*. Prints one line and fails when there is none.
+pot_nats_find_jdk() {
+  local candidate version major
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] && [ -f "$candidate/release" ] || continue
+    version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)"/\1/p' "$candidate/release")
+    major=${version%%[.+-]*}
+    if [ -n "$major" ] && [ "$major" -ge 25 ] 2>/dev/null; then
+      export JAVA_HOME="$candidate"
+      export PATH="$JAVA_HOME/bin:$PATH"
+      return 0
+    fi
+  done
+  echo "pot-nats: no JDK 25 or newer found (looked at \$JAVA_HOME and /usr/lib/jvm/*); install one, e.g. 'apt-get install temurin-25-jdk', or set JAVA_HOME" >&2
+  return 1
+}
+
+# Makes sure nats-server can be found as pot-nats looks for it; installs Debian's package when
+# running as root, otherwise prints the command to run.
+pot_nats_ensure_nats_server() {
+  if [ -n "${NATS_SERVER_BIN:-}" ] && [ -x "$NATS_SERVER_BIN" ]; then return 0; fi
+  if command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ]; then return 0; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "pot-nats: nats-server is missing; installing Debian's package" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >&2 </dev/null || {
+      echo "pot-nats: 'apt-get install nats-server' failed" >&2
+      return 1
+    }
+    return 0
+  fi
+  echo "pot-nats: nats-server is missing; install it with 'sudo apt-get install nats-server' or set NATS_SERVER_BIN" >&2
+  return 1
+}

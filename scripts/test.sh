@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs every test of pot-nats (unit and integration, the latter against the real nats-server).
+# Extra arguments go to Maven, e.g. scripts/test.sh -pl pot-nats-config -am.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+pot_nats_find_jdk
+pot_nats_ensure_nats_server
+exec mvn -B -ntp verify "$@"
