@@ -1,0 +1,84 @@
+package com.datasance.pot.nats.process;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The one native call of pot-nats: {@code kill(2)} from the C library, linked through {@code
+ * java.lang.foreign}. {@code Process.destroy()} can only send SIGTERM or SIGKILL, and nats-server
+ * needs SIGHUP (reload), SIGINT (clean stop) and SIGUSR2 (lame duck).
+ *
+ * <p>Linked lazily, on the first signal, so the link cost is not on the start path.
+ */
+final class LibC {
+
+    /** kill(2): no such process (already exited and reaped). */
+    static final int ESRCH = 3;
+    /** kill(2): not allowed to signal that process. */
+    static final int EPERM = 1;
+
+    private LibC() {}
+
+    /** The {@link Signaller} backed by kill(2): ESRCH means gone, any other errno is an error. */
+    static final Signaller SIGNALLER = (pid, signal) -> {
+        int errno = Holder.kill(pid, signal.number());
+        if (errno == 0) {
+            return true;
+        }
+        if (errno == ESRCH) {
+            return false;
+        }
+        throw new IllegalStateException("kill(" + pid + ", " + signal + ") failed: " + errnoName(errno));
+    };
+
+    static String errnoName(int errno) {
+        return switch (errno) {
+            case EPERM -> "EPERM (operation not permitted)";
+            case ESRCH -> "ESRCH (no such process)";
+            case 22 -> "EINVAL (invalid signal)";
+            default -> "errno " + errno;
+        };
+    }
+
+    private static final class Holder {
+        private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+        private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+        private static final MethodHandle KILL;
+
+        static {
+            Linker linker = Linker.nativeLinker();
+            MemorySegment address = linker.defaultLookup()
+                    .find("kill")
+                    .orElseThrow(() -> new IllegalStateException("the C library has no 'kill' symbol"));
+            KILL = linker.downcallHandle(
+                    address,
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
+                    Linker.Option.captureCallState("errno"));
+        }
+
+        /** Returns 0 on success, else errno. */
+        static int kill(long pid, int signal) {
+            if (pid <= 0 || pid > Integer.MAX_VALUE) {
+                // kill(0, s) and kill(-1, s) signal whole process groups: never let a bad pid get there.
+                throw new IllegalArgumentException("refusing to signal pid " + pid);
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment state = arena.allocate(CALL_STATE);
+                int result = (int) KILL.invokeExact(state, (int) pid, signal);
+                return result == 0 ? 0 : (int) ERRNO.get(state, 0L);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException("kill(" + pid + ", " + signal + ") could not be called", e);
+            }
+        }
+    }
+}
