@@ -29,7 +29,10 @@ public final class NatsServerProcess implements ServerProcess {
 
     static final int HOOK_STOP_SECONDS = 5;
 
-    private static final Logger LOG = LoggerFactory.getLogger(NatsServerProcess.class);
+    /** Looked up on first use: starting nats-server must not wait for the logging backend. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(NatsServerProcess.class);
+    }
 
     private final long pid;
     private final String commandLine;
@@ -106,7 +109,7 @@ public final class NatsServerProcess implements ServerProcess {
     @Override
     public void reload() {
         if (signal(PosixSignal.SIGHUP)) {
-            LOG.debug("sent SIGHUP to nats-server (pid {})", pid);
+            log().debug("sent SIGHUP to nats-server (pid {})", pid);
         }
     }
 
@@ -116,7 +119,7 @@ public final class NatsServerProcess implements ServerProcess {
         if (lameDuck && signal(PosixSignal.SIGUSR2)) {
             // Lame duck mode ends with nats-server exiting by itself after lame_duck_duration; it
             // gets half of the budget, the clean stop below the rest.
-            LOG.info("nats-server (pid {}) entering lame duck mode", pid);
+            log().info("nats-server (pid {}) entering lame duck mode", pid);
             ExitStatus status = awaitExit(Math.max(0, timeout.toNanos() / 2));
             if (status != null) {
                 return status;
@@ -127,7 +130,7 @@ public final class NatsServerProcess implements ServerProcess {
             if (status != null) {
                 return status;
             }
-            LOG.warn("nats-server (pid {}) still running {} after the stop request; sending SIGKILL", pid, timeout);
+            log().warn("nats-server (pid {}) still running {} after the stop request; sending SIGKILL", pid, timeout);
             signal(PosixSignal.SIGKILL);
         }
         return awaitExit();

@@ -1,0 +1,239 @@
+package com.datasance.pot.nats.launcher;
+
+import com.datasance.pot.nats.api.ServerMode;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * The environment contract of DESIGN.md, read once at start. Immutable; paths are absolute.
+ *
+ * <p>An empty variable counts as unset (a templated manifest often renders a missing value as
+ * {@code ""}). Every other bad value is rejected with a {@link UsageException} naming the
+ * variable, the value and what is accepted; nothing falls back to a default silently.
+ *
+ * @param conf NATS_CONF, the server config passed as {@code -c}
+ * @param accounts NATS_ACCOUNTS, the account config
+ * @param sslDir NATS_SSL_DIR, TLS material
+ * @param jwtDir NATS_JWT_DIR, the JWT resolver directory
+ * @param credsDir NATS_CREDS_DIR, creds files
+ * @param serverBin NATS_SERVER_BIN; empty means: the default path, then PATH, then /usr/sbin
+ * @param monitorPort NATS_MONITOR_PORT; empty when 0 (no {@code -m})
+ * @param sysUserCreds NATS_SYS_USER_CRED_PATH, resolved against {@code credsDir}
+ * @param clientUrl NATS_CLIENT_URL, where the wrapper connects for the purge API
+ * @param jetStreamStoreDir NATS_JETSTREAM_STORE_DIR, resolved against the config file's directory
+ * @param jwtMountDir NATS_JWT_MOUNT_DIR, a read-only mount mirrored into {@code jwtDir}
+ * @param mode NATS_SERVER_MODE
+ * @param reloadDebounce NATS_RELOAD_DEBOUNCE
+ * @param configWait NATS_CONFIG_WAIT, how long to wait for {@code conf} to appear
+ * @param shutdownTimeout NATS_SHUTDOWN_TIMEOUT, graceful stop budget before SIGKILL
+ * @param lameDuck NATS_LAME_DUCK, lame duck mode before the stop
+ * @param restartOnAccountRemoval NATS_RESTART_ON_ACCOUNT_REMOVAL
+ * @param debug POT_NATS_DEBUG, the wrapper's debug log lines
+ */
+public record LauncherSettings(
+        Path conf,
+        Path accounts,
+        Path sslDir,
+        Path jwtDir,
+        Path credsDir,
+        Optional<Path> serverBin,
+        OptionalInt monitorPort,
+        Optional<Path> sysUserCreds,
+        URI clientUrl,
+        Optional<Path> jetStreamStoreDir,
+        Optional<Path> jwtMountDir,
+        ServerMode mode,
+        Duration reloadDebounce,
+        Duration configWait,
+        Duration shutdownTimeout,
+        boolean lameDuck,
+        boolean restartOnAccountRemoval,
+        boolean debug) {
+
+    /** The image's nats-server, tried first when NATS_SERVER_BIN is unset. */
+    public static final Path DEFAULT_SERVER_BIN = Path.of("/home/runner/bin/nats-server");
+
+    static final String DEFAULT_CONF = "/etc/nats/config/server.conf";
+    static final String DEFAULT_ACCOUNTS = "/etc/nats/config/accounts.conf";
+    static final String DEFAULT_SSL_DIR = "/etc/nats/certs";
+    static final String DEFAULT_JWT_DIR = "/etc/nats/jwt";
+    static final String DEFAULT_CREDS_DIR = "/etc/nats/creds/";
+    static final int DEFAULT_MONITOR_PORT = 8222;
+    static final String DEFAULT_CLIENT_URL = "nats://127.0.0.1:4222";
+
+    private static final Set<String> URL_SCHEMES = Set.of("nats", "tls", "ws", "wss");
+
+    public LauncherSettings {
+        Objects.requireNonNull(conf, "conf");
+        Objects.requireNonNull(accounts, "accounts");
+        Objects.requireNonNull(sslDir, "sslDir");
+        Objects.requireNonNull(jwtDir, "jwtDir");
+        Objects.requireNonNull(credsDir, "credsDir");
+        Objects.requireNonNull(serverBin, "serverBin");
+        Objects.requireNonNull(monitorPort, "monitorPort");
+        Objects.requireNonNull(sysUserCreds, "sysUserCreds");
+        Objects.requireNonNull(clientUrl, "clientUrl");
+        Objects.requireNonNull(jetStreamStoreDir, "jetStreamStoreDir");
+        Objects.requireNonNull(jwtMountDir, "jwtMountDir");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(reloadDebounce, "reloadDebounce");
+        Objects.requireNonNull(configWait, "configWait");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    }
+
+    /**
+     * Reads the settings from {@code env} (in production, {@code System.getenv()}). Relative paths
+     * resolve against the working directory, except NATS_SYS_USER_CRED_PATH (against
+     * NATS_CREDS_DIR) and NATS_JETSTREAM_STORE_DIR (against NATS_CONF's directory).
+     *
+     * @throws UsageException for the first bad value, in the order of the table in README.md
+     */
+    public static LauncherSettings fromEnvironment(Map<String, String> env) throws UsageException {
+        Reader read = new Reader(env);
+        Path conf = read.path("NATS_CONF", DEFAULT_CONF);
+        Path accounts = read.path("NATS_ACCOUNTS", DEFAULT_ACCOUNTS);
+        Path sslDir = read.path("NATS_SSL_DIR", DEFAULT_SSL_DIR);
+        Path jwtDir = read.path("NATS_JWT_DIR", DEFAULT_JWT_DIR);
+        Path credsDir = read.path("NATS_CREDS_DIR", DEFAULT_CREDS_DIR);
+        Optional<Path> serverBin = read.optionalPath("NATS_SERVER_BIN", Path.of(""));
+        int port = read.port("NATS_MONITOR_PORT", DEFAULT_MONITOR_PORT);
+        Optional<Path> sysUserCreds = read.optionalPath("NATS_SYS_USER_CRED_PATH", credsDir);
+        URI clientUrl = read.url("NATS_CLIENT_URL", DEFAULT_CLIENT_URL);
+        Path confDir = conf.getParent() == null ? Path.of("/") : conf.getParent();
+        Optional<Path> storeDir = read.optionalPath("NATS_JETSTREAM_STORE_DIR", confDir);
+        Optional<Path> jwtMountDir = read.optionalPath("NATS_JWT_MOUNT_DIR", Path.of(""));
+        ServerMode mode = read.mode("NATS_SERVER_MODE");
+        Duration debounce = read.duration("NATS_RELOAD_DEBOUNCE", Duration.ofMillis(500));
+        Duration configWait = read.duration("NATS_CONFIG_WAIT", Duration.ofSeconds(30));
+        Duration shutdownTimeout = read.duration("NATS_SHUTDOWN_TIMEOUT", Duration.ofSeconds(30));
+        boolean lameDuck = read.bool("NATS_LAME_DUCK");
+        boolean restart = read.bool("NATS_RESTART_ON_ACCOUNT_REMOVAL");
+        boolean debug = read.bool("POT_NATS_DEBUG");
+        return new LauncherSettings(
+                conf,
+                accounts,
+                sslDir,
+                jwtDir,
+                credsDir,
+                serverBin,
+                port == 0 ? OptionalInt.empty() : OptionalInt.of(port),
+                sysUserCreds,
+                clientUrl,
+                storeDir,
+                jwtMountDir,
+                mode,
+                debounce,
+                configWait,
+                shutdownTimeout,
+                lameDuck,
+                restart,
+                debug);
+    }
+
+    /** Reads one variable at a time; every failure names the variable, the value, what is accepted. */
+    private record Reader(Map<String, String> env) {
+
+        private Optional<String> value(String name) {
+            String value = env.get(name);
+            return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
+        }
+
+        private static UsageException bad(String name, String value, String accepted) {
+            return new UsageException("bad value for " + name + ": '" + value + "'; expected " + accepted);
+        }
+
+        Path path(String name, String defaultValue) throws UsageException {
+            return optionalPath(name, Path.of("")).orElse(Path.of(defaultValue));
+        }
+
+        Optional<Path> optionalPath(String name, Path base) throws UsageException {
+            Optional<String> value = value(name);
+            if (value.isEmpty()) {
+                return Optional.empty();
+            }
+            String text = value.get();
+            if (text.isBlank()) {
+                throw bad(name, text, "a file system path");
+            }
+            try {
+                return Optional.of(base.resolve(text).toAbsolutePath().normalize());
+            } catch (InvalidPathException e) {
+                throw bad(name, text, "a file system path (" + e.getReason() + ")");
+            }
+        }
+
+        int port(String name, int defaultValue) throws UsageException {
+            Optional<String> value = value(name);
+            if (value.isEmpty()) {
+                return defaultValue;
+            }
+            String accepted = "a port number 1..65535, or 0 to disable monitoring";
+            try {
+                int port = Integer.parseInt(value.get().strip());
+                if (port < 0 || port > 65535) {
+                    throw bad(name, value.get(), accepted);
+                }
+                return port;
+            } catch (NumberFormatException e) {
+                throw bad(name, value.get(), accepted);
+            }
+        }
+
+        URI url(String name, String defaultValue) throws UsageException {
+            String text = value(name).orElse(defaultValue).strip();
+            String accepted = "a URL such as 'nats://127.0.0.1:4222' (schemes nats, tls, ws, wss)";
+            try {
+                URI url = new URI(text);
+                if (url.getScheme() == null
+                        || !URL_SCHEMES.contains(url.getScheme().toLowerCase(Locale.ROOT))
+                        || url.getHost() == null) {
+                    throw bad(name, text, accepted);
+                }
+                return url;
+            } catch (URISyntaxException e) {
+                throw bad(name, text, accepted);
+            }
+        }
+
+        ServerMode mode(String name) throws UsageException {
+            Optional<String> value = value(name);
+            if (value.isEmpty()) {
+                return ServerMode.SERVER;
+            }
+            return ServerMode.parse(value.get()).orElseThrow(() -> bad(name, value.get(), ServerMode.accepted()));
+        }
+
+        Duration duration(String name, Duration defaultValue) throws UsageException {
+            Optional<String> value = value(name);
+            if (value.isEmpty()) {
+                return defaultValue;
+            }
+            try {
+                return GoDuration.parse(value.get());
+            } catch (IllegalArgumentException e) {
+                throw bad(name, value.get(), "a non-negative " + GoDuration.ACCEPTED.substring(2));
+            }
+        }
+
+        boolean bool(String name) throws UsageException {
+            Optional<String> value = value(name);
+            if (value.isEmpty()) {
+                return false;
+            }
+            return switch (value.get().strip().toLowerCase(Locale.ROOT)) {
+                case "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw bad(name, value.get(), "'true' or 'false'");
+            };
+        }
+    }
+}

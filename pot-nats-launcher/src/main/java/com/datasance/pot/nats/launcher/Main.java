@@ -1,0 +1,92 @@
+package com.datasance.pot.nats.launcher;
+
+import com.datasance.pot.nats.process.NatsServerLocator;
+import com.datasance.pot.nats.process.ProcessException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code pot-nats [run] [ARGS...] | version | --help}. The only place that calls {@code
+ * System.exit}; everything else returns a status.
+ *
+ * <p>Exit status: nats-server's own when it ran (its code, or 128+n when signal n killed it); 2
+ * for a bad command line or environment variable; 3 when NATS_CONF never appeared; 4 when the
+ * nats-server binary is missing or not executable; 1 for anything else.
+ */
+public final class Main {
+
+    static final int BAD_USAGE = 2;
+    static final int CONFIG_MISSING = 3;
+    static final int BINARY_MISSING = 4;
+    static final int INTERNAL_ERROR = 1;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv()));
+    }
+
+    /** Logging is looked up on first use: the start path must not wait for it. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(Main.class);
+    }
+
+    static int run(String[] argv, Map<String, String> env) {
+        try {
+            Command command = Command.parse(argv);
+            if (command instanceof Command.Help) {
+                System.out.print(Command.USAGE);
+                return 0;
+            }
+            LauncherSettings settings = LauncherSettings.fromEnvironment(env);
+            StderrLoggingProvider.setDebug(settings.debug());
+            Path binary = NatsServerLocator.locate(
+                    settings.serverBin(), LauncherSettings.DEFAULT_SERVER_BIN, Optional.ofNullable(env.get("PATH")));
+            return switch (command) {
+                case Command.Run(List<String> args) -> new Launcher(settings, binary, args, List.of()).run();
+                case Command.Version() -> version(binary);
+                case Command.Help() -> throw new IllegalStateException("handled above");
+            };
+        } catch (UsageException e) {
+            log().error(e.getMessage());
+            return BAD_USAGE;
+        } catch (ProcessException e) {
+            log().error(
+                            "{}; set NATS_SERVER_BIN or install nats-server ('apt-get install nats-server')",
+                            e.getMessage());
+            return BINARY_MISSING;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log().error("interrupted");
+            return INTERNAL_ERROR;
+        } catch (RuntimeException e) {
+            log().error("internal error", e);
+            return INTERNAL_ERROR;
+        }
+    }
+
+    /** The wrapper's version, from the jar manifest. */
+    static String wrapperVersion() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "(development build)" : version;
+    }
+
+    private static int version(Path binary) throws InterruptedException {
+        System.out.println("pot-nats " + wrapperVersion());
+        System.out.flush();
+        try {
+            return new ProcessBuilder(binary.toString(), "--version")
+                    .inheritIO()
+                    .start()
+                    .waitFor();
+        } catch (IOException e) {
+            log().error("cannot run '{} --version': {}", binary, e.getMessage());
+            return BINARY_MISSING;
+        }
+    }
+}
