@@ -56,10 +56,11 @@ final class Launcher {
             log().error(e.getMessage());
             return Main.BINARY_MISSING;
         }
-        // The pid and config only: passthrough arguments may carry a --pass.
-        log().info("started nats-server (pid {}) with config '{}'", server.pid(), settings.conf());
         Supervisor supervisor = new Supervisor(server, settings.shutdownTimeout(), settings.lameDuck(), afterStart);
         WrapperSignals.install(supervisor);
+        // Logged once the handlers are in place (tests wait for this line before signalling).
+        // The pid and config only: passthrough arguments may carry a --pass.
+        log().info("started nats-server (pid {}) with config '{}'", server.pid(), settings.conf());
         return supervisor.run();
     }
 

@@ -1,0 +1,41 @@
+package com.datasance.pot.nats.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CommandTest {
+
+    @Test
+    void shouldRunWithNoArguments() throws Exception {
+        assertEquals(new Command.Run(List.of()), Command.parse(new String[0]));
+    }
+
+    @Test
+    void shouldPassArgumentsAfterRun() throws Exception {
+        assertEquals(new Command.Run(List.of("-DV", "-n", "x")), Command.parse(new String[] {"run", "-DV", "-n", "x"}));
+    }
+
+    @Test
+    void shouldTreatLeadingFlagsAsNatsServerArguments() throws Exception {
+        assertEquals(new Command.Run(List.of("-DV")), Command.parse(new String[] {"-DV"}));
+    }
+
+    @Test
+    void shouldKnowVersionAndHelp() throws Exception {
+        assertEquals(new Command.Version(), Command.parse(new String[] {"version"}));
+        assertEquals(new Command.Help(), Command.parse(new String[] {"--help"}));
+        assertEquals(new Command.Help(), Command.parse(new String[] {"help"}));
+    }
+
+    @Test
+    void shouldRejectUnknownCommand() {
+        UsageException error = assertThrows(UsageException.class, () -> Command.parse(new String[] {"serve"}));
+        assertEquals(
+                "unknown command 'serve'; expected 'run', 'version' or '--help' (see 'pot-nats --help')",
+                error.getMessage());
+        assertThrows(UsageException.class, () -> Command.parse(new String[] {"version", "extra"}));
+    }
+}

@@ -1,0 +1,205 @@
+package com.datasance.pot.nats.launcher;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datasance.pot.nats.testkit.FreePorts;
+import com.datasance.pot.nats.testkit.Monitoring;
+import com.datasance.pot.nats.testkit.NatsServerBinary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The launcher end to end: a real wrapper process supervising the real nats-server. */
+class LauncherProcessTest {
+
+    @TempDir
+    Path dir;
+
+    private final int clientPort = FreePorts.next();
+    private final Monitoring monitoring = new Monitoring(FreePorts.next());
+
+    private Map<String, String> env(Path conf) {
+        Map<String, String> env = new HashMap<>();
+        env.put("NATS_CONF", conf.toString());
+        env.put("NATS_SERVER_BIN", NatsServerBinary.require().toString());
+        env.put("NATS_MONITOR_PORT", Integer.toString(monitoring.port()));
+        env.put("NATS_SHUTDOWN_TIMEOUT", "10s");
+        return env;
+    }
+
+    private Path config(String text) throws Exception {
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, text);
+        return conf;
+    }
+
+    private Wrapper start(Map<String, String> env, String... extraArgs) {
+        String[] args = new String[4 + extraArgs.length];
+        args[0] = "-a";
+        args[1] = "127.0.0.1";
+        args[2] = "-p";
+        args[3] = Integer.toString(clientPort);
+        System.arraycopy(extraArgs, 0, args, 4, extraArgs.length);
+        return Wrapper.start(dir, env, args);
+    }
+
+    @Test
+    void shouldStartNatsServerWithWrapperEnvironmentAndPassthroughArgs() throws Exception {
+        Map<String, String> env = env(config("max_connections: $POT_TEST_MAX_CONNECTIONS\n"));
+        env.put("POT_TEST_MAX_CONNECTIONS", "77");
+        try (Wrapper wrapper = start(env, "-n", "passthrough_name")) {
+            wrapper.awaitStarted();
+            monitoring.awaitHealthy(Duration.ofSeconds(20));
+            assertEquals(77, monitoring.varz().path("max_connections").asInt());
+            assertEquals(
+                    "passthrough_name", monitoring.varz().path("server_name").asText());
+            assertEquals(clientPort, monitoring.varz().path("port").asInt());
+        }
+    }
+
+    @Test
+    void shouldForwardSighupAsReload() throws Exception {
+        Path conf = config("max_payload: 1000\n");
+        try (Wrapper wrapper = start(env(conf))) {
+            wrapper.awaitStarted();
+            monitoring.awaitHealthy(Duration.ofSeconds(20));
+            String loadedAt = monitoring.varz().path("config_load_time").asText();
+            Files.writeString(conf, "max_payload: 2000\n");
+            wrapper.signal("HUP");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> monitoring.varz().path("max_payload").asInt() == 2000);
+            assertNotEquals(loadedAt, monitoring.varz().path("config_load_time").asText());
+            assertTrue(wrapper.process().isAlive());
+        }
+    }
+
+    @Test
+    void shouldStopNatsServerAndExitZeroOnSigterm() throws Exception {
+        try (Wrapper wrapper = start(env(config("")))) {
+            ProcessHandle child = wrapper.awaitStarted();
+            monitoring.awaitHealthy(Duration.ofSeconds(20));
+            wrapper.process().destroy(); // SIGTERM
+            assertEquals(0, wrapper.awaitExit(), wrapper.output());
+            assertFalse(child.isAlive(), "nats-server pid " + child.pid() + " outlived the wrapper");
+            assertTrue(wrapper.output().contains("nats-server stopped: exit status 0"), wrapper.output());
+        }
+    }
+
+    @Test
+    void shouldStopNatsServerInLameDuckModeOnSigint() throws Exception {
+        Map<String, String> env = env(config(""));
+        env.put("NATS_LAME_DUCK", "true");
+        env.put("NATS_SHUTDOWN_TIMEOUT", "2s");
+        try (Wrapper wrapper = start(env)) {
+            ProcessHandle child = wrapper.awaitStarted();
+            monitoring.awaitHealthy(Duration.ofSeconds(20));
+            wrapper.signal("INT");
+            assertEquals(0, wrapper.awaitExit(), wrapper.output());
+            assertFalse(child.isAlive());
+            assertTrue(wrapper.output().contains("in lame duck mode"), wrapper.output());
+        }
+    }
+
+    @Test
+    void shouldExitWith137WhenNatsServerIsKilled() throws Exception {
+        try (Wrapper wrapper = start(env(config("")))) {
+            ProcessHandle child = wrapper.awaitStarted();
+            child.destroyForcibly(); // SIGKILL
+            assertEquals(137, wrapper.awaitExit(), wrapper.output());
+        }
+    }
+
+    @Test
+    void shouldStartWhenConfigAppearsLate() throws Exception {
+        Path conf = dir.resolve("late/server.conf");
+        Map<String, String> env = env(conf);
+        env.put("NATS_CONFIG_WAIT", "20s");
+        try (Wrapper wrapper = start(env)) {
+            wrapper.awaitOutput("waiting up to 20s for NATS_CONF '" + conf + "'");
+            Files.createDirectories(conf.getParent());
+            Files.writeString(conf, "server_name: late\n");
+            wrapper.awaitStarted();
+            monitoring.awaitHealthy(Duration.ofSeconds(20));
+            assertEquals("late", monitoring.varz().path("server_name").asText());
+        }
+    }
+
+    @Test
+    void shouldExit3WhenConfigNeverAppears() throws Exception {
+        Map<String, String> env = env(dir.resolve("never.conf"));
+        env.put("NATS_CONFIG_WAIT", "300ms");
+        try (Wrapper wrapper = start(env)) {
+            assertEquals(3, wrapper.awaitExit());
+            assertTrue(wrapper.output().contains("did not appear within 300ms"), wrapper.output());
+        }
+    }
+
+    @Test
+    void shouldExit4WhenBinaryIsMissing() throws Exception {
+        Map<String, String> env = env(config(""));
+        env.put("NATS_SERVER_BIN", dir.resolve("no-such-nats-server").toString());
+        try (Wrapper wrapper = start(env)) {
+            assertEquals(4, wrapper.awaitExit());
+            assertTrue(
+                    wrapper.output().contains("'" + dir.resolve("no-such-nats-server") + "' (missing)"),
+                    wrapper.output());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "NATS_CONF, '  '",
+        "NATS_ACCOUNTS, '  '",
+        "NATS_SSL_DIR, '  '",
+        "NATS_JWT_DIR, '  '",
+        "NATS_CREDS_DIR, '  '",
+        "NATS_SERVER_BIN, '  '",
+        "NATS_MONITOR_PORT, abc",
+        "NATS_SYS_USER_CRED_PATH, '  '",
+        "NATS_CLIENT_URL, http://x",
+        "NATS_JETSTREAM_STORE_DIR, '  '",
+        "NATS_JWT_MOUNT_DIR, '  '",
+        "NATS_SERVER_MODE, hub",
+        "NATS_RELOAD_DEBOUNCE, 5",
+        "NATS_CONFIG_WAIT, -1s",
+        "NATS_SHUTDOWN_TIMEOUT, soon",
+        "NATS_LAME_DUCK, maybe",
+        "NATS_RESTART_ON_ACCOUNT_REMOVAL, maybe",
+        "POT_NATS_DEBUG, maybe"
+    })
+    void shouldExit2NamingTheBadVariable(String variable, String value) throws Exception {
+        Map<String, String> env = env(config(""));
+        env.put(variable, value);
+        try (Wrapper wrapper = start(env)) {
+            assertEquals(2, wrapper.awaitExit(), wrapper.output());
+            String output = wrapper.output();
+            assertTrue(output.contains("[ERR] bad value for " + variable + ": '" + value + "'; expected "), output);
+            assertEquals(1, output.lines().count(), output);
+        }
+    }
+
+    @Test
+    void shouldExit2ForUnknownCommandAndPrintVersions() throws Exception {
+        try (Wrapper wrapper = Wrapper.start(dir, Map.of(), "serve")) {
+            assertEquals(2, wrapper.awaitExit());
+            assertTrue(wrapper.output().contains("unknown command 'serve'"), wrapper.output());
+        }
+        Map<String, String> env =
+                Map.of("NATS_SERVER_BIN", NatsServerBinary.require().toString());
+        try (Wrapper wrapper = Wrapper.start(dir, env, "version")) {
+            assertEquals(0, wrapper.awaitExit(), wrapper.output());
+            assertTrue(wrapper.output().startsWith("pot-nats "), wrapper.output());
+            assertTrue(wrapper.output().contains("nats-server: v"), wrapper.output());
+        }
+    }
+}

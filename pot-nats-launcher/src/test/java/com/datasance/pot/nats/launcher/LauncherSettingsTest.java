@@ -1,0 +1,137 @@
+package com.datasance.pot.nats.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datasance.pot.nats.api.ServerMode;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class LauncherSettingsTest {
+
+    @Test
+    void shouldUseTheDocumentedDefaults() throws Exception {
+        LauncherSettings settings = LauncherSettings.fromEnvironment(Map.of());
+        assertEquals(Path.of("/etc/nats/config/server.conf"), settings.conf());
+        assertEquals(Path.of("/etc/nats/config/accounts.conf"), settings.accounts());
+        assertEquals(Path.of("/etc/nats/certs"), settings.sslDir());
+        assertEquals(Path.of("/etc/nats/jwt"), settings.jwtDir());
+        assertEquals(Path.of("/etc/nats/creds"), settings.credsDir());
+        assertEquals(Optional.empty(), settings.serverBin());
+        assertEquals(OptionalInt.of(8222), settings.monitorPort());
+        assertEquals(Optional.empty(), settings.sysUserCreds());
+        assertEquals(URI.create("nats://127.0.0.1:4222"), settings.clientUrl());
+        assertEquals(Optional.empty(), settings.jetStreamStoreDir());
+        assertEquals(Optional.empty(), settings.jwtMountDir());
+        assertEquals(ServerMode.SERVER, settings.mode());
+        assertEquals(Duration.ofMillis(500), settings.reloadDebounce());
+        assertEquals(Duration.ofSeconds(30), settings.configWait());
+        assertEquals(Duration.ofSeconds(30), settings.shutdownTimeout());
+        assertFalse(settings.lameDuck());
+        assertFalse(settings.restartOnAccountRemoval());
+        assertFalse(settings.debug());
+    }
+
+    @Test
+    void shouldReadEveryVariable() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("NATS_CONF", "/cfg/nats/server.conf");
+        env.put("NATS_ACCOUNTS", "/cfg/nats/accounts.conf");
+        env.put("NATS_SSL_DIR", "/tls");
+        env.put("NATS_JWT_DIR", "/data/jwt");
+        env.put("NATS_CREDS_DIR", "/creds");
+        env.put("NATS_SERVER_BIN", "/opt/nats/nats-server");
+        env.put("NATS_MONITOR_PORT", "9222");
+        env.put("NATS_SYS_USER_CRED_PATH", "sys/user.creds");
+        env.put("NATS_CLIENT_URL", "tls://nats.example:4443");
+        env.put("NATS_JETSTREAM_STORE_DIR", "../js");
+        env.put("NATS_JWT_MOUNT_DIR", "/mnt/jwt");
+        env.put("NATS_SERVER_MODE", "LEAF");
+        env.put("NATS_RELOAD_DEBOUNCE", "250ms");
+        env.put("NATS_CONFIG_WAIT", "2m");
+        env.put("NATS_SHUTDOWN_TIMEOUT", "1m30s");
+        env.put("NATS_LAME_DUCK", "true");
+        env.put("NATS_RESTART_ON_ACCOUNT_REMOVAL", "TRUE");
+        env.put("POT_NATS_DEBUG", "1");
+        LauncherSettings settings = LauncherSettings.fromEnvironment(env);
+        assertEquals(Path.of("/cfg/nats/server.conf"), settings.conf());
+        assertEquals(Path.of("/cfg/nats/accounts.conf"), settings.accounts());
+        assertEquals(Path.of("/tls"), settings.sslDir());
+        assertEquals(Path.of("/data/jwt"), settings.jwtDir());
+        assertEquals(Path.of("/creds"), settings.credsDir());
+        assertEquals(Optional.of(Path.of("/opt/nats/nats-server")), settings.serverBin());
+        assertEquals(OptionalInt.of(9222), settings.monitorPort());
+        assertEquals(Optional.of(Path.of("/creds/sys/user.creds")), settings.sysUserCreds());
+        assertEquals(URI.create("tls://nats.example:4443"), settings.clientUrl());
+        assertEquals(Optional.of(Path.of("/cfg/js")), settings.jetStreamStoreDir());
+        assertEquals(Optional.of(Path.of("/mnt/jwt")), settings.jwtMountDir());
+        assertEquals(ServerMode.LEAF, settings.mode());
+        assertEquals(Duration.ofMillis(250), settings.reloadDebounce());
+        assertEquals(Duration.ofMinutes(2), settings.configWait());
+        assertEquals(Duration.ofSeconds(90), settings.shutdownTimeout());
+        assertTrue(settings.lameDuck());
+        assertTrue(settings.restartOnAccountRemoval());
+        assertTrue(settings.debug());
+    }
+
+    @Test
+    void shouldKeepAbsoluteCredsPathAndDisableMonitoringWithZero() throws Exception {
+        LauncherSettings settings = LauncherSettings.fromEnvironment(
+                Map.of("NATS_SYS_USER_CRED_PATH", "/secret/sys.creds", "NATS_MONITOR_PORT", "0"));
+        assertEquals(Optional.of(Path.of("/secret/sys.creds")), settings.sysUserCreds());
+        assertEquals(OptionalInt.empty(), settings.monitorPort());
+    }
+
+    @Test
+    void shouldTreatEmptyAsUnset() throws Exception {
+        LauncherSettings settings =
+                LauncherSettings.fromEnvironment(Map.of("NATS_MONITOR_PORT", "", "NATS_SERVER_BIN", ""));
+        assertEquals(OptionalInt.of(8222), settings.monitorPort());
+        assertEquals(Optional.empty(), settings.serverBin());
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "NATS_CONF|\"   \"|a file system path",
+                "NATS_ACCOUNTS|\" \"|a file system path",
+                "NATS_SSL_DIR|\" \"|a file system path",
+                "NATS_JWT_DIR|\" \"|a file system path",
+                "NATS_CREDS_DIR|\" \"|a file system path",
+                "NATS_SERVER_BIN|\" \"|a file system path",
+                "NATS_MONITOR_PORT|abc|a port number 1..65535, or 0 to disable monitoring",
+                "NATS_MONITOR_PORT|-1|a port number 1..65535, or 0 to disable monitoring",
+                "NATS_MONITOR_PORT|65536|a port number 1..65535, or 0 to disable monitoring",
+                "NATS_SYS_USER_CRED_PATH|\" \"|a file system path",
+                "NATS_CLIENT_URL|http://127.0.0.1:4222|a URL such as 'nats://127.0.0.1:4222' (schemes nats, tls, ws, wss)",
+                "NATS_CLIENT_URL|nats://|a URL such as 'nats://127.0.0.1:4222' (schemes nats, tls, ws, wss)",
+                "NATS_CLIENT_URL|not a url|a URL such as 'nats://127.0.0.1:4222' (schemes nats, tls, ws, wss)",
+                "NATS_JETSTREAM_STORE_DIR|\" \"|a file system path",
+                "NATS_JWT_MOUNT_DIR|\" \"|a file system path",
+                "NATS_SERVER_MODE|hub|'server' or 'leaf'",
+                "NATS_RELOAD_DEBOUNCE|-500ms|a non-negative duration such as '500ms', '30s', '2m' or '1h30m' (units ns, us, ms, s, m, h)",
+                "NATS_RELOAD_DEBOUNCE|500|a non-negative duration such as '500ms', '30s', '2m' or '1h30m' (units ns, us, ms, s, m, h)",
+                "NATS_CONFIG_WAIT|30 seconds|a non-negative duration such as '500ms', '30s', '2m' or '1h30m' (units ns, us, ms, s, m, h)",
+                "NATS_SHUTDOWN_TIMEOUT|-30s|a non-negative duration such as '500ms', '30s', '2m' or '1h30m' (units ns, us, ms, s, m, h)",
+                "NATS_LAME_DUCK|maybe|'true' or 'false'",
+                "NATS_RESTART_ON_ACCOUNT_REMOVAL|enabled|'true' or 'false'",
+                "POT_NATS_DEBUG|on|'true' or 'false'",
+            })
+    void shouldRejectBadValueNamingVariableValueAndAccepted(String variable, String value, String accepted) {
+        UsageException error =
+                assertThrows(UsageException.class, () -> LauncherSettings.fromEnvironment(Map.of(variable, value)));
+        assertEquals("bad value for " + variable + ": '" + value + "'; expected " + accepted, error.getMessage());
+    }
+}
