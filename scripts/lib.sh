@@ -36,3 +36,42 @@ pot_nats_ensure_nats_server() {
   echo "pot-nats: nats-server is missing; install it with 'sudo apt-get install nats-server' or set NATS_SERVER_BIN" >&2
   return 1
 }
+
+# Builds pot-nats-launcher/target/pot-nats.jar when it is missing or older than any pom or main
+# source file. Needs pot_nats_find_jdk first. Tests are skipped: scripts/test.sh runs them.
+pot_nats_build_jar() {
+  local jar=pot-nats-launcher/target/pot-nats.jar
+  if [ -f "$jar" ] && [ -z "$(find pom.xml ./*/pom.xml ./*/src/main -newer "$jar" -print -quit 2>/dev/null)" ]; then
+    return 0
+  fi
+  echo "pot-nats: building $jar" >&2
+  mvn -B -ntp -q -DskipTests package -pl pot-nats-launcher -am >&2
+}
+
+# Prints the path of an AOT cache for pot-nats.jar and docker/jvm.options (JDK 25, JEP 514),
+# making it first when it is missing or older than the jar: a training run starts nats-server on
+# random loopback ports through the wrapper, waits until it runs, and stops it with SIGTERM.
+# Prints nothing (and the caller runs without a cache) when the training run fails.
+pot_nats_aot_cache() {
+  local jar=pot-nats-launcher/target/pot-nats.jar cache=pot-nats-launcher/target/pot-nats.aot
+  if [ -f "$cache" ] && [ "$cache" -nt "$jar" ]; then
+    echo "$cache"
+    return 0
+  fi
+  local dir pid i
+  dir=$(mktemp -d)
+  echo 'port: -1' >"$dir/server.conf"
+  rm -f "$cache"
+  echo "pot-nats: training run for the AOT cache $cache" >&2
+  NATS_CONF="$dir/server.conf" NATS_MONITOR_PORT=0 NATS_SHUTDOWN_TIMEOUT=10s \
+    java @docker/jvm.options -XX:AOTCacheOutput="$cache" -jar "$jar" -a 127.0.0.1 >/dev/null 2>"$dir/log" &
+  pid=$!
+  for i in $(seq 1 200); do
+    grep -q 'started nats-server' "$dir/log" 2>/dev/null && break
+    sleep 0.1
+  done
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -rf "$dir"
+  if [ -f "$cache" ]; then echo "$cache"; fi
+}

@@ -106,7 +106,13 @@ final class Supervisor {
                         return status.code();
                     }
                     case Event.ServerExited(ExitStatus status) -> {
-                        LOG.error("nats-server (pid {}) exited by itself: {}", server.pid(), status);
+                        // Ctrl-C in a terminal signals the whole process group: nats-server
+                        // may exit 0 on its own SIGINT before ours is handled; that is no error.
+                        if (status.success()) {
+                            LOG.info("nats-server (pid {}) exited: {}", server.pid(), status);
+                        } else {
+                            LOG.error("nats-server (pid {}) exited by itself: {}", server.pid(), status);
+                        }
                         return status.code();
                     }
                 }
