@@ -34,13 +34,12 @@ public final class NatsServerLocator {
             candidates.add(explicit.get());
         } else {
             candidates.add(defaultPath);
-            searchPath.ifPresent(path -> {
-                for (String dir : path.split(File.pathSeparator)) {
-                    if (!dir.isBlank()) {
-                        candidates.add(Path.of(dir, "nats-server"));
-                    }
+            // A loop, not a lambda: this runs before nats-server starts (see NatsServerCommand.argv).
+            for (String dir : searchPath.orElse("").split(File.pathSeparator)) {
+                if (!dir.isBlank()) {
+                    candidates.add(Path.of(dir, "nats-server"));
                 }
-            });
+            }
             candidates.add(DEBIAN_PATH);
         }
         List<String> rejected = new ArrayList<>();
