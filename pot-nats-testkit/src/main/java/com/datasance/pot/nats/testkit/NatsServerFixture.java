@@ -131,21 +131,9 @@ public final class NatsServerFixture implements AutoCloseable {
         }
     }
 
-    /**
-     * Stops the server: SIGTERM, then SIGKILL after 10 s. An interrupt while waiting kills it at
-     * once and stays set on the calling thread.
-     */
     @Override
-    public void close() {
-        try {
-            stopProcess();
-        } catch (InterruptedException e) {
-            // AutoCloseable.close() must not throw InterruptedException (javac's "try" lint flags
-            // every try-with-resources over it): kill now and leave the interrupt to the caller.
-            process.destroyForcibly();
-            process = null;
-            Thread.currentThread().interrupt();
-        }
+    public void close() throws InterruptedException {
+        stopProcess();
     }
 
     private void stopProcess() throws InterruptedException {
