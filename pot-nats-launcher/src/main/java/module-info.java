@@ -7,10 +7,11 @@ module com.datasance.pot.nats.launcher {
     requires com.datasance.pot.nats.api;
     requires com.datasance.pot.nats.process;
     requires org.slf4j;
-    // sun.misc.Signal: the wrapper's own SIGTERM/SIGINT/SIGHUP handlers (see WrapperSignals).
+    // sun.misc.Signal, reached by reflection (see WrapperSignals): named here so that jdeps and
+    // jlink keep the module in the image's runtime.
     requires jdk.unsupported;
 
-    exports com.datasance.pot.nats.launcher;
+    // No exports: an application, not a library; its types are no API for other modules.
 
     provides org.slf4j.spi.SLF4JServiceProvider with
             com.datasance.pot.nats.launcher.StderrLoggingProvider;

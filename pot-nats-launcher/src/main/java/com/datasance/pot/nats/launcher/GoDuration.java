@@ -80,7 +80,7 @@ final class GoDuration {
         if (duration.isZero()) {
             return "0s";
         }
-        if (duration.toNanosPart() % 1_000_000 == 0 && duration.getSeconds() == 0) {
+        if (duration.toNanosPart() % 1_000_000 == 0 && duration.toSeconds() == 0) {
             return duration.toMillis() + "ms";
         }
         StringBuilder text = new StringBuilder();

@@ -2,6 +2,7 @@ package com.datasance.pot.nats.launcher;
 
 import java.io.PrintStream;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.ILoggerFactory;
@@ -112,7 +113,8 @@ public final class StderrLoggingProvider implements SLF4JServiceProvider {
             String message = MessageFormatter.basicArrayFormat(pattern, arguments);
             StringBuilder line = new StringBuilder(64 + message.length());
             line.append("[pot-nats] ");
-            appendTimestamp(line, LocalDateTime.now());
+            // Local time, as nats-server's own log lines (Go's log package) use.
+            appendTimestamp(line, LocalDateTime.now(ZoneId.systemDefault()));
             line.append(" [").append(tag(level)).append("] ").append(message);
             if (throwable != null) {
                 line.append(": ").append(throwable);

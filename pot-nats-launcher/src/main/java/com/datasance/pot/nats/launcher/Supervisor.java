@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +71,8 @@ final class Supervisor {
      * @return nats-server's exit status (its code, or 128+n when signal n killed it)
      */
     int run() throws InterruptedException {
-        server.onExit().thenAccept(status -> submit(new Event.ServerExited(status)));
+        // The returned stage only feeds the queue; nothing waits on it.
+        CompletableFuture<Void> _ = server.onExit().thenAccept(status -> submit(new Event.ServerExited(status)));
         Deque<AutoCloseable> services = new ArrayDeque<>();
         try {
             // ---- After-start services: watcher/reload and purge reconciliation plug in here. ----

@@ -49,7 +49,7 @@ class SupervisorTest {
     void shouldReloadThenStopInOrderAndCloseServicesFirst() throws Exception {
         FakeServer server = new FakeServer();
         Supervisor supervisor = new Supervisor(
-                server, Duration.ofSeconds(7), true, List.of(s -> () -> server.calls.add("service closed")));
+                server, Duration.ofSeconds(7), true, List.of(_ -> () -> server.calls.add("service closed")));
         supervisor.submit(new Supervisor.Event.Reload("SIGHUP"));
         supervisor.submit(new Supervisor.Event.Stop("SIGTERM"));
         assertEquals(0, supervisor.run());
@@ -69,7 +69,7 @@ class SupervisorTest {
     void shouldStopServerWhenAServiceCannotStart() throws Exception {
         FakeServer server = new FakeServer();
         Supervisor supervisor = new Supervisor(
-                server, Duration.ofSeconds(3), false, List.of(s -> () -> server.calls.add("first closed"), s -> {
+                server, Duration.ofSeconds(3), false, List.of(_ -> () -> server.calls.add("first closed"), _ -> {
                     throw new IllegalStateException("watch limit");
                 }));
         assertEquals(1, supervisor.run());

@@ -51,14 +51,16 @@ final class LibC {
     private static final class Holder {
         private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
         private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        private static final MethodHandle KILL;
+        private static final MethodHandle KILL = linkKill();
 
-        static {
+        // kill(2) is the one native call of pot-nats, and linking it is what this class is for.
+        @SuppressWarnings("restricted")
+        private static MethodHandle linkKill() {
             Linker linker = Linker.nativeLinker();
             MemorySegment address = linker.defaultLookup()
                     .find("kill")
                     .orElseThrow(() -> new IllegalStateException("the C library has no 'kill' symbol"));
-            KILL = linker.downcallHandle(
+            return linker.downcallHandle(
                     address,
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
                     Linker.Option.captureCallState("errno"));

@@ -21,6 +21,8 @@ public final class NatsServerLocator {
     private NatsServerLocator() {}
 
     /**
+     * Returns the first executable candidate.
+     *
      * @param explicit a path the user chose; when present it is the only candidate
      * @param defaultPath the image's path, tried first when no explicit path is given
      * @param searchPath a PATH-style list of directories, may be empty
@@ -35,7 +37,7 @@ public final class NatsServerLocator {
         } else {
             candidates.add(defaultPath);
             // A loop, not a lambda: this runs before nats-server starts (see NatsServerCommand.argv).
-            for (String dir : searchPath.orElse("").split(File.pathSeparator)) {
+            for (String dir : searchPath.orElse("").split(File.pathSeparator, -1)) {
                 if (!dir.isBlank()) {
                     candidates.add(Path.of(dir, "nats-server"));
                 }

@@ -92,7 +92,8 @@ public final class NatsServerProcess implements ServerProcess {
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        exit.whenComplete((status, failure) -> {
+        // The returned stage only mirrors the exit; nothing waits on it.
+        CompletableFuture<ExitStatus> _ = exit.whenComplete((_, _) -> {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shutdownInProgress) {
