@@ -49,7 +49,7 @@ pot_nats_build_jar() {
 }
 
 # Prints the path of an AOT cache for pot-nats.jar and docker/jvm.options (JDK 25, JEP 514),
-# making it first when it is missing or older than the jar or docker/jvm.options: a training run starts nats-server on
+# making it first when it is missing or older than either: a training run starts nats-server on
 # random loopback ports through the wrapper, waits until it runs, and stops it with SIGTERM.
 # Prints nothing (and the caller runs without a cache) when the training run fails.
 pot_nats_aot_cache() {
