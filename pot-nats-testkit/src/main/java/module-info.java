@@ -1,11 +1,13 @@
 /**
- * Test-only helpers for pot-nats modules: a real nats-server fixture, free ports on 127.0.0.1 and
- * the binary lookup the tests share. Never a runtime dependency of a shipped module.
+ * Test-only helpers for pot-nats modules: a real nats-server fixture, free ports on 127.0.0.1,
+ * the binary lookup the tests share, and operator-mode trust trees (JWTs, creds) with JetStream
+ * helpers. Never a runtime dependency of a shipped module.
  */
 module com.datasance.pot.nats.testkit {
     requires transitive com.datasance.pot.nats.api;
     requires java.net.http;
     requires com.fasterxml.jackson.databind;
+    requires transitive io.nats.jnats;
     requires org.slf4j;
 
     exports com.datasance.pot.nats.testkit;

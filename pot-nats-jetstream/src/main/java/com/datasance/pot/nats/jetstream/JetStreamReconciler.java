@@ -1,0 +1,239 @@
+package com.datasance.pot.nats.jetstream;
+
+import com.datasance.pot.nats.api.PurgeOutcome;
+import com.datasance.pot.nats.api.PurgeReport;
+import com.datasance.pot.nats.api.PurgeSkipReason;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Purges the JetStream data of accounts that left the JWT resolver, and pushes account JWTs to a
+ * running server.
+ *
+ * <p>A pass: {@link #plan()} (pure, from directory listings), then, when system-user creds are
+ * configured, one connection and one {@code $JS.API.ACCOUNT.PURGE.<account>} request per planned
+ * account, each preceded by a fresh look at the resolver directory. The purge API refuses nothing
+ * (a purge of a live account deletes its streams; of {@code /}, every account's data), so every
+ * check here runs before a request is sent. One log line per account, one summary line per pass.
+ *
+ * <p>Thread-safe as long as passes do not overlap (callers serialise them; two passes at once
+ * would purge nothing wrong but log everything twice). Nothing logged contains a JWT body, seed or
+ * creds.
+ */
+public final class JetStreamReconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JetStreamReconciler.class);
+    static final String PURGE_SUBJECT_PREFIX = "$JS.API.ACCOUNT.PURGE.";
+    static final String CLAIMS_UPDATE_SUBJECT = "$SYS.REQ.CLAIMS.UPDATE";
+
+    private final PurgeSettings settings;
+
+    private JetStreamReconciler(PurgeSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public static JetStreamReconciler of(PurgeSettings settings) {
+        return new JetStreamReconciler(settings);
+    }
+
+    public PurgeSettings settings() {
+        return settings;
+    }
+
+    /**
+     * What a pass would purge now. Reads the store and resolver directories, sends nothing, logs
+     * nothing.
+     *
+     * @throws ReconcileException when {@code <store_dir>/jetstream} exists and cannot be listed
+     */
+    public PurgePlan plan() throws ReconcileException {
+        if (!settings.operatorMode()) {
+            return PurgePlan.compute(
+                    Directories.store(settings.accountsDir()), new PurgePlan.Resolver.None(), settings.systemAccount());
+        }
+        PurgePlan.Resolver resolver = Directories.resolver(settings.resolverDir());
+        List<PurgePlan.StoreEntry> store = Directories.markMeta(
+                settings.accountsDir(), Directories.store(settings.accountsDir()), Directories.liveAccounts(resolver));
+        return PurgePlan.compute(store, resolver, settings.systemAccount());
+    }
+
+    /** Computes and logs the plan; sends nothing. Outcomes are {@code Planned} or {@code Skipped}. */
+    public PurgeReport dryRun() throws ReconcileException {
+        PurgePlan plan = plan();
+        return finish(plan, plan.outcomes(), false, "dry run");
+    }
+
+    /**
+     * One pass: plan, then purge over one connection. Without creds the plan is logged and nothing
+     * is sent (as the Go original did).
+     *
+     * @throws ReconcileException when the store cannot be listed, the creds or CA file cannot be
+     *     read, or the server did not accept a connection before the ready deadline
+     * @throws InterruptedException when interrupted while connecting or waiting for a reply
+     */
+    public PurgeReport reconcile() throws ReconcileException, InterruptedException {
+        PurgePlan plan = plan();
+        if (plan.toPurge().isEmpty()) {
+            return finish(plan, plan.outcomes(), false, "nothing to purge");
+        }
+        if (settings.credsFile().isEmpty()) {
+            return finish(plan, plan.outcomes(), false, "no system-user creds configured, nothing sent");
+        }
+        Path resolverDir =
+                settings.resolverDir().orElseThrow(() -> new IllegalStateException("planned without a resolver dir"));
+        List<PurgeOutcome> outcomes = new ArrayList<>();
+        Optional<String> warning = plan.warning();
+        try (SystemConnection connection =
+                SystemConnection.open(settings, settings.credsFile().get())) {
+            for (PurgeOutcome outcome : plan.outcomes()) {
+                if (!(outcome instanceof PurgeOutcome.Planned planned)) {
+                    outcomes.add(outcome);
+                    continue;
+                }
+                String account = planned.account();
+                // Rule 4: the directory may have changed since the plan (a mount rotating, an
+                // account re-added); look again right before the request.
+                Optional<String> unsafe = Directories.unsafeNow(resolverDir, settings.systemAccount());
+                if (unsafe.isPresent()) {
+                    warning = warning.or(() -> unsafe);
+                    outcomes.add(new PurgeOutcome.Skipped(
+                            account,
+                            unsafe.get().startsWith("cannot read")
+                                    ? PurgeSkipReason.RESOLVER_DIR_UNREADABLE
+                                    : PurgeSkipReason.RESOLVER_DIR_EMPTY,
+                            "changed during the pass"));
+                } else if (Directories.hasJwt(resolverDir, account)) {
+                    outcomes.add(new PurgeOutcome.Skipped(account, PurgeSkipReason.BACK_IN_RESOLVER));
+                } else {
+                    outcomes.add(purge(connection, account));
+                }
+            }
+        }
+        return finish(plan, outcomes, true, "");
+    }
+
+    private PurgeOutcome purge(SystemConnection connection, String account) throws InterruptedException {
+        if (!PurgePlan.isAccountKey(account)) {
+            throw new IllegalStateException("refusing to send a purge for '" + account + "', not an account key");
+        }
+        String subject = PURGE_SUBJECT_PREFIX + account;
+        SystemConnection.Reply reply = connection.request(subject, new byte[0]);
+        return switch (reply) {
+            case SystemConnection.Reply.Failed failed -> new PurgeOutcome.Failed(account, failed.why());
+            case SystemConnection.Reply.Answered answered
+            when answered.reply().purgeInitiated() -> new PurgeOutcome.Purged(account);
+            case SystemConnection.Reply.Answered answered ->
+                new PurgeOutcome.Failed(account, "reply on '" + subject + "' did not say 'initiated: true'");
+        };
+    }
+
+    private PurgeReport finish(PurgePlan plan, List<PurgeOutcome> outcomes, boolean sent, String note) {
+        String dir = settings.resolverDir().map(Path::toString).orElse("(none)");
+        for (PurgeOutcome outcome : outcomes) {
+            switch (outcome) {
+                case PurgeOutcome.Planned p ->
+                    LOG.info("JetStream purge: would purge account '{}' ({})", p.account(), note);
+                case PurgeOutcome.Purged p ->
+                    LOG.info("JetStream purge: purged account '{}', not in resolver dir '{}'", p.account(), dir);
+                case PurgeOutcome.Skipped s ->
+                    LOG.info(
+                            "JetStream purge: skipped '{}': {}{}",
+                            s.account(),
+                            s.reason().description(),
+                            s.detail().isEmpty() ? "" : " (" + s.detail() + ")");
+                case PurgeOutcome.Failed f ->
+                    LOG.warn("JetStream purge: failed for account '{}': {}", f.account(), f.reason());
+            }
+        }
+        Optional<String> warning = plan.warning();
+        for (PurgeOutcome outcome : outcomes) {
+            if (warning.isEmpty()
+                    && outcome instanceof PurgeOutcome.Skipped s
+                    && s.detail().equals("changed during the pass")) {
+                warning = Optional.of("the resolver directory '" + dir + "' "
+                        + s.reason().description() + " during the pass; the rest of the pass purged nothing");
+            }
+        }
+        warning.ifPresent(w -> LOG.warn("JetStream purge: purging nothing: {}", w));
+        PurgeReport report = new PurgeReport(outcomes, warning, sent);
+        LOG.info("JetStream purge pass: {}{}", report.summary(), note.isEmpty() ? "" : " (" + note + ")");
+        return report;
+    }
+
+    /**
+     * Publishes every account JWT of the resolver directory, as the raw JWT, to {@code
+     * $SYS.REQ.CLAIMS.UPDATE} over one connection as the system user, so that added and changed
+     * accounts take effect without a restart. Without creds nothing is sent.
+     *
+     * @throws ReconcileException as {@link #reconcile()}, or when the resolver directory cannot be read
+     */
+    public ClaimsPushReport pushClaims() throws ReconcileException, InterruptedException {
+        if (settings.resolverDir().isEmpty() || !settings.operatorMode()) {
+            LOG.info("claims push: no resolver directory, nothing to push");
+            return new ClaimsPushReport(List.of(), Map.of(), false);
+        }
+        Path dir = settings.resolverDir().get();
+        List<Path> jwts = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + Directories.JWT_SUFFIX)) {
+            for (Path path : stream) {
+                String name = path.getFileName().toString();
+                if (Files.isRegularFile(path)
+                        && PurgePlan.isAccountKey(name.substring(0, name.length() - Directories.JWT_SUFFIX.length()))) {
+                    jwts.add(path);
+                }
+            }
+        } catch (IOException e) {
+            throw new ReconcileException("cannot read the resolver directory '" + dir + "': " + e, e);
+        }
+        jwts.sort(null);
+        if (settings.credsFile().isEmpty()) {
+            LOG.info("claims push: no system-user creds configured, {} JWT(s) not pushed", jwts.size());
+            return new ClaimsPushReport(List.of(), Map.of(), false);
+        }
+        List<String> updated = new ArrayList<>();
+        Map<String, String> failed = new LinkedHashMap<>();
+        try (SystemConnection connection =
+                SystemConnection.open(settings, settings.credsFile().get())) {
+            for (Path jwt : jwts) {
+                String name = jwt.getFileName().toString();
+                String account = name.substring(0, name.length() - Directories.JWT_SUFFIX.length());
+                byte[] body;
+                try {
+                    body = Files.readAllBytes(jwt);
+                } catch (IOException e) {
+                    failed.put(account, "cannot read '" + jwt + "': " + e.getMessage());
+                    continue;
+                }
+                SystemConnection.Reply reply = connection.request(CLAIMS_UPDATE_SUBJECT, trim(body));
+                switch (reply) {
+                    case SystemConnection.Reply.Failed f -> failed.put(account, f.why());
+                    case SystemConnection.Reply.Answered a -> updated.add(account);
+                }
+            }
+        }
+        for (Map.Entry<String, String> failure : failed.entrySet()) {
+            LOG.warn("claims push: failed for account '{}': {}", failure.getKey(), failure.getValue());
+        }
+        LOG.info("claims push: {} account JWT(s) pushed, {} failed", updated.size(), failed.size());
+        return new ClaimsPushReport(updated, failed, true);
+    }
+
+    /** JWT files written by hand often end with a newline; nats-server decodes the token exactly. */
+    private static byte[] trim(byte[] body) {
+        int end = body.length;
+        while (end > 0 && Character.isWhitespace(body[end - 1])) {
+            end--;
+        }
+        return end == body.length ? body : java.util.Arrays.copyOf(body, end);
+    }
+}
