@@ -82,7 +82,18 @@ public final class JetStreamReconciler {
      * @throws InterruptedException when interrupted while connecting or waiting for a reply
      */
     public PurgeReport reconcile() throws ReconcileException, InterruptedException {
-        PurgePlan plan = plan();
+        return execute(plan());
+    }
+
+    /**
+     * Carries out {@code plan} (from {@link #plan()}, possibly computed a while ago): before each
+     * request the resolver directory is looked at again, and an account whose JWT is back, or a
+     * directory that became unreadable or system-only, stops that request.
+     *
+     * @throws ReconcileException as {@link #reconcile()}
+     * @throws InterruptedException as {@link #reconcile()}
+     */
+    public PurgeReport execute(PurgePlan plan) throws ReconcileException, InterruptedException {
         if (plan.toPurge().isEmpty()) {
             return finish(plan, plan.outcomes(), false, "nothing to purge");
         }

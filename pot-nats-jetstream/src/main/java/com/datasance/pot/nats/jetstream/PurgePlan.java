@@ -128,7 +128,15 @@ public record PurgePlan(List<PurgeOutcome> outcomes, Optional<String> warning) {
      * account public key (prefix 'A', base32, CRC) may ever reach a subject.
      */
     public static boolean isAccountKey(String name) {
-        return name.length() == 56 && name.charAt(0) == 'A' && NKey.isValidPublicAccountKey(name.toCharArray());
+        if (name.length() != 56 || name.charAt(0) != 'A') {
+            return false;
+        }
+        try {
+            return NKey.isValidPublicAccountKey(name.toCharArray());
+        } catch (IllegalArgumentException badEncodingOrCrc) {
+            // jnats 2.26 throws rather than answering false for a bad CRC or base32 character.
+            return false;
+        }
     }
 
     private static boolean hasAccountOtherThan(Set<String> live, Optional<String> systemAccount) {

@@ -12,33 +12,46 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
-/** JetStream helpers for tests: file streams with messages, message counts, as an account's user. */
-public final class Streams {
+/**
+ * JetStream helpers for tests, as an account's user: file streams with messages, message counts,
+ * account limits.
+ *
+ * @param url the server's client URL
+ * @param creds the user's creds file
+ * @param ssl the client TLS context for a server that requires TLS
+ */
+public record Streams(String url, Path creds, Optional<SSLContext> ssl) {
 
-    private Streams() {}
+    public static Streams at(String url, Path creds) {
+        return new Streams(url, creds, Optional.empty());
+    }
 
     /** Connects to {@code url} as the user in {@code creds}. */
-    public static Connection connect(String url, Path creds) throws IOException, InterruptedException {
-        return Nats.connect(Options.builder()
+    public Connection connect() throws IOException, InterruptedException {
+        Options.Builder options = Options.builder()
                 .server(url)
                 .authHandler(Nats.credentials(creds.toString()))
-                .connectionTimeout(Duration.ofSeconds(5))
-                .build());
+                .connectionTimeout(Duration.ofSeconds(5));
+        ssl.ifPresent(options::sslContext);
+        return Nats.connect(options.build());
     }
 
     /**
-     * Creates a file stream {@code name} on subject {@code name.>} and publishes {@code messages}
-     * messages to it, each acknowledged (so they are on disk when this returns).
+     * Creates a file stream {@code name} on subject {@code name.>} with {@code replicas} replicas
+     * and publishes {@code messages} messages to it, each acknowledged (so they are stored when
+     * this returns).
      */
-    public static void createWithMessages(String url, Path creds, String name, int messages)
-            throws IOException, InterruptedException {
-        try (Connection connection = connect(url, creds)) {
+    public void createWithMessages(String name, int messages, int replicas) throws IOException, InterruptedException {
+        try (Connection connection = connect()) {
             JetStreamManagement management = connection.jetStreamManagement();
             management.addStream(StreamConfiguration.builder()
                     .name(name)
                     .subjects(name + ".>")
                     .storageType(StorageType.File)
+                    .replicas(replicas)
                     .build());
             JetStream jetStream = connection.jetStream();
             for (int i = 0; i < messages; i++) {
@@ -50,8 +63,8 @@ public final class Streams {
     }
 
     /** The number of messages in stream {@code name}. */
-    public static long messageCount(String url, Path creds, String name) throws IOException, InterruptedException {
-        try (Connection connection = connect(url, creds)) {
+    public long messageCount(String name) throws IOException, InterruptedException {
+        try (Connection connection = connect()) {
             return connection
                     .jetStreamManagement()
                     .getStreamInfo(name)
@@ -59,6 +72,19 @@ public final class Streams {
                     .getMsgCount();
         } catch (JetStreamApiException e) {
             throw new IllegalStateException("cannot read stream '" + name + "' at " + url + ": " + e, e);
+        }
+    }
+
+    /** The account's JetStream stream limit as the server applies it now (-1: unlimited). */
+    public long maxStreams() throws IOException, InterruptedException {
+        try (Connection connection = connect()) {
+            return connection
+                    .jetStreamManagement()
+                    .getAccountStatistics()
+                    .getLimits()
+                    .getMaxStreams();
+        } catch (JetStreamApiException e) {
+            throw new IllegalStateException("cannot read account info at " + url + ": " + e, e);
         }
     }
 }
