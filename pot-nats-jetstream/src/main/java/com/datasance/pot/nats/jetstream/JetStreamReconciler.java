@@ -171,8 +171,8 @@ public final class JetStreamReconciler {
             if (warning.isEmpty()
                     && outcome instanceof PurgeOutcome.Skipped s
                     && s.detail().equals("changed during the pass")) {
-                warning = Optional.of("the resolver directory '" + dir + "' "
-                        + s.reason().description() + " during the pass; the rest of the pass purged nothing");
+                warning = Optional.of("the resolver directory '" + dir + "' changed during the pass ("
+                        + s.reason().description() + "); the rest of the pass purged nothing");
             }
         }
         warning.ifPresent(w -> LOG.warn("JetStream purge: purging nothing: {}", w));

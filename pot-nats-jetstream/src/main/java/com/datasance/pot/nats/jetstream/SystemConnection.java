@@ -1,6 +1,7 @@
 package com.datasance.pot.nats.jetstream;
 
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -61,6 +62,14 @@ final class SystemConnection implements AutoCloseable {
                 .server(settings.clientUrl())
                 .authHandler(Nats.credentials(creds.toString()))
                 .connectionName("pot-nats-jetstream")
+                // jnats' default listener reports every refused connect at SEVERE; while waiting
+                // for the server to come up those are expected, so they go to debug here.
+                .errorListener(new ErrorListener() {
+                    @Override
+                    public void exceptionOccurred(Connection connection, Exception exception) {
+                        LOG.debug("nats connection to '{}': {}", settings.clientUrl(), exception.toString());
+                    }
+                })
                 .maxReconnects(10)
                 .reconnectWait(Duration.ofMillis(200));
         if (settings.clientUrl().startsWith("tls://") && settings.caFile().isPresent()) {

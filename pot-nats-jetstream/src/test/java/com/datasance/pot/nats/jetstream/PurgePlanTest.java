@@ -133,7 +133,6 @@ class PurgePlanTest {
         assertTrue(plan.warning().isPresent());
         assertEquals(
                 List.of(
-                        new PurgeOutcome.Skipped(SYS, PurgeSkipReason.SYSTEM_ACCOUNT),
                         new PurgeOutcome.Skipped(LIVE, PurgeSkipReason.RESOLVER_DIR_EMPTY),
                         new PurgeOutcome.Skipped(GONE, PurgeSkipReason.RESOLVER_DIR_EMPTY)),
                 plan.outcomes());
