@@ -45,6 +45,16 @@ public record Streams(String url, Path creds, Optional<SSLContext> ssl) {
      * this returns).
      */
     public void createWithMessages(String name, int messages, int replicas) throws IOException, InterruptedException {
+        create(name, replicas);
+        publish(name, messages);
+    }
+
+    /**
+     * Creates the file stream {@code name} on {@code name.>}; creating it again with the same
+     * config succeeds, so a caller may retry (a new cluster sometimes answers 'error creating
+     * store for stream' just after its meta leader is elected).
+     */
+    public void create(String name, int replicas) throws IOException, InterruptedException {
         try (Connection connection = connect()) {
             JetStreamManagement management = connection.jetStreamManagement();
             management.addStream(StreamConfiguration.builder()
@@ -53,6 +63,14 @@ public record Streams(String url, Path creds, Optional<SSLContext> ssl) {
                     .storageType(StorageType.File)
                     .replicas(replicas)
                     .build());
+        } catch (JetStreamApiException e) {
+            throw new IllegalStateException("cannot create stream '" + name + "' at " + url + ": " + e, e);
+        }
+    }
+
+    /** Publishes {@code messages} messages to {@code name.m}, each acknowledged. */
+    public void publish(String name, int messages) throws IOException, InterruptedException {
+        try (Connection connection = connect()) {
             JetStream jetStream = connection.jetStream();
             for (int i = 0; i < messages; i++) {
                 jetStream.publish(name + ".m", ("message " + i).getBytes(StandardCharsets.UTF_8));
