@@ -13,25 +13,40 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Reads the store and resolver directories; the only file-system access of the plan. */
+/**
+ * Reads the store and resolver directories; the only file-system access of the plan. Listings
+ * read names only; a stat is paid only for store entries that are not live accounts, so a plan
+ * over 10,000 live accounts costs two directory listings.
+ */
 final class Directories {
 
     static final String JWT_SUFFIX = ".jwt";
 
     private Directories() {}
 
-    /** The entries of {@code <store_dir>/jetstream}; empty when it does not exist (no JetStream data yet). */
-    static List<PurgePlan.StoreEntry> store(Path accountsDir) throws ReconcileException {
+    /**
+     * The entries of {@code <store_dir>/jetstream} whose name is not in {@code live}, classified
+     * without following links; empty when the directory does not exist (no JetStream data yet).
+     * Plain files are left out: nats-server keeps only directories there.
+     */
+    static List<PurgePlan.StoreEntry> storeExcept(Path accountsDir, Set<String> live) throws ReconcileException {
         List<PurgePlan.StoreEntry> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(accountsDir)) {
             for (Path path : stream) {
+                String name = path.getFileName().toString();
+                if (live.contains(name)) {
+                    continue;
+                }
                 BasicFileAttributes attributes =
                         Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                String name = path.getFileName().toString();
                 if (attributes.isSymbolicLink()) {
                     entries.add(new PurgePlan.StoreEntry(name, PurgePlan.StoreEntry.Kind.SYMLINK));
                 } else if (attributes.isDirectory()) {
-                    entries.add(new PurgePlan.StoreEntry(name, PurgePlan.StoreEntry.Kind.DIRECTORY));
+                    // '_js_' holds a cluster's meta state; only the system account has one.
+                    boolean meta = Files.isDirectory(path.resolve("_js_"), LinkOption.NOFOLLOW_LINKS);
+                    entries.add(new PurgePlan.StoreEntry(
+                            name,
+                            meta ? PurgePlan.StoreEntry.Kind.META_DIRECTORY : PurgePlan.StoreEntry.Kind.DIRECTORY));
                 }
             }
         } catch (NoSuchFileException e) {
@@ -43,25 +58,11 @@ final class Directories {
     }
 
     /**
-     * Marks as meta state every would-be candidate that holds a {@code _js_} directory. Only the
-     * candidates are examined (one stat each), so a store of 10,000 live accounts costs nothing here.
+     * The names {@code <NAME>.jwt} in the resolver directory, by name only. An entry counts
+     * whatever its type: a stray directory called {@code <KEY>.jwt} keeps that account's data,
+     * which is the safe mistake. Whether the directory holds a real account JWT besides the system
+     * account's is decided by {@link #unsafeNow}, which does look at file types.
      */
-    static List<PurgePlan.StoreEntry> markMeta(Path accountsDir, List<PurgePlan.StoreEntry> store, Set<String> live) {
-        List<PurgePlan.StoreEntry> marked = new ArrayList<>(store.size());
-        for (PurgePlan.StoreEntry entry : store) {
-            if (entry.kind() == PurgePlan.StoreEntry.Kind.DIRECTORY
-                    && !live.contains(entry.name())
-                    && Files.isDirectory(
-                            accountsDir.resolve(entry.name()).resolve("_js_"), LinkOption.NOFOLLOW_LINKS)) {
-                marked.add(new PurgePlan.StoreEntry(entry.name(), PurgePlan.StoreEntry.Kind.META_DIRECTORY));
-            } else {
-                marked.add(entry);
-            }
-        }
-        return marked;
-    }
-
-    /** The account keys with a {@code <KEY>.jwt} regular file (links followed: kubelet mounts are links). */
     static PurgePlan.Resolver resolver(Optional<Path> resolverDir) {
         if (resolverDir.isEmpty()) {
             return new PurgePlan.Resolver.None();
@@ -71,7 +72,7 @@ final class Directories {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path path : stream) {
                 String name = path.getFileName().toString();
-                if (name.endsWith(JWT_SUFFIX) && Files.isRegularFile(path)) {
+                if (name.endsWith(JWT_SUFFIX)) {
                     accounts.add(name.substring(0, name.length() - JWT_SUFFIX.length()));
                 }
             }
@@ -81,15 +82,15 @@ final class Directories {
         return new PurgePlan.Resolver.Listed(accounts);
     }
 
-    /** True when {@code <dir>/<account>.jwt} is a regular file now. */
+    /** True when {@code <dir>/<account>.jwt} exists now (any type, as {@link #resolver}). */
     static boolean hasJwt(Path resolverDir, String account) {
-        return Files.isRegularFile(resolverDir.resolve(account + JWT_SUFFIX));
+        return Files.exists(resolverDir.resolve(account + JWT_SUFFIX));
     }
 
     /**
      * Why the resolver directory is unsafe to purge against right now, if it is: unreadable, or
-     * holding no account JWT besides the system account's. Stops at the first other account, so
-     * this is cheap enough to run before every request.
+     * holding no account JWT file besides the system account's. Stops at the first other account,
+     * so this is cheap enough to run before every request.
      */
     static Optional<String> unsafeNow(Path dir, Optional<String> systemAccount) {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
@@ -99,7 +100,9 @@ final class Directories {
                     continue;
                 }
                 String account = name.substring(0, name.length() - JWT_SUFFIX.length());
-                if (systemAccount.filter(account::equals).isEmpty() && Files.isRegularFile(path)) {
+                if (systemAccount.filter(account::equals).isEmpty()
+                        && PurgePlan.isAccountKey(account)
+                        && Files.isRegularFile(path)) {
                     return Optional.empty();
                 }
             }
@@ -107,9 +110,5 @@ final class Directories {
             return Optional.of("cannot read the resolver directory '" + dir + "': " + e);
         }
         return Optional.of("the resolver directory '" + dir + "' holds no account JWT other than the system account's");
-    }
-
-    static Set<String> liveAccounts(PurgePlan.Resolver resolver) {
-        return resolver instanceof PurgePlan.Resolver.Listed listed ? listed.accounts() : new HashSet<>();
     }
 }

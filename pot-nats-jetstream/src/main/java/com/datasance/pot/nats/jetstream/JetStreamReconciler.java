@@ -3,16 +3,23 @@ package com.datasance.pot.nats.jetstream;
 import com.datasance.pot.nats.api.PurgeOutcome;
 import com.datasance.pot.nats.api.PurgeReport;
 import com.datasance.pot.nats.api.PurgeSkipReason;
+import io.nats.client.Message;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,13 +64,10 @@ public final class JetStreamReconciler {
      * @throws ReconcileException when {@code <store_dir>/jetstream} exists and cannot be listed
      */
     public PurgePlan plan() throws ReconcileException {
-        if (!settings.operatorMode()) {
-            return PurgePlan.compute(
-                    Directories.store(settings.accountsDir()), new PurgePlan.Resolver.None(), settings.systemAccount());
-        }
-        PurgePlan.Resolver resolver = Directories.resolver(settings.resolverDir());
-        List<PurgePlan.StoreEntry> store = Directories.markMeta(
-                settings.accountsDir(), Directories.store(settings.accountsDir()), Directories.liveAccounts(resolver));
+        PurgePlan.Resolver resolver =
+                settings.operatorMode() ? Directories.resolver(settings.resolverDir()) : new PurgePlan.Resolver.None();
+        Set<String> live = resolver instanceof PurgePlan.Resolver.Listed listed ? listed.accounts() : Set.of();
+        List<PurgePlan.StoreEntry> store = Directories.storeExcept(settings.accountsDir(), live);
         return PurgePlan.compute(store, resolver, settings.systemAccount());
     }
 
@@ -102,43 +106,65 @@ public final class JetStreamReconciler {
         }
         Path resolverDir =
                 settings.resolverDir().orElseThrow(() -> new IllegalStateException("planned without a resolver dir"));
-        List<PurgeOutcome> outcomes = new ArrayList<>();
-        Optional<String> warning = plan.warning();
+        List<PurgeOutcome> planned = plan.outcomes();
+        PurgeOutcome[] outcomes = new PurgeOutcome[planned.size()];
+        // Up to IN_FLIGHT requests wait for their replies at once: the pass pays the round trip
+        // once per window, not once per account.
+        Deque<Integer> inFlight = new ArrayDeque<>();
+        List<CompletableFuture<Message>> replies = new ArrayList<>(Collections.nCopies(planned.size(), null));
         try (SystemConnection connection =
                 SystemConnection.open(settings, settings.credsFile().get())) {
-            for (PurgeOutcome outcome : plan.outcomes()) {
-                if (!(outcome instanceof PurgeOutcome.Planned planned)) {
-                    outcomes.add(outcome);
+            for (int i = 0; i < planned.size(); i++) {
+                if (!(planned.get(i) instanceof PurgeOutcome.Planned candidate)) {
+                    outcomes[i] = planned.get(i);
                     continue;
                 }
-                String account = planned.account();
+                String account = candidate.account();
                 // Rule 4: the directory may have changed since the plan (a mount rotating, an
                 // account re-added); look again right before the request.
                 Optional<String> unsafe = Directories.unsafeNow(resolverDir, settings.systemAccount());
                 if (unsafe.isPresent()) {
-                    warning = warning.or(() -> unsafe);
-                    outcomes.add(new PurgeOutcome.Skipped(
+                    outcomes[i] = new PurgeOutcome.Skipped(
                             account,
                             unsafe.get().startsWith("cannot read")
                                     ? PurgeSkipReason.RESOLVER_DIR_UNREADABLE
                                     : PurgeSkipReason.RESOLVER_DIR_EMPTY,
-                            "changed during the pass"));
+                            CHANGED_DURING_PASS);
                 } else if (Directories.hasJwt(resolverDir, account)) {
-                    outcomes.add(new PurgeOutcome.Skipped(account, PurgeSkipReason.BACK_IN_RESOLVER));
+                    outcomes[i] = new PurgeOutcome.Skipped(account, PurgeSkipReason.BACK_IN_RESOLVER);
                 } else {
-                    outcomes.add(purge(connection, account));
+                    replies.set(i, connection.send(subject(account), new byte[0]));
+                    inFlight.add(i);
+                    if (inFlight.size() >= IN_FLIGHT) {
+                        int oldest = inFlight.poll();
+                        outcomes[oldest] =
+                                outcome(connection, planned.get(oldest).account(), replies.get(oldest));
+                    }
                 }
             }
+            while (!inFlight.isEmpty()) {
+                int oldest = inFlight.poll();
+                outcomes[oldest] = outcome(connection, planned.get(oldest).account(), replies.get(oldest));
+            }
         }
-        return finish(plan, outcomes, true, "");
+        return finish(plan, Arrays.asList(outcomes), true, "");
     }
 
-    private PurgeOutcome purge(SystemConnection connection, String account) throws InterruptedException {
+    private static final int IN_FLIGHT = 32;
+    private static final String CHANGED_DURING_PASS = "changed during the pass";
+
+    /** The purge subject for {@code account}; throws rather than ever build one from a non-key. */
+    private static String subject(String account) {
         if (!PurgePlan.isAccountKey(account)) {
             throw new IllegalStateException("refusing to send a purge for '" + account + "', not an account key");
         }
-        String subject = PURGE_SUBJECT_PREFIX + account;
-        SystemConnection.Reply reply = connection.request(subject, new byte[0]);
+        return PURGE_SUBJECT_PREFIX + account;
+    }
+
+    private static PurgeOutcome outcome(SystemConnection connection, String account, CompletableFuture<Message> first)
+            throws InterruptedException {
+        String subject = subject(account);
+        SystemConnection.Reply reply = connection.await(subject, new byte[0], first);
         return switch (reply) {
             case SystemConnection.Reply.Failed failed -> new PurgeOutcome.Failed(account, failed.why());
             case SystemConnection.Reply.Answered answered
@@ -170,7 +196,7 @@ public final class JetStreamReconciler {
         for (PurgeOutcome outcome : outcomes) {
             if (warning.isEmpty()
                     && outcome instanceof PurgeOutcome.Skipped s
-                    && s.detail().equals("changed during the pass")) {
+                    && s.detail().equals(CHANGED_DURING_PASS)) {
                 warning = Optional.of("the resolver directory '" + dir + "' changed during the pass ("
                         + s.reason().description() + "); the rest of the pass purged nothing");
             }

@@ -141,7 +141,7 @@ public record PurgePlan(List<PurgeOutcome> outcomes, Optional<String> warning) {
 
     private static boolean hasAccountOtherThan(Set<String> live, Optional<String> systemAccount) {
         for (String account : live) {
-            if (systemAccount.filter(account::equals).isEmpty()) {
+            if (systemAccount.filter(account::equals).isEmpty() && isAccountKey(account)) {
                 return true;
             }
         }

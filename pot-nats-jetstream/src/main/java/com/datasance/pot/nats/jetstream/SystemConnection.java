@@ -16,7 +16,9 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -101,11 +103,30 @@ final class SystemConnection implements AutoCloseable {
      * until the ready deadline; error replies and timeouts count against {@code requestAttempts}.
      */
     Reply request(String subject, byte[] body) throws InterruptedException {
+        return retry(subject, body, Optional.empty());
+    }
+
+    /** Sends without waiting; {@link #await} reads the reply. Lets a pass keep several requests in flight. */
+    CompletableFuture<Message> send(String subject, byte[] body) {
+        return connection.requestWithTimeout(subject, body, settings.requestTimeout());
+    }
+
+    /**
+     * The reply to a request made with {@link #send}; when it is not a success, the request is
+     * sent again as {@link #request} would, the first attempt counting against the limit.
+     */
+    Reply await(String subject, byte[] body, CompletableFuture<Message> first) throws InterruptedException {
+        return retry(subject, body, Optional.of(first));
+    }
+
+    private Reply retry(String subject, byte[] body, Optional<CompletableFuture<Message>> first)
+            throws InterruptedException {
         Duration backoff = Duration.ofMillis(250);
         String lastFailure = "";
         int attempts = 0;
         while (attempts < settings.requestAttempts()) {
-            Reply reply = once(subject, body);
+            Reply reply = first.isPresent() ? interpret(subject, first.get()) : once(subject, body);
+            first = Optional.empty();
             if (reply instanceof Reply.Answered answered && answered.reply().error() == null) {
                 return reply;
             }
@@ -131,11 +152,13 @@ final class SystemConnection implements AutoCloseable {
     private static final String NO_RESPONDERS = "no responders";
 
     private Reply once(String subject, byte[] body) throws InterruptedException {
+        return interpret(subject, send(subject, body));
+    }
+
+    private Reply interpret(String subject, CompletableFuture<Message> pending) throws InterruptedException {
         Duration timeout = settings.requestTimeout();
         try {
-            Message message = connection
-                    .requestWithTimeout(subject, body, timeout)
-                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            Message message = pending.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             if (message.isStatusMessage()) {
                 return message.getStatus().getCode() == 503
                         ? new Reply.Failed(NO_RESPONDERS + " on '" + subject + "'")
