@@ -6,7 +6,9 @@
 module com.datasance.pot.nats.testkit {
     requires transitive com.datasance.pot.nats.api;
     requires java.net.http;
-    requires com.fasterxml.jackson.databind;
+    // Monitoring returns Jackson's JsonNode: callers must read the module too.
+    requires transitive com.fasterxml.jackson.databind;
+    // Streams and the fixtures hand out jnats types (Connection, NKey).
     requires transitive io.nats.jnats;
     requires org.slf4j;
 
