@@ -3,6 +3,8 @@
  * the binary lookup the tests share, and operator-mode trust trees (JWTs, creds) with JetStream
  * helpers. Never a runtime dependency of a shipped module.
  */
+// jnats ships no module-info (automatic module 'io.nats.jnats'); the fixtures hand out its types.
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module com.datasance.pot.nats.testkit {
     requires transitive com.datasance.pot.nats.api;
     requires java.net.http;

@@ -237,7 +237,7 @@ class PurgeIntegrationTest {
             scenario.removeJwt(scenario.gone);
             Path accounts = scenario.operator.storeDir().resolve("jetstream");
             List<String> bad = List.of(
-                    "*", ">", "not-a-key", "$G", scenario.gone.publicKey().toLowerCase());
+                    "*", ">", "not-a-key", "$G", scenario.gone.publicKey().toLowerCase(java.util.Locale.ROOT));
             for (String name : bad) {
                 Files.createDirectories(accounts.resolve(name).resolve("streams"));
             }

@@ -72,7 +72,7 @@ class PurgePlanTest {
                 "",
                 "a/b",
                 LIVE + "/..",
-                LIVE.toLowerCase(),
+                LIVE.toLowerCase(java.util.Locale.ROOT),
                 LIVE.substring(0, 55),
                 LIVE + "A",
                 "U" + LIVE.substring(1),
