@@ -91,11 +91,13 @@ public final class PurgeBench {
         OperatorFixture.Account live = operator.addAccount("live");
         List<OperatorFixture.Account> batchA = new ArrayList<>();
         List<OperatorFixture.Account> batchB = new ArrayList<>();
+        List<OperatorFixture.Account> batchC = new ArrayList<>();
         List<OperatorFixture.Account> warmA = new ArrayList<>();
         List<OperatorFixture.Account> warmB = new ArrayList<>();
         for (int i = 0; i < accounts; i++) {
             batchA.add(operator.addAccount("a" + i));
             batchB.add(operator.addAccount("b" + i));
+            batchC.add(operator.addAccount("c" + i));
         }
         for (int i = 0; i < WARM_UP; i++) {
             warmA.add(operator.addAccount("wa" + i));
@@ -105,7 +107,7 @@ public final class PurgeBench {
                 NatsServerFixture.start(operator.writeServerConfig(""), List.of(), Map.of())) {
             // Load every account (a user connects once), so the purge measures the API and the
             // connection, not nats-server 2.9's ~2 s resolver fetch for an account it never loaded.
-            for (OperatorFixture.Account account : concat(concat(batchA, batchB), concat(warmA, warmB))) {
+            for (OperatorFixture.Account account : concat(concat(batchA, batchB), concat(concat(warmA, warmB), batchC))) {
                 try (Connection c = Nats.connect(Options.builder()
                         .server(server.clientUrl())
                         .authHandler(Nats.credentials(account.credsFile().toString()))
@@ -137,6 +139,14 @@ public final class PurgeBench {
             checkGone(operator, batchB);
             check(Files.isDirectory(operator.accountStoreDir(live).getParent()), "store dir is gone");
 
+            // Floor: the same requests on one connection, 32 in flight, no checks, no logging.
+            start = System.nanoTime();
+            raw(server, operator, batchC);
+            long raw = System.nanoTime() - start;
+            checkGone(operator, batchC);
+
+            System.out.printf("purge %d accounts, bare requests on one connection (floor) %8.1f ms (%.2f ms/account)%n",
+                    accounts, raw / 1e6, raw / 1e6 / accounts);
             System.out.printf("purge %d accounts, one connection (pot-nats-jetstream)   %8.1f ms (%.2f ms/account)%n",
                     accounts, oneConnection / 1e6, oneConnection / 1e6 / accounts);
             System.out.printf("purge %d accounts, one connection per account (Go way)   %8.1f ms (%.2f ms/account)%n",
@@ -170,6 +180,25 @@ public final class PurgeBench {
                             "per-connection purge of " + account.name());
                 }
             }
+    }
+
+    private static void raw(NatsServerFixture server, OperatorFixture operator, List<OperatorFixture.Account> accounts)
+            throws Exception {
+        try (Connection c = Nats.connect(Options.builder()
+                .server(server.clientUrl())
+                .authHandler(Nats.credentials(operator.system().credsFile().toString()))
+                .build())) {
+            java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Message>> window = new java.util.ArrayDeque<>();
+            for (OperatorFixture.Account account : accounts) {
+                window.add(c.requestWithTimeout("$JS.API.ACCOUNT.PURGE." + account.publicKey(), new byte[0], Duration.ofSeconds(10)));
+                if (window.size() >= 32) {
+                    window.poll().get();
+                }
+            }
+            while (!window.isEmpty()) {
+                window.poll().get();
+            }
+        }
     }
 
     private static void checkGone(OperatorFixture operator, List<OperatorFixture.Account> accounts) {
