@@ -190,8 +190,10 @@ final class Lexer {
     }
 
     private void addCurrentStringPart(int offset) {
-        flushBytes();
-        parts.append(input, start, pos - offset);
+        if (pos - offset > start) {
+            flushBytes();
+            parts.append(input, start, pos - offset);
+        }
         hasParts = true;
         start = pos;
     }
