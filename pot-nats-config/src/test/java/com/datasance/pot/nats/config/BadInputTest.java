@@ -39,12 +39,11 @@ class BadInputTest {
         int parsed = 0;
         int rejected = 0;
         for (int round = 0; round < ROUNDS; round++) {
-            String input =
-                    switch (round % 4) {
-                        case 0 -> generator.config();
-                        case 1, 2 -> generator.mutate(generator.config());
-                        default -> new String(generator.randomBytes(), StandardCharsets.UTF_8);
-                    };
+            String input = switch (round % 4) {
+                case 0 -> generator.config();
+                case 1, 2 -> generator.mutate(generator.config());
+                default -> new String(generator.randomBytes(), StandardCharsets.UTF_8);
+            };
             try {
                 NatsConfigReader.parse(input, dir, Map.of("A", "1", "B", "{x: $A}", "LOOP", "$LOOP"));
                 parsed++;
@@ -71,7 +70,7 @@ class BadInputTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void shouldParseOrRejectEveryTruncationOfAConfig() throws Exception {
-        String full = Files.readString(Path.of("src/test/resources/equivalents/store-dir/01-plain.conf"))
+        String full = Files.readString(Path.of("src/test/resources/equivalents/tree/store-dir/01-plain.conf"))
                 + "\nm { a: [1, \"two\", {b: (\nblock\n)\n}], c: $A }\ninclude 'missing.conf'\n";
         for (int length = 0; length <= full.length(); length++) {
             Path file = dir.resolve("truncated.conf");
@@ -121,7 +120,10 @@ class BadInputTest {
         StringBuilder text = new StringBuilder(11 * 1024 * 1024);
         int blocks = 0;
         while (text.length() < 10 * 1024 * 1024) {
-            text.append("block").append(blocks++).append(" {\n  name: \"value ").append(blocks)
+            text.append("block")
+                    .append(blocks++)
+                    .append(" {\n  name: \"value ")
+                    .append(blocks)
                     .append("\"\n  size: 10MB, list: [a, b, c]\n  # comment\n}\n");
         }
         Path file = dir.resolve("big.conf");
@@ -137,7 +139,10 @@ class BadInputTest {
         ConfigException e =
                 assertThrows(ConfigException.class, () -> NatsConfigReader.read(dir.resolve("a.conf"), Map.of()));
         assertTrue(e.detail().startsWith("include cycle: "), e.getMessage());
-        assertTrue(e.getMessage().startsWith(dir.resolve("b.conf") + ":1:10 (included from " + dir.resolve("a.conf") + ":2:9)"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith(dir.resolve("b.conf") + ":1:10 (included from " + dir.resolve("a.conf") + ":2:9)"),
+                e.getMessage());
     }
 
     @Test
@@ -154,11 +159,11 @@ class BadInputTest {
     @Test
     void shouldRejectIncludesNestedTooDeep() throws Exception {
         for (int i = 0; i < 70; i++) {
-            Files.writeString(dir.resolve(i + ".conf"), "k" + i + " = 1\ninclude " + (i + 1) + ".conf\n");
+            Files.writeString(dir.resolve("f" + i + ".conf"), "k" + i + " = 1\ninclude f" + (i + 1) + ".conf\n");
         }
-        Files.writeString(dir.resolve("70.conf"), "end = 1\n");
+        Files.writeString(dir.resolve("f70.conf"), "end = 1\n");
         ConfigException e =
-                assertThrows(ConfigException.class, () -> NatsConfigReader.read(dir.resolve("0.conf"), Map.of()));
+                assertThrows(ConfigException.class, () -> NatsConfigReader.read(dir.resolve("f0.conf"), Map.of()));
         assertTrue(e.detail().contains("deeper than 64"), e.getMessage());
     }
 
@@ -172,14 +177,15 @@ class BadInputTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void shouldRejectAVariableExpansionBomb() {
-        StringBuilder text = new StringBuilder("v0 = [1, 2, 3, 4, 5, 6, 7, 8]\n");
+        StringBuilder text = new StringBuilder("v0 = [a, b, c, d, e, f, g, h]\n");
         for (int i = 1; i < 40; i++) {
             text.append('v').append(i).append(" = [");
             for (int j = 0; j < 8; j++) {
                 text.append("$v").append(i - 1).append(j < 7 ? ", " : "]\n");
             }
         }
-        ConfigException e = assertThrows(ConfigException.class, () -> NatsConfigReader.parse(text.toString(), dir, Map.of()));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> NatsConfigReader.parse(text.toString(), dir, Map.of()));
         assertTrue(e.detail().contains("expands to more than"), e.getMessage());
     }
 
@@ -198,7 +204,9 @@ class BadInputTest {
 
     @Test
     void shouldTreatANulCharacterAsTheEndOfInputAsNatsServerDoes() throws ConfigException {
-        assertEquals(Map.of("a", 1L), NatsConfigReader.parse("a = 1\nb\0 = 2", dir, Map.of()).root().plain());
+        assertEquals(
+                Map.of("a", 1L),
+                NatsConfigReader.parse("a = 1\nb\0 = 2", dir, Map.of()).root().plain());
         assertThrows(ConfigException.class, () -> NatsConfigReader.parse("a = 1\n\0", dir, Map.of()));
     }
 }

@@ -7,8 +7,21 @@ import java.util.Random;
 final class ConfigGenerator {
 
     private static final List<String> KEYS = List.of(
-            "a", "b", "jetstream", "JetStream", "store_dir", "storedir", "server_name", "x_1", "\"quoted key\"",
-            "'single key'", "enabled", "max_mem", "tls", "cert_file", "A");
+            "a",
+            "b",
+            "jetstream",
+            "JetStream",
+            "store_dir",
+            "storedir",
+            "server_name",
+            "x_1",
+            "\"quoted key\"",
+            "'single key'",
+            "enabled",
+            "max_mem",
+            "tls",
+            "cert_file",
+            "A");
     private static final List<String> SEPARATORS = List.of(" = ", ": ", " ", "=", ":", "\t");
     private static final List<String> TERMINATORS = List.of("\n", "; ", ", ", " # comment\n", " // comment\n", "\r\n");
     private static final String SPECIAL = "{}[]()\"'\\$#/=:;, \t\n\r\0-.0123456789kKbBeE";
@@ -42,14 +55,28 @@ final class ConfigGenerator {
             case 2 -> out.append(random.nextInt(100)).append('.').append(random.nextInt(1000));
             case 3 -> out.append(pick(List.of("true", "False", "yes", "NO", "on", "off", "enabled", "disabled")));
             case 4 -> out.append(pick(List.of("word", "path/to/dir", "127.0.0.1:4222", "nats://h:1", "3xyz", "x\\ty")));
-            case 5 -> out.append('"').append(pick(List.of("dq", "a\\tb", "\\x41\\x42", "q\\\"q", "", "é ü"))).append('"');
-            case 6 -> out.append('\'').append(pick(List.of("sq", "raw\\n", "", "with space"))).append('\'');
+            case 5 ->
+                out.append('"')
+                        .append(pick(List.of("dq", "a\\tb", "\\x41\\x42", "q\\\"q", "", "é ü")))
+                        .append('"');
+            case 6 ->
+                out.append('\'')
+                        .append(pick(List.of("sq", "raw\\n", "", "with space")))
+                        .append('\'');
             case 7 -> out.append("(\nblock text\n  more ) text\n)\n");
-            case 8 -> out.append(String.format("20%02d-0%d-1%dT1%d:2%d:3%dZ",
-                    random.nextInt(100), 1 + random.nextInt(9), random.nextInt(9), random.nextInt(9), random.nextInt(9), random.nextInt(9)));
+            case 8 ->
+                out.append(String.format(
+                        "20%02d-0%d-1%dT1%d:2%d:3%dZ",
+                        random.nextInt(100),
+                        1 + random.nextInt(9),
+                        random.nextInt(9),
+                        random.nextInt(9),
+                        random.nextInt(9),
+                        random.nextInt(9)));
             case 9 -> out.append(pick(List.of("$a", "$A", "$B", "$x_1", "$2a$11$abc", "$undefined", "$LOOP")));
             case 10 -> out.append(pick(List.of("data", "./data", "/abs/store", "")));
-            case 11, 12, 13 -> out.append('"').append("s").append(random.nextInt(10)).append('"');
+            case 11, 12, 13 ->
+                out.append('"').append("s").append(random.nextInt(10)).append('"');
             case 14, 15 -> {
                 out.append('{').append(random.nextBoolean() ? "\n" : " ");
                 int entries = random.nextInt(4);
@@ -88,7 +115,22 @@ final class ConfigGenerator {
                 }
                 case 3 -> text.setLength(at);
                 case 4 -> text.insert(at, (char) random.nextInt(0x3100));
-                case 5 -> text.insert(at, pick(List.of("include x.conf\n", "{", "}", "[", "]", "\\x", "\\", "$", "(\n", "\n)\n", "'", "\"")));
+                case 5 ->
+                    text.insert(
+                            at,
+                            pick(List.of(
+                                    "include x.conf\n",
+                                    "{",
+                                    "}",
+                                    "[",
+                                    "]",
+                                    "\\x",
+                                    "\\",
+                                    "$",
+                                    "(\n",
+                                    "\n)\n",
+                                    "'",
+                                    "\"")));
                 default -> {
                     if (at < text.length()) {
                         text.setCharAt(at, SPECIAL.charAt(random.nextInt(SPECIAL.length())));
