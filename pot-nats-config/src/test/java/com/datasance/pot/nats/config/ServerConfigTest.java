@@ -159,11 +159,7 @@ class ServerConfigTest {
                         config.resolver().orElseThrow().origin())),
                 config.resolver());
         assertEquals(1, config.includes().size());
-        assertEquals(
-                2,
-                config.filesOf(Kind.TLS_CERT).size()
-                        + config.filesOf(Kind.TLS_KEY).size()
-                        - 2);
+        assertEquals(4, config.filesOf(Kind.TLS_CERT).size());
     }
 
     @Test
