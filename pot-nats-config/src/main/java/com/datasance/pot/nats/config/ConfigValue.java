@@ -204,6 +204,7 @@ public sealed interface ConfigValue
         /** A value still to convert, and the slot of its parent container that receives it. */
         private record Frame(ConfigValue value, Object parent, String key) {}
 
+        // The parent slot was created just above as a List<Object> or Map<String, Object>.
         @SuppressWarnings("unchecked")
         static Object of(ConfigValue root) {
             Deque<Frame> work = new ArrayDeque<>();

@@ -183,52 +183,53 @@ final class JetStreamRules {
 
     private static Op jetStreamValue(Entry entry) throws ConfigException {
         ConfigValue value = entry.value();
-        switch (value) {
-            case ConfigValue.Bool bool -> {
-                return new Flag(bool.value());
-            }
-            case ConfigValue.Text text -> {
-                return switch (Lexer.goLower(text.value())) {
-                    case "enabled", "enable" -> new Flag(true);
-                    case "disabled", "disable" -> new Flag(false);
-                    default ->
-                        throw new ConfigException(
-                                text.origin(),
-                                "expected 'enabled' or 'disabled' for '" + entry.key() + "', found '" + text.value()
-                                        + "'; for settings use a block: 'jetstream { store_dir: ... }'");
-                };
-            }
-            case ConfigMap map -> {
-                List<Inner> inner = new ArrayList<>();
-                for (Entry e : map.entries().values()) {
-                    switch (Lexer.goLower(e.key())) {
-                        case "store", "store_dir", "storedir" ->
-                            inner.add(new Store(string(e), e.value().origin()));
-                        case "enable", "enabled" -> {
-                            if (!(e.value() instanceof ConfigValue.Bool bool)) {
-                                throw new ConfigException(
-                                        e.value().origin(),
-                                        "'" + entry.key() + "." + e.key() + "' must be a boolean, found a "
-                                                + e.value().kind());
-                            }
-                            inner.add(new Enable(bool.value()));
-                        }
-                        case "max_memory_store", "max_mem_store", "max_mem" ->
-                            inner.add(new MaxMemory(storageSize(entry, e)));
-                        case "max_file_store", "max_file" -> inner.add(new MaxFile(storageSize(entry, e)));
-                        default -> {
-                            // Other JetStream settings do not move the store directory.
-                        }
-                    }
-                }
-                return new Block(inner);
-            }
+        return switch (value) {
+            case ConfigValue.Bool bool -> new Flag(bool.value());
+            case ConfigValue.Text text -> flag(entry, text);
+            case ConfigMap map -> block(entry, map);
             default ->
                 throw new ConfigException(
                         value.origin(),
                         "expected a block, a boolean or 'enabled'/'disabled' for '" + entry.key() + "', found a "
                                 + value.kind());
+        };
+    }
+
+    private static Flag flag(Entry entry, ConfigValue.Text text) throws ConfigException {
+        return switch (Lexer.goLower(text.value())) {
+            case "enabled", "enable" -> new Flag(true);
+            case "disabled", "disable" -> new Flag(false);
+            default ->
+                throw new ConfigException(
+                        text.origin(),
+                        "expected 'enabled' or 'disabled' for '" + entry.key() + "', found '" + text.value()
+                                + "'; for settings use a block: 'jetstream { store_dir: ... }'");
+        };
+    }
+
+    private static Block block(Entry entry, ConfigMap map) throws ConfigException {
+        List<Inner> inner = new ArrayList<>();
+        for (Entry e : map.entries().values()) {
+            switch (Lexer.goLower(e.key())) {
+                case "store", "store_dir", "storedir" ->
+                    inner.add(new Store(string(e), e.value().origin()));
+                case "enable", "enabled" -> {
+                    if (!(e.value() instanceof ConfigValue.Bool bool)) {
+                        throw new ConfigException(
+                                e.value().origin(),
+                                "'" + entry.key() + "." + e.key() + "' must be a boolean, found a "
+                                        + e.value().kind());
+                    }
+                    inner.add(new Enable(bool.value()));
+                }
+                case "max_memory_store", "max_mem_store", "max_mem" -> inner.add(new MaxMemory(storageSize(entry, e)));
+                case "max_file_store", "max_file" -> inner.add(new MaxFile(storageSize(entry, e)));
+                default -> {
+                    // Other JetStream settings do not move the store directory.
+                }
+            }
         }
+        return new Block(inner);
     }
 
     private static String string(Entry entry) throws ConfigException {
@@ -244,44 +245,43 @@ final class JetStreamRules {
     /** server/opts.go getStorageSize: an integer, or a string such as '10G' (K, M, G, T; powers of 1024). */
     private static long storageSize(Entry block, Entry entry) throws ConfigException {
         String name = "'" + block.key() + "." + entry.key() + "'";
-        switch (entry.value()) {
-            case ConfigValue.Int i -> {
-                return i.value();
-            }
-            case ConfigValue.Text text -> {
-                String s = text.value();
-                if (s.isEmpty()) {
-                    return 0;
-                }
-                char suffix = s.charAt(s.length() - 1);
-                String prefix = s.substring(0, s.length() - 1);
-                long number;
-                try {
-                    if (!prefix.matches("[+-]?[0-9]+")) {
-                        throw new NumberFormatException(prefix);
-                    }
-                    number = Long.parseLong(prefix);
-                } catch (NumberFormatException e) {
-                    throw new ConfigException(text.origin(), name + " must be a size such as '10G', found '" + s + "'");
-                }
-                int shift = switch (suffix) {
-                    case 'K' -> 10;
-                    case 'M' -> 20;
-                    case 'G' -> 30;
-                    case 'T' -> 40;
-                    default ->
-                        throw new ConfigException(
-                                text.origin(),
-                                name + " sizes written as strings must end in K, M, G or T, found '" + s + "'");
-                };
-                return number << shift;
-            }
+        return switch (entry.value()) {
+            case ConfigValue.Int i -> i.value();
+            case ConfigValue.Text text -> sizeString(name, text);
             default ->
                 throw new ConfigException(
                         entry.value().origin(),
                         name + " must be an integer or a size string, found a "
                                 + entry.value().kind());
+        };
+    }
+
+    private static long sizeString(String name, ConfigValue.Text text) throws ConfigException {
+        String s = text.value();
+        if (s.isEmpty()) {
+            return 0;
         }
+        char suffix = s.charAt(s.length() - 1);
+        String prefix = s.substring(0, s.length() - 1);
+        if (!prefix.matches("[+-]?[0-9]+")) {
+            throw new ConfigException(text.origin(), name + " must be a size such as '10G', found '" + s + "'");
+        }
+        long number;
+        try {
+            number = Long.parseLong(prefix);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(text.origin(), name + " is out of range: '" + s + "'");
+        }
+        int shift = switch (suffix) {
+            case 'K' -> 10;
+            case 'M' -> 20;
+            case 'G' -> 30;
+            case 'T' -> 40;
+            default ->
+                throw new ConfigException(
+                        text.origin(), name + " sizes written as strings must end in K, M, G or T, found '" + s + "'");
+        };
+        return number << shift;
     }
 
     private static long factorial(int n) {

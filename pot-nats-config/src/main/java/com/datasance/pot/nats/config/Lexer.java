@@ -230,148 +230,147 @@ final class Lexer {
         return "'" + Character.toString(c) + "'";
     }
 
-    @SuppressWarnings("fallthrough")
     private State step(State current) {
-        switch (current) {
-            case TOP: {
+        return switch (current) {
+            case TOP -> {
                 int r = next();
                 if (isSpace(r)) {
                     ignore();
-                    return State.TOP;
+                    yield State.TOP;
                 }
                 switch (r) {
-                    case '{':
+                    case '{' -> {
                         // 2.9.10 skips '{' at the top level: a config may be wrapped in braces.
                         ignore();
-                        return State.TOP;
-                    case '#':
+                        yield State.TOP;
+                    }
+                    case '#' -> {
                         push(State.TOP);
-                        return State.COMMENT_START;
-                    case '/': {
+                        yield State.COMMENT_START;
+                    }
+                    case '/' -> {
                         int rn = next();
                         if (rn == '/') {
                             push(State.TOP);
-                            return State.COMMENT_START;
+                            yield State.COMMENT_START;
                         }
                         backup();
-                        return topEof();
+                        yield topEof();
                     }
-                    case EOF:
-                        return topEof();
-                    default:
-                        break;
+                    case EOF -> topEof();
+                    default -> {
+                        // Anything else starts a key.
+                    }
                 }
                 backup();
                 push(State.TOP_VALUE_END);
-                return State.KEY_START;
+                yield State.KEY_START;
             }
-            case TOP_VALUE_END: {
+            case TOP_VALUE_END -> {
                 int r = next();
                 if (r == '#') {
                     push(State.TOP);
-                    return State.COMMENT_START;
+                    yield State.COMMENT_START;
                 }
                 if (r == '/') {
                     int rn = next();
                     if (rn == '/') {
                         push(State.TOP);
-                        return State.COMMENT_START;
+                        yield State.COMMENT_START;
                     }
                     backup();
                     // nats-server falls through to the whitespace case: a lone '/' is skipped.
-                    return State.TOP_VALUE_END;
+                    yield State.TOP_VALUE_END;
                 }
                 if (isWhitespace(r)) {
-                    return State.TOP_VALUE_END;
+                    yield State.TOP_VALUE_END;
                 }
                 if (isNL(r) || r == EOF || r == ';' || r == ',' || r == '}') {
                     ignore();
-                    return State.TOP;
+                    yield State.TOP;
                 }
-                return error(
+                yield error(
                         "expected a top-level value to end with a new line, comment or end of input, found " + show(r));
             }
-            case KEY_START: {
+            case KEY_START -> {
                 int r = peek();
                 if (isKeySeparator(r)) {
-                    return error("unexpected key separator " + show(r));
+                    yield error("unexpected key separator " + show(r));
                 }
                 if (isSpace(r)) {
                     next();
                     ignore();
-                    return State.KEY_START;
+                    yield State.KEY_START;
                 }
                 if (r == '"') {
                     next();
                     ignore();
-                    return State.DUB_QUOTED_KEY;
+                    yield State.DUB_QUOTED_KEY;
                 }
                 if (r == '\'') {
                     next();
                     ignore();
-                    return State.QUOTED_KEY;
+                    yield State.QUOTED_KEY;
                 }
                 ignore();
                 next();
-                return State.KEY;
+                yield State.KEY;
             }
-            case DUB_QUOTED_KEY:
-            case QUOTED_KEY: {
+            case DUB_QUOTED_KEY, QUOTED_KEY -> {
                 int quote = current == State.DUB_QUOTED_KEY ? '"' : '\'';
                 int r = peek();
                 if (r == quote) {
                     emit(Type.KEY);
                     next();
                     ignore();
-                    return State.KEY_END;
+                    yield State.KEY_END;
                 } else if (r == EOF) {
-                    return eofOrError("unexpected end of input in a quoted key");
+                    yield eofOrError("unexpected end of input in a quoted key");
                 }
                 next();
-                return current;
+                yield current;
             }
-            case INCLUDE_START: {
+            case INCLUDE_START -> {
                 int r = next();
                 if (isWhitespace(r)) {
                     ignore();
-                    return State.INCLUDE_START;
+                    yield State.INCLUDE_START;
                 }
                 backup();
-                return State.INCLUDE;
+                yield State.INCLUDE;
             }
-            case INCLUDE: {
+            case INCLUDE -> {
                 int r = next();
                 if (r == '\'') {
                     ignore();
-                    return State.INCLUDE_QUOTED;
+                    yield State.INCLUDE_QUOTED;
                 }
                 if (r == '"') {
                     ignore();
-                    return State.INCLUDE_DUB_QUOTED;
+                    yield State.INCLUDE_DUB_QUOTED;
                 }
                 if (r == '[') {
-                    return error("expected an include file name, found the start of an array");
+                    yield error("expected an include file name, found the start of an array");
                 }
                 if (r == '{') {
-                    return error("expected an include file name, found the start of a map");
+                    yield error("expected an include file name, found the start of a map");
                 }
                 if (r == '(') {
-                    return error("expected an include file name, found the start of a block");
+                    yield error("expected an include file name, found the start of a block");
                 }
                 if (Character.isDigit(r) || r == '-') {
-                    return error("expected an include file name, found the start of a number");
+                    yield error("expected an include file name, found the start of a number");
                 }
                 if (r == '\\') {
-                    return error("expected an include file name, found an escape sequence");
+                    yield error("expected an include file name, found an escape sequence");
                 }
                 if (isNL(r)) {
-                    return error("expected an include file name, found a new line");
+                    yield error("expected an include file name, found a new line");
                 }
                 backup();
-                return State.INCLUDE_STRING;
+                yield State.INCLUDE_STRING;
             }
-            case INCLUDE_QUOTED:
-            case INCLUDE_DUB_QUOTED: {
+            case INCLUDE_QUOTED, INCLUDE_DUB_QUOTED -> {
                 int quote = current == State.INCLUDE_DUB_QUOTED ? '"' : '\'';
                 int r = next();
                 if (r == quote) {
@@ -379,342 +378,351 @@ final class Lexer {
                     emit(Type.INCLUDE);
                     next();
                     ignore();
-                    return pop();
+                    yield pop();
                 }
                 if (r == EOF) {
-                    return error("unexpected end of input in a quoted include file name");
+                    yield error("unexpected end of input in a quoted include file name");
                 }
-                return current;
+                yield current;
             }
-            case INCLUDE_STRING: {
+            case INCLUDE_STRING -> {
                 int r = next();
                 if (isNL(r) || r == EOF || r == ';' || r == '}' || isWhitespace(r)) {
                     backup();
                     emit(Type.INCLUDE);
-                    return pop();
+                    yield pop();
                 }
                 if (r == '\'') {
                     backup();
                     emit(Type.INCLUDE);
                     next();
                     ignore();
-                    return pop();
+                    yield pop();
                 }
-                return State.INCLUDE_STRING;
+                yield State.INCLUDE_STRING;
             }
-            case KEY: {
+            case KEY -> {
                 int r = peek();
                 if (isSpace(r)) {
-                    return keyCheckKeyword(State.KEY_END, null);
+                    yield keyCheckKeyword(State.KEY_END, null);
                 } else if (isKeySeparator(r) || r == EOF) {
                     emit(Type.KEY);
-                    return State.KEY_END;
+                    yield State.KEY_END;
                 }
                 next();
-                return State.KEY;
+                yield State.KEY;
             }
-            case KEY_END: {
+            case KEY_END -> {
                 int r = next();
                 if (isSpace(r)) {
                     ignore();
-                    return State.KEY_END;
+                    yield State.KEY_END;
                 }
                 if (isKeySeparator(r)) {
                     ignore();
-                    return State.VALUE;
+                    yield State.VALUE;
                 }
                 if (r == EOF) {
                     // A key with no value at the end of input is accepted by 2.9.10 (newer servers reject it).
                     emit(Type.EOF);
-                    return State.STOPPED;
+                    yield State.STOPPED;
                 }
                 backup();
-                return State.VALUE;
+                yield State.VALUE;
             }
-            case VALUE: {
+            case VALUE -> {
                 int r = next();
                 if (isWhitespace(r)) {
                     ignore();
-                    return State.VALUE;
+                    yield State.VALUE;
                 }
                 if (r == '[') {
                     ignore();
                     emit(Type.ARRAY_START);
-                    return State.ARRAY_VALUE;
+                    yield State.ARRAY_VALUE;
                 }
                 if (r == '{') {
                     ignore();
                     emit(Type.MAP_START);
-                    return State.MAP_KEY_START;
+                    yield State.MAP_KEY_START;
                 }
                 if (r == '\'') {
                     ignore();
-                    return State.QUOTED_STRING;
+                    yield State.QUOTED_STRING;
                 }
                 if (r == '"') {
                     ignore();
                     stringState = State.DUB_QUOTED_STRING;
-                    return State.DUB_QUOTED_STRING;
+                    yield State.DUB_QUOTED_STRING;
                 }
                 if (r == '-') {
-                    return State.NEG_NUMBER_START;
+                    yield State.NEG_NUMBER_START;
                 }
                 if (r == '(') {
                     ignore();
-                    return State.BLOCK;
+                    yield State.BLOCK;
                 }
                 if (Character.isDigit(r)) {
                     backup();
-                    return State.NUMBER_START;
+                    yield State.NUMBER_START;
                 }
                 if (r == '.') {
-                    return error("floats must start with a digit");
+                    yield error("floats must start with a digit");
                 }
                 if (isNL(r)) {
-                    return error("expected a value, found a new line");
+                    yield error("expected a value, found a new line");
                 }
                 backup();
                 stringState = State.STRING;
-                return State.STRING;
+                yield State.STRING;
             }
-            case ARRAY_VALUE: {
+            case ARRAY_VALUE -> {
                 int r = next();
                 if (isSpace(r)) {
                     ignore();
-                    return State.ARRAY_VALUE;
+                    yield State.ARRAY_VALUE;
                 }
                 if (r == '#') {
                     push(State.ARRAY_VALUE);
-                    return State.COMMENT_START;
+                    yield State.COMMENT_START;
                 }
                 if (r == '/') {
                     int rn = next();
                     if (rn == '/') {
                         push(State.ARRAY_VALUE);
-                        return State.COMMENT_START;
+                        yield State.COMMENT_START;
                     }
                     backup();
-                    return error("unexpected array value terminator ','");
+                    yield error("unexpected array value terminator ','");
                 }
                 if (r == ',') {
-                    return error("unexpected array value terminator ','");
+                    yield error("unexpected array value terminator ','");
                 }
                 if (r == ']') {
-                    return State.ARRAY_END;
+                    yield State.ARRAY_END;
                 }
                 backup();
                 push(State.ARRAY_VALUE_END);
-                return State.VALUE;
+                yield State.VALUE;
             }
-            case ARRAY_VALUE_END: {
+            case ARRAY_VALUE_END -> {
                 int r = next();
                 if (isWhitespace(r)) {
                     ignore();
-                    return State.ARRAY_VALUE_END;
+                    yield State.ARRAY_VALUE_END;
                 }
                 if (r == '#') {
                     push(State.ARRAY_VALUE_END);
-                    return State.COMMENT_START;
+                    yield State.COMMENT_START;
                 }
                 if (r == '/') {
                     int rn = next();
                     if (rn == '/') {
                         push(State.ARRAY_VALUE_END);
-                        return State.COMMENT_START;
+                        yield State.COMMENT_START;
                     }
                     backup();
                     ignore();
-                    return State.ARRAY_VALUE;
+                    yield State.ARRAY_VALUE;
                 }
                 if (r == ',' || isNL(r)) {
                     ignore();
-                    return State.ARRAY_VALUE;
+                    yield State.ARRAY_VALUE;
                 }
                 if (r == ']') {
-                    return State.ARRAY_END;
+                    yield State.ARRAY_END;
                 }
-                return error("expected ',' or ']' after an array value, found " + show(r));
+                yield error("expected ',' or ']' after an array value, found " + show(r));
             }
-            case ARRAY_END:
+            case ARRAY_END -> {
                 ignore();
                 emit(Type.ARRAY_END);
-                return pop();
-            case MAP_KEY_START: {
+                yield pop();
+            }
+            case MAP_KEY_START -> {
                 int r = peek();
                 if (isKeySeparator(r)) {
-                    return error("unexpected key separator " + show(r));
+                    yield error("unexpected key separator " + show(r));
                 }
                 if (r == ']') {
-                    return error("unexpected ']' in a map");
+                    yield error("unexpected ']' in a map");
                 }
                 if (isSpace(r)) {
                     next();
                     ignore();
-                    return State.MAP_KEY_START;
+                    yield State.MAP_KEY_START;
                 }
                 if (r == '}') {
                     next();
                     ignore();
-                    return State.MAP_END;
+                    yield State.MAP_END;
                 }
                 if (r == '#') {
                     next();
                     push(State.MAP_KEY_START);
-                    return State.COMMENT_START;
+                    yield State.COMMENT_START;
                 }
-                if (r == '/') {
-                    next();
-                    int rn = next();
-                    if (rn == '/') {
-                        push(State.MAP_KEY_START);
-                        return State.COMMENT_START;
+                switch (r) {
+                    case '/' -> {
+                        next();
+                        int rn = next();
+                        if (rn == '/') {
+                            push(State.MAP_KEY_START);
+                            yield State.COMMENT_START;
+                        }
+                        // nats-server backs up one rune and starts the key after the '/'.
+                        backup();
                     }
-                    // nats-server backs up one rune and starts the key after the '/'.
-                    backup();
-                } else if (r == '\'') {
-                    next();
-                    ignore();
-                    return State.MAP_QUOTED_KEY;
-                } else if (r == '"') {
-                    next();
-                    ignore();
-                    return State.MAP_DUB_QUOTED_KEY;
-                } else if (r == EOF) {
-                    return error("unexpected end of input in a map; expected '}'");
+                    case '\'' -> {
+                        next();
+                        ignore();
+                        yield State.MAP_QUOTED_KEY;
+                    }
+                    case '"' -> {
+                        next();
+                        ignore();
+                        yield State.MAP_DUB_QUOTED_KEY;
+                    }
+                    case EOF -> {
+                        yield error("unexpected end of input in a map; expected '}'");
+                    }
+                    default -> {
+                        // Anything else starts a key.
+                    }
                 }
                 ignore();
                 next();
-                return State.MAP_KEY;
+                yield State.MAP_KEY;
             }
-            case MAP_QUOTED_KEY:
-            case MAP_DUB_QUOTED_KEY: {
+            case MAP_QUOTED_KEY, MAP_DUB_QUOTED_KEY -> {
                 int quote = current == State.MAP_DUB_QUOTED_KEY ? '"' : '\'';
                 int r = peek();
                 if (r == EOF) {
-                    return error("unexpected end of input in a quoted map key");
+                    yield error("unexpected end of input in a quoted map key");
                 } else if (r == quote) {
                     emit(Type.KEY);
                     next();
                     ignore();
-                    return State.MAP_KEY_END;
+                    yield State.MAP_KEY_END;
                 }
                 next();
-                return current;
+                yield current;
             }
-            case MAP_KEY: {
+            case MAP_KEY -> {
                 int r = peek();
                 if (r == EOF) {
-                    return error("unexpected end of input in a map key");
+                    yield error("unexpected end of input in a map key");
                 } else if (isSpace(r)) {
-                    return keyCheckKeyword(State.MAP_KEY_END, State.MAP_VALUE_END);
+                    yield keyCheckKeyword(State.MAP_KEY_END, State.MAP_VALUE_END);
                 } else if (isKeySeparator(r)) {
                     emit(Type.KEY);
-                    return State.MAP_KEY_END;
+                    yield State.MAP_KEY_END;
                 }
                 next();
-                return State.MAP_KEY;
+                yield State.MAP_KEY;
             }
-            case MAP_KEY_END: {
+            case MAP_KEY_END -> {
                 int r = next();
                 if (isSpace(r)) {
                     ignore();
-                    return State.MAP_KEY_END;
+                    yield State.MAP_KEY_END;
                 }
                 if (isKeySeparator(r)) {
                     ignore();
-                    return State.MAP_VALUE;
+                    yield State.MAP_VALUE;
                 }
                 backup();
-                return State.MAP_VALUE;
+                yield State.MAP_VALUE;
             }
-            case MAP_VALUE: {
+            case MAP_VALUE -> {
                 int r = next();
                 if (isSpace(r)) {
                     ignore();
-                    return State.MAP_VALUE;
+                    yield State.MAP_VALUE;
                 }
                 if (r == ',') {
-                    return error("unexpected map value terminator ','");
+                    yield error("unexpected map value terminator ','");
                 }
                 if (r == '}') {
                     ignore();
-                    return State.MAP_END;
+                    yield State.MAP_END;
                 }
                 backup();
                 push(State.MAP_VALUE_END);
-                return State.VALUE;
+                yield State.VALUE;
             }
-            case MAP_VALUE_END: {
+            case MAP_VALUE_END -> {
                 int r = next();
                 if (isWhitespace(r)) {
                     ignore();
-                    return State.MAP_VALUE_END;
+                    yield State.MAP_VALUE_END;
                 }
                 if (r == '#') {
                     push(State.MAP_VALUE_END);
-                    return State.COMMENT_START;
+                    yield State.COMMENT_START;
                 }
                 if (r == '/') {
                     int rn = next();
                     if (rn == '/') {
                         push(State.MAP_VALUE_END);
-                        return State.COMMENT_START;
+                        yield State.COMMENT_START;
                     }
                     backup();
                     ignore();
-                    return State.MAP_KEY_START;
+                    yield State.MAP_KEY_START;
                 }
                 if (r == ';' || r == ',' || isNL(r)) {
                     ignore();
-                    return State.MAP_KEY_START;
+                    yield State.MAP_KEY_START;
                 }
                 if (r == '}') {
                     ignore();
-                    return State.MAP_END;
+                    yield State.MAP_END;
                 }
-                return error("expected ',' or '}' after a map value, found " + show(r));
+                yield error("expected ',' or '}' after a map value, found " + show(r));
             }
-            case MAP_END:
+            case MAP_END -> {
                 ignore();
                 emit(Type.MAP_END);
-                return pop();
-            case QUOTED_STRING: {
+                yield pop();
+            }
+            case QUOTED_STRING -> {
                 int r = next();
                 if (r == '\'') {
                     backup();
                     emit(Type.STRING);
                     next();
                     ignore();
-                    return pop();
+                    yield pop();
                 }
                 if (r == EOF) {
-                    return eofOrError("unexpected end of input in a quoted string; expected \"'\"");
+                    yield eofOrError("unexpected end of input in a quoted string; expected \"'\"");
                 }
-                return State.QUOTED_STRING;
+                yield State.QUOTED_STRING;
             }
-            case DUB_QUOTED_STRING: {
+            case DUB_QUOTED_STRING -> {
                 int r = next();
                 if (r == '\\') {
                     addCurrentStringPart(1);
-                    return State.STRING_ESCAPE;
+                    yield State.STRING_ESCAPE;
                 }
                 if (r == '"') {
                     backup();
                     emit(Type.STRING);
                     next();
                     ignore();
-                    return pop();
+                    yield pop();
                 }
                 if (r == EOF) {
-                    return eofOrError("unexpected end of input in a quoted string; expected '\"'");
+                    yield eofOrError("unexpected end of input in a quoted string; expected '\"'");
                 }
-                return State.DUB_QUOTED_STRING;
+                yield State.DUB_QUOTED_STRING;
             }
-            case STRING: {
+            case STRING -> {
                 int r = next();
                 if (r == '\\') {
                     addCurrentStringPart(1);
-                    return State.STRING_ESCAPE;
+                    yield State.STRING_ESCAPE;
                 }
                 if (isNL(r) || r == EOF || r == ';' || r == ',' || r == ']' || r == '}' || isWhitespace(r)) {
                     backup();
@@ -728,24 +736,24 @@ final class Lexer {
                     } else {
                         emit(Type.STRING);
                     }
-                    return pop();
+                    yield pop();
                 }
                 if (r == '\'') {
                     backup();
                     emit(Type.STRING);
                     next();
                     ignore();
-                    return pop();
+                    yield pop();
                 }
-                return State.STRING;
+                yield State.STRING;
             }
-            case BLOCK: {
+            case BLOCK -> {
                 int r = next();
                 if (r == ')') {
                     int close = pos - 1;
                     // A block ends at a ')' alone on its line: preceded by '\n', followed by '\n' or the end.
                     if (close == 0 || input.charAt(close - 1) != '\n') {
-                        return State.BLOCK;
+                        yield State.BLOCK;
                     }
                     int after = next();
                     if (after == '\n' || after == EOF) {
@@ -756,95 +764,89 @@ final class Lexer {
                         emit(Type.STRING);
                         pos = close + 1;
                         ignore();
-                        return pop();
+                        yield pop();
                     }
                     backup();
-                    return State.BLOCK;
+                    yield State.BLOCK;
                 }
                 if (r == EOF) {
-                    return error("unexpected end of input in a block; expected ')' alone on a line");
+                    yield error("unexpected end of input in a block; expected ')' alone on a line");
                 }
-                return State.BLOCK;
+                yield State.BLOCK;
             }
-            case STRING_ESCAPE: {
+            case STRING_ESCAPE -> {
                 int r = next();
-                switch (r) {
-                    case 'x':
-                        return State.STRING_BINARY;
-                    case 't':
-                        return addStringPart("\t");
-                    case 'n':
-                        return addStringPart("\n");
-                    case 'r':
-                        return addStringPart("\r");
-                    case '"':
-                        return addStringPart("\"");
-                    case '\\':
-                        return addStringPart("\\");
-                    default:
-                        return error("invalid escape character " + show(r)
+                yield switch (r) {
+                    case 'x' -> State.STRING_BINARY;
+                    case 't' -> addStringPart("\t");
+                    case 'n' -> addStringPart("\n");
+                    case 'r' -> addStringPart("\r");
+                    case '"' -> addStringPart("\"");
+                    case '\\' -> addStringPart("\\");
+                    default ->
+                        error("invalid escape character " + show(r)
                                 + "; only \\xXX, \\t, \\n, \\r, \\\" and \\\\ are allowed");
-                }
+                };
             }
-            case STRING_BINARY: {
+            case STRING_BINARY -> {
                 int high = next();
                 if (isNL(high)) {
-                    return error("expected two hexadecimal digits after '\\x', found the end of the line");
+                    yield error("expected two hexadecimal digits after '\\x', found the end of the line");
                 }
                 int low = next();
                 if (isNL(low)) {
-                    return error("expected two hexadecimal digits after '\\x', found the end of the line");
+                    yield error("expected two hexadecimal digits after '\\x', found the end of the line");
                 }
                 int h = hexValue(high);
                 int l = hexValue(low);
                 if (h < 0 || l < 0) {
-                    return error("expected two hexadecimal digits after '\\x'");
+                    yield error("expected two hexadecimal digits after '\\x'");
                 }
                 partBytes.write(h * 16 + l);
                 hasParts = true;
                 start = pos;
-                return stringState;
+                yield stringState;
             }
-            case NUMBER_START: {
+            case NUMBER_START -> {
                 int r = next();
                 if (!Character.isDigit(r)) {
                     if (r == '.') {
-                        return error("floats must start with a digit, not '.'");
+                        yield error("floats must start with a digit, not '.'");
                     }
-                    return error("expected a digit, found " + show(r));
+                    yield error("expected a digit, found " + show(r));
                 }
-                return State.NUMBER;
+                yield State.NUMBER;
             }
-            case NUMBER: {
+            case NUMBER -> {
                 int r = next();
                 if (r == '-') {
                     if (pos - start != 5) {
-                        return error("datetimes must be in full Zulu form (YYYY-MM-DDTHH:MM:SSZ)");
+                        yield error("datetimes must be in full Zulu form (YYYY-MM-DDTHH:MM:SSZ)");
                     }
-                    return State.DATE_AFTER_YEAR;
+                    yield State.DATE_AFTER_YEAR;
                 }
                 if (Character.isDigit(r)) {
-                    return State.NUMBER;
+                    yield State.NUMBER;
                 }
                 if (r == '.') {
-                    return State.FLOAT_START;
+                    yield State.FLOAT_START;
                 }
                 if (isNumberSuffix(r)) {
-                    return State.CONVENIENT_NUMBER;
+                    yield State.CONVENIENT_NUMBER;
                 }
                 if (!(isNL(r) || r == EOF || r == '}' || r == ';' || r == ',' || isWhitespace(r))) {
                     // A value that starts with digits but is not a number is a string (e.g. '3xyz' is not).
                     stringState = State.STRING;
-                    return State.STRING;
+                    yield State.STRING;
                 }
                 backup();
                 emit(Type.INTEGER);
-                return pop();
+                yield pop();
             }
-            case CONVENIENT_NUMBER: {
+            case CONVENIENT_NUMBER -> {
                 int r = next();
                 if (r == 'b' || r == 'B' || r == 'i' || r == 'I') {
-                    return State.CONVENIENT_NUMBER;
+                    yield State.CONVENIENT_NUMBER;
                 }
                 backup();
                 if (isNL(r)
@@ -855,95 +857,94 @@ final class Lexer {
                         || isWhitespace(r)
                         || Character.isDigit(r)) {
                     emit(Type.INTEGER);
-                    return pop();
+                    yield pop();
                 }
                 stringState = State.STRING;
-                return State.STRING;
+                yield State.STRING;
             }
-            case DATE_AFTER_YEAR: {
+            case DATE_AFTER_YEAR -> {
                 for (char f : ZULU_FORMAT) {
                     int r = next();
                     if (f == '0') {
                         if (!Character.isDigit(r)) {
-                            return error("expected a digit in the datetime, found " + show(r));
+                            yield error("expected a digit in the datetime, found " + show(r));
                         }
                     } else if (f != r) {
-                        return error("expected '" + f + "' in the datetime, found " + show(r));
+                        yield error("expected '" + f + "' in the datetime, found " + show(r));
                     }
                 }
                 emit(Type.DATETIME);
-                return pop();
+                yield pop();
             }
-            case NEG_NUMBER_START: {
+            case NEG_NUMBER_START -> {
                 int r = next();
                 if (!Character.isDigit(r)) {
                     if (r == '.') {
-                        return error("floats must start with a digit, not '.'");
+                        yield error("floats must start with a digit, not '.'");
                     }
-                    return error("expected a digit after '-', found " + show(r));
+                    yield error("expected a digit after '-', found " + show(r));
                 }
-                return State.NEG_NUMBER;
+                yield State.NEG_NUMBER;
             }
-            case NEG_NUMBER: {
+            case NEG_NUMBER -> {
                 int r = next();
                 if (Character.isDigit(r)) {
-                    return State.NEG_NUMBER;
+                    yield State.NEG_NUMBER;
                 }
                 if (r == '.') {
-                    return State.FLOAT_START;
+                    yield State.FLOAT_START;
                 }
                 if (isNumberSuffix(r)) {
-                    return State.CONVENIENT_NUMBER;
+                    yield State.CONVENIENT_NUMBER;
                 }
                 backup();
                 emit(Type.INTEGER);
-                return pop();
+                yield pop();
             }
-            case FLOAT_START: {
+            case FLOAT_START -> {
                 int r = next();
                 if (!Character.isDigit(r)) {
-                    return error("floats must have a digit after the '.', found " + show(r));
+                    yield error("floats must have a digit after the '.', found " + show(r));
                 }
-                return State.FLOAT;
+                yield State.FLOAT;
             }
-            case FLOAT: {
+            case FLOAT -> {
                 int r = next();
                 if (Character.isDigit(r)) {
-                    return State.FLOAT;
+                    yield State.FLOAT;
                 }
                 if (r == '.') {
-                    return State.IP_ADDR;
+                    yield State.IP_ADDR;
                 }
                 backup();
                 emit(Type.FLOAT);
-                return pop();
+                yield pop();
             }
-            case IP_ADDR: {
+            case IP_ADDR -> {
                 int r = next();
                 if (Character.isDigit(r) || r == '.' || r == ':' || r == '-') {
-                    return State.IP_ADDR;
+                    yield State.IP_ADDR;
                 }
                 backup();
                 emit(Type.STRING);
-                return pop();
+                yield pop();
             }
-            case COMMENT_START:
+            case COMMENT_START -> {
                 ignore();
                 emit(Type.COMMENT_START);
-                return State.COMMENT;
-            case COMMENT: {
+                yield State.COMMENT;
+            }
+            case COMMENT -> {
                 int r = peek();
                 if (isNL(r) || r == EOF) {
                     emit(Type.TEXT);
-                    return pop();
+                    yield pop();
                 }
                 next();
-                return State.COMMENT;
+                yield State.COMMENT;
             }
-            case STOPPED:
-                return State.STOPPED;
-        }
-        throw new IllegalStateException("lexer state " + current);
+            case STOPPED -> State.STOPPED;
+        };
     }
 
     private State topEof() {

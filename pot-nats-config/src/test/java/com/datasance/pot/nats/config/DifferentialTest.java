@@ -36,7 +36,7 @@ class DifferentialTest {
     @TempDir
     static Path root;
 
-    static List<Case> corpus() throws IOException {
+    private static List<Case> corpus() throws IOException {
         List<Case> cases = new ArrayList<>();
         String name = null;
         boolean ok = false;
@@ -49,9 +49,10 @@ class DifferentialTest {
                 if (name != null) {
                     cases.add(toCase(name, ok, files));
                 }
-                String[] header = line.substring(4).split(" ");
-                name = header[0];
-                ok = header[1].equals("ok");
+                String header = line.substring(4);
+                int space = header.indexOf(' ');
+                name = header.substring(0, space);
+                ok = header.substring(space + 1).equals("ok");
                 files = new LinkedHashMap<>();
                 current = null;
             } else if (line.startsWith("--- ")) {
