@@ -5,6 +5,7 @@
  */
 module com.datasance.pot.nats.config {
     requires transitive com.datasance.pot.nats.api;
+    requires org.slf4j;
 
     exports com.datasance.pot.nats.config;
 }

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads NATS server config files as nats-server 2.9.10 does ({@code conf/lex.go}, {@code
@@ -19,6 +21,8 @@ import java.util.Optional;
  * beyond 20 million values are refused with a position.
  */
 public final class NatsConfigReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NatsConfigReader.class);
 
     private NatsConfigReader() {}
 
@@ -48,7 +52,13 @@ public final class NatsConfigReader {
         session.includeChain.push(real);
         Parser parser =
                 new Parser(file.toString(), text, parent == null ? Path.of("") : parent, Optional.empty(), session);
-        return new ConfigDocument(Optional.of(absolute), baseDir, parser.parse(), session.includes);
+        ConfigDocument document = new ConfigDocument(Optional.of(absolute), baseDir, parser.parse(), session.includes);
+        LOG.debug(
+                "read {}: {} top-level keys, {} included files",
+                absolute,
+                document.root().entries().size(),
+                document.includes().size());
+        return document;
     }
 
     /**
