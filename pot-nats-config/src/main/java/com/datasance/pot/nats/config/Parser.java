@@ -369,7 +369,7 @@ final class Parser {
             parsed = new Parser("$" + name, "pk=" + raw, session.baseDir, Optional.of(at), session).parse();
         } catch (ConfigException e) {
             throw new ConfigException(
-                    at, "environment variable '" + name + "' cannot be parsed as a value: " + e.getMessage(), e);
+                    at, "environment variable '" + name + "' cannot be parsed as a value: " + e.detail(), e);
         } finally {
             session.environmentChain.remove(name);
         }

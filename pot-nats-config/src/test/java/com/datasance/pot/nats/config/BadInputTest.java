@@ -26,7 +26,7 @@ class BadInputTest {
     /** Change to reproduce a failure reported by {@link #shouldSurviveGeneratedAndMutatedInputs}. */
     private static final long SEED = Long.getLong("pot.nats.config.fuzz.seed", 20261123L);
 
-    private static final int ROUNDS = 4000;
+    private static final int ROUNDS = Integer.getInteger("pot.nats.config.fuzz.rounds", 4000);
 
     @TempDir
     Path dir;

@@ -15,14 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seeded configs made of keys nats-server knows, plus mutations of them, checked with {@code
- * nats-server -t}. nats-server also rejects for reasons beyond syntax, so only two directions are
- * sound and both are asserted: what nats-server accepts we parse, and what we cannot parse
- * nats-server rejects.
+ * nats-server -t}. nats-server also rejects for reasons beyond syntax, so two directions are
+ * asserted: what nats-server accepts we parse (so what we cannot parse it rejects), and what its
+ * parser rejects (the messages of conf/parse.go, told apart from option errors by their text) we
+ * reject too.
  */
 class DifferentialFuzzTest {
 
     private static final long SEED = Long.getLong("pot.nats.config.fuzz.seed", 20261123L);
-    private static final int ROUNDS = 500;
+    private static final int ROUNDS = Integer.getInteger("pot.nats.config.fuzz.rounds", 500);
     private static final List<String> SEPARATORS = List.of(": ", " = ", " ", "=", ":");
     private static final List<String> TERMINATORS = List.of("\n", "; ", ", ", " # c\n", " // c\n");
 
@@ -35,13 +36,16 @@ class DifferentialFuzzTest {
         ConfigGenerator mutator = new ConfigGenerator(random);
         Path config = dir.resolve("server.conf");
         int accepted = 0;
+        int parseErrors = 0;
         for (int round = 0; round < ROUNDS; round++) {
             String text = config(random);
             if (random.nextBoolean()) {
                 text = mutator.mutate(text);
             }
             Files.writeString(config, text, StandardCharsets.UTF_8);
-            boolean natsAccepts = natsServerAccepts(config);
+            String natsOutput = natsServerCheck(config);
+            boolean natsAccepts = natsOutput.isEmpty();
+            boolean natsParseError = PARSE_ERRORS.stream().anyMatch(natsOutput::contains);
             ConfigException ours = null;
             try {
                 NatsConfigReader.read(config, System.getenv());
@@ -52,11 +56,18 @@ class DifferentialFuzzTest {
             if (natsAccepts && ours != null) {
                 fail("nats-server accepts but we reject (" + ours.getMessage() + "); " + context);
             }
+            if (natsParseError && ours == null) {
+                fail("nats-server's parser rejects (" + natsOutput.strip() + ") but we accept; " + context);
+            }
             if (natsAccepts) {
                 accepted++;
             }
+            if (natsParseError) {
+                parseErrors++;
+            }
         }
         assertTrue(accepted > ROUNDS / 5, "nats-server accepted only " + accepted + " of " + ROUNDS);
+        assertTrue(parseErrors > ROUNDS / 10, "nats-server's parser rejected only " + parseErrors + " of " + ROUNDS);
     }
 
     private static String config(Random random) {
@@ -99,16 +110,29 @@ class DifferentialFuzzTest {
         return choices[random.nextInt(choices.length)];
     }
 
-    private static boolean natsServerAccepts(Path config) throws Exception {
+    /** Messages of nats-server 2.9.10 conf/parse.go; option errors read 'FILE:LINE:COL: ...' instead. */
+    private static final List<String> PARSE_ERRORS = List.of(
+            "Parse error on line",
+            "out of the range",
+            "expected integer, but got",
+            "expected float, but got",
+            "expected boolean value",
+            "expected Zulu formatted DateTime",
+            "variable reference for",
+            "error parsing include file");
+
+    /** Empty when {@code nats-server -t} accepts the config, else what it printed. */
+    private static String natsServerCheck(Path config) throws Exception {
+        Path log = config.resolveSibling("check.log");
         Process process = new ProcessBuilder(NatsServerBinary.require().toString(), "-t", "-c", config.toString())
                 .directory(config.getParent().toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(log.toFile())
                 .start();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             fail("nats-server -t did not finish for:\n" + Files.readString(config));
         }
-        return process.exitValue() == 0;
+        return process.exitValue() == 0 ? "" : Files.readString(log, StandardCharsets.UTF_8);
     }
 }
