@@ -108,9 +108,8 @@ final class JetStreamRules {
             // server/jetstream.go: without max_memory_store and max_file_store both set, the
             // "dynamic" configuration uses $TMPDIR/nats; otherwise $TMPDIR.
             boolean dynamic = state.maxMemory() <= 0 || state.maxFile() <= 0;
-            storeDir = (dynamic ? tempDir.resolve("nats") : tempDir)
-                    .toAbsolutePath()
-                    .normalize();
+            // A relative $TMPDIR is relative to nats-server's working directory, the config's directory.
+            storeDir = base.resolve(dynamic ? tempDir.resolve("nats") : tempDir).normalize();
         } else {
             storeDir = ServerConfig.resolve(
                     base, state.storeDir(), state.storeDirOrigin().orElseThrow());

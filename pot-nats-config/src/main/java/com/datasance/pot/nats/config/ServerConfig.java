@@ -131,6 +131,18 @@ public record ServerConfig(
         return jetStream instanceof JetStream.Enabled enabled ? Optional.of(enabled.jetStreamDir()) : Optional.empty();
     }
 
+    /**
+     * The per-account JetStream directory for a store directory given outside the config (pot-nats'
+     * NATS_JETSTREAM_STORE_DIR): {@code storeDir} resolved against the config file's directory,
+     * plus the {@code jetstream} level nats-server appends.
+     *
+     * @throws ConfigException when {@code storeDir} is not a valid path
+     */
+    public Path jetStreamDirFor(String storeDir) throws ConfigException {
+        Origin origin = new Origin(configFile().map(Path::toString).orElse(Origin.IN_MEMORY), 1, 1, Optional.empty());
+        return resolve(document.baseDir(), storeDir, origin).resolve("jetstream");
+    }
+
     /** The included files, nested ones too; what a watcher must add to the config file itself. */
     public List<FileReference> includes() {
         return filesOf(FileReference.Kind.INCLUDE);

@@ -51,6 +51,21 @@ class ServerConfigTest {
     }
 
     @Test
+    void shouldResolveARelativeTmpdirAgainstTheConfigDirectory() throws Exception {
+        assertEquals(
+                Optional.of(dir.resolve("t/nats/jetstream")),
+                config("jetstream: true", Map.of("TMPDIR", "t")).jetStreamDir());
+    }
+
+    @Test
+    void shouldResolveAStoreDirOverrideAsTheLauncherPassesIt() throws Exception {
+        ServerConfig config = config("jetstream { store_dir: /ignored }");
+        assertEquals(dir.resolve("over/jetstream"), config.jetStreamDirFor("./over"));
+        assertEquals(Path.of("/abs/jetstream"), config.jetStreamDirFor("/abs/"));
+        assertThrows(ConfigException.class, () -> config.jetStreamDirFor("bad\0path"));
+    }
+
+    @Test
     void shouldUseTmpdirWithoutNatsWhenBothLimitsAreSet() throws Exception {
         // jetstream.go: only the "dynamic" configuration (a limit unset) adds the 'nats' level.
         assertEquals(
