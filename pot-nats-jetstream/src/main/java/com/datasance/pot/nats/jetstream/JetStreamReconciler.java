@@ -193,15 +193,16 @@ public final class JetStreamReconciler {
             }
         }
         Optional<String> warning = plan.warning();
+        plan.warning().ifPresent(w -> LOG.warn("JetStream purge: purging nothing: {}", w));
         for (PurgeOutcome outcome : outcomes) {
             if (warning.isEmpty()
                     && outcome instanceof PurgeOutcome.Skipped s
                     && s.detail().equals(CHANGED_DURING_PASS)) {
                 warning = Optional.of("the resolver directory '" + dir + "' changed during the pass ("
-                        + s.reason().description() + "); the rest of the pass purged nothing");
+                        + s.reason().description() + "); no request was sent while it was so");
+                LOG.warn("JetStream purge: {}", warning.get());
             }
         }
-        warning.ifPresent(w -> LOG.warn("JetStream purge: purging nothing: {}", w));
         PurgeReport report = new PurgeReport(outcomes, warning, sent);
         LOG.info("JetStream purge pass: {}{}", report.summary(), note.isEmpty() ? "" : " (" + note + ")");
         return report;
