@@ -47,30 +47,33 @@ final class ContentDigests {
         MessageDigest sha256 = sha256();
         byte[] buffer = new byte[8192];
         try {
-            Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    return isKubeletInternal(root, dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-                }
+            Files.walkFileTree(
+                    root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                            return isKubeletInternal(root, dir)
+                                    ? FileVisitResult.SKIP_SUBTREE
+                                    : FileVisitResult.CONTINUE;
+                        }
 
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && !isKubeletInternal(root, file)) {
-                        digests.put(root.relativize(file), hash(file, sha256, buffer));
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                            if (attrs.isRegularFile() && !isKubeletInternal(root, file)) {
+                                digests.put(root.relativize(file), hash(file, sha256, buffer));
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
 
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                    // A symlink loop is walked once; a dangling symlink or an entry that vanished
-                    // mid-walk is a state of its own, so the next settled state differs from it.
-                    if (!(exc instanceof FileSystemLoopException) && !isKubeletInternal(root, file)) {
-                        digests.put(root.relativize(file), UNREADABLE);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+                        @Override
+                        public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                            // A symlink loop is walked once; a dangling symlink or an entry that vanished
+                            // mid-walk is a state of its own, so the next settled state differs from it.
+                            if (!(exc instanceof FileSystemLoopException) && !isKubeletInternal(root, file)) {
+                                digests.put(root.relativize(file), UNREADABLE);
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
         } catch (IOException e) {
             digests.put(Path.of(""), UNREADABLE);
         }
@@ -123,21 +126,22 @@ final class ContentDigests {
         if (Files.isDirectory(root)) {
             addParent(directories, root);
             try {
-                Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                        if (isKubeletInternal(root, dir)) {
-                            return FileVisitResult.SKIP_SUBTREE;
-                        }
-                        directories.add(dir);
-                        return FileVisitResult.CONTINUE;
-                    }
+                Files.walkFileTree(
+                        root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                            @Override
+                            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                                if (isKubeletInternal(root, dir)) {
+                                    return FileVisitResult.SKIP_SUBTREE;
+                                }
+                                directories.add(dir);
+                                return FileVisitResult.CONTINUE;
+                            }
 
-                    @Override
-                    public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
+                            @Override
+                            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                                return FileVisitResult.CONTINUE;
+                            }
+                        });
             } catch (IOException e) {
                 directories.add(root);
             }

@@ -115,7 +115,11 @@ public final class ContentWatcher implements AutoCloseable {
             Thread worker = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::run);
             thread = worker;
             worker.start();
-            LOG.debug("Watching {} paths ({}), quiet period {} ms", watched.size(), source.describe(), quietPeriod.toMillis());
+            LOG.debug(
+                    "Watching {} paths ({}), quiet period {} ms",
+                    watched.size(),
+                    source.describe(),
+                    quietPeriod.toMillis());
         }
     }
 
@@ -317,7 +321,10 @@ public final class ContentWatcher implements AutoCloseable {
             changes = new ChangeSet(causes, firstEventAt, paths);
         }
         if (safetyNet) {
-            LOG.info("Safety-net re-digest found changes no event announced: {} in {}", changes.causes(), changes.paths());
+            LOG.info(
+                    "Safety-net re-digest found changes no event announced: {} in {}",
+                    changes.causes(),
+                    changes.paths());
         }
         runSafely(changes);
     }
@@ -374,7 +381,8 @@ public final class ContentWatcher implements AutoCloseable {
         public Builder safetyNetInterval(Duration interval) {
             Objects.requireNonNull(interval, "safety-net interval");
             if (interval.isNegative()) {
-                throw new IllegalArgumentException("safety-net interval must be zero (off) or positive, found '" + interval + "'");
+                throw new IllegalArgumentException(
+                        "safety-net interval must be zero (off) or positive, found '" + interval + "'");
             }
             this.safetyNetInterval = interval;
             return this;

@@ -86,8 +86,7 @@ final class InotifyHints implements HintSource {
                 return;
             } catch (IOException e) {
                 if (isLimit(e)) {
-                    throw new InotifyLimitException(
-                            "cannot watch '" + directory + "': " + e.getMessage(), e);
+                    throw new InotifyLimitException("cannot watch '" + directory + "': " + e.getMessage(), e);
                 }
                 LOG.debug("Not watching '{}' for now: {}", directory, e.toString());
             }

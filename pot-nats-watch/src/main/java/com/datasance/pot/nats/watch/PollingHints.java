@@ -63,8 +63,8 @@ final class PollingHints implements HintSource {
     PollingHints(Duration interval, String threadName) {
         this.interval = interval;
         this.monitor = new FileAlterationMonitor(interval.toMillis());
-        monitor.setThreadFactory(task ->
-                Thread.ofPlatform().name(threadName).daemon(true).unstarted(task));
+        monitor.setThreadFactory(
+                task -> Thread.ofPlatform().name(threadName).daemon(true).unstarted(task));
         try {
             monitor.start();
         } catch (Exception e) {
