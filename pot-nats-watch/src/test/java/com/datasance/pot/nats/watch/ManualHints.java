@@ -6,13 +6,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A hint source that says nothing unless the test tells it to: overflow and safety-net tests. */
-final class ManualHints implements HintSource {
+class ManualHints implements HintSource {
 
     private final LinkedBlockingQueue<Hint> hints = new LinkedBlockingQueue<>();
     volatile Set<Path> watched = Set.of();
 
     @Override
-    public void watch(Set<Path> directories) {
+    public void watch(Set<Path> directories) throws InotifyLimitException {
         watched = Set.copyOf(directories);
     }
 
