@@ -1,8 +1,9 @@
-package com.datasance.pot.nats.watch;
+package com.datasance.pot.nats.bench.watch;
 
 import com.datasance.pot.nats.api.ChangeCause;
 import com.datasance.pot.nats.api.ChangeSet;
 import com.datasance.pot.nats.testkit.KubeletAtomicWriter;
+import com.datasance.pot.nats.watch.ContentWatcher;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
