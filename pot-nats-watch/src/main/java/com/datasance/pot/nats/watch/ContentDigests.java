@@ -10,10 +10,15 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -21,7 +26,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * SHA-256 of watched content, following symlinks, and the directories to watch for it.
+ * SHA-256 of watched content, following symlinks, and the directories to watch for it. Not
+ * thread-safe: the watcher uses it under its lock.
  *
  * <p>Entries whose name starts with {@code ..} are skipped below a watched root: kubelet reserves
  * them ({@code ..data}, {@code ..data_tmp}, {@code ..2026_11_23_19_04_05.123}) for its atomic
@@ -33,19 +39,52 @@ final class ContentDigests {
     /** The digest recorded for a file that exists but cannot be read (or vanished mid-walk). */
     static final String UNREADABLE = "unreadable";
 
-    private ContentDigests() {}
+    /**
+     * Timestamps on Linux filesystems advance in ticks of a few milliseconds (FAT: 2 s), so a file
+     * rewritten within one tick of being hashed can keep its size and mtime. A hash is reused
+     * only for files whose mtime is older than this before the hash was taken (git's "racily
+     * clean" rule).
+     */
+    private static final Duration RACY_WINDOW = Duration.ofSeconds(3);
+
+    /** What a file looked like when it was hashed. */
+    private record Stamp(Object fileKey, long size, FileTime modified, Instant hashedAt, String hash) {
+        boolean stillValid(BasicFileAttributes attrs) {
+            return fileKey != null
+                    && fileKey.equals(attrs.fileKey())
+                    && size == attrs.size()
+                    && modified.equals(attrs.lastModifiedTime())
+                    && modified.toInstant().isBefore(hashedAt.minus(RACY_WINDOW));
+        }
+    }
+
+    private final MessageDigest sha256 = sha256();
+    private final byte[] buffer = new byte[8192];
+    private final Map<Path, Stamp> stamps = new HashMap<>();
+    private final Set<Path> seen = new HashSet<>();
+
+    /** Starts a pass over the whole watched set; {@link #endPass()} forgets files not seen. */
+    void beginPass() {
+        seen.clear();
+    }
+
+    void endPass() {
+        stamps.keySet().retainAll(seen);
+    }
 
     /**
      * Digests of every regular file at or under {@code root}, keyed by path relative to it (the
      * empty path when {@code root} is a file). A missing root has no entries.
+     *
+     * @param reuse whether a file whose inode, size and (old enough) mtime are unchanged keeps
+     *     its previous hash instead of being read again: for the safety net, whose idle cost
+     *     matters; event-driven passes read everything
      */
-    static Map<Path, String> digest(Path root) {
+    Map<Path, String> digest(Path root, boolean reuse) {
         Map<Path, String> digests = new TreeMap<>();
         if (!Files.exists(root)) {
             return Collections.unmodifiableMap(digests);
         }
-        MessageDigest sha256 = sha256();
-        byte[] buffer = new byte[8192];
         try {
             Files.walkFileTree(
                     root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
@@ -59,15 +98,16 @@ final class ContentDigests {
                         @Override
                         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                             if (attrs.isRegularFile() && !isKubeletInternal(root, file)) {
-                                digests.put(root.relativize(file), hash(file, sha256, buffer));
+                                digests.put(root.relativize(file), hash(file, attrs, reuse));
                             }
                             return FileVisitResult.CONTINUE;
                         }
 
                         @Override
                         public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                            // A symlink loop is walked once; a dangling symlink or an entry that vanished
-                            // mid-walk is a state of its own, so the next settled state differs from it.
+                            // A symlink loop is walked once; a dangling symlink or an entry that
+                            // vanished mid-walk is a state of its own, so the next settled state
+                            // differs from it.
                             if (!(exc instanceof FileSystemLoopException) && !isKubeletInternal(root, file)) {
                                 digests.put(root.relativize(file), UNREADABLE);
                             }
@@ -80,24 +120,33 @@ final class ContentDigests {
         return Collections.unmodifiableMap(digests);
     }
 
+    private String hash(Path file, BasicFileAttributes attrs, boolean reuse) {
+        seen.add(file);
+        Stamp known = stamps.get(file);
+        if (reuse && known != null && known.stillValid(attrs)) {
+            return known.hash();
+        }
+        Instant hashedAt = Instant.now();
+        sha256.reset();
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                sha256.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            stamps.remove(file);
+            return UNREADABLE;
+        }
+        String hash = HexFormat.of().formatHex(sha256.digest());
+        stamps.put(file, new Stamp(attrs.fileKey(), attrs.size(), attrs.lastModifiedTime(), hashedAt, hash));
+        return hash;
+    }
+
     private static boolean isKubeletInternal(Path root, Path entry) {
         if (entry.equals(root)) {
             return false;
         }
         Path name = entry.getFileName();
         return name != null && name.toString().startsWith("..");
-    }
-
-    private static String hash(Path file, MessageDigest sha256, byte[] buffer) {
-        sha256.reset();
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                sha256.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(sha256.digest());
-        } catch (IOException e) {
-            return UNREADABLE;
-        }
     }
 
     private static MessageDigest sha256() {

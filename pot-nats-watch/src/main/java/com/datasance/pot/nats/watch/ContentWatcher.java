@@ -72,6 +72,8 @@ public final class ContentWatcher implements AutoCloseable {
 
     private final Object lock = new Object();
     // Guarded by lock.
+    private final ContentDigests digests = new ContentDigests();
+    // Guarded by lock.
     private List<WatchedPath> watched;
     private Map<WatchedPath, Map<Path, String>> baseline = new LinkedHashMap<>();
     private HintSource source;
@@ -111,7 +113,7 @@ public final class ContentWatcher implements AutoCloseable {
             started = true;
             source = openSource();
             refreshWatches();
-            baseline = digestAll(watched, Map.of());
+            baseline = digestAll(watched, Map.of(), false);
             Thread worker = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::run);
             thread = worker;
             worker.start();
@@ -138,7 +140,7 @@ public final class ContentWatcher implements AutoCloseable {
             watched = next;
             if (started) {
                 refreshWatches();
-                baseline = digestAll(next, baseline);
+                baseline = digestAll(next, baseline, false);
             }
         }
     }
@@ -229,14 +231,15 @@ public final class ContentWatcher implements AutoCloseable {
         }
     }
 
-    private static Map<WatchedPath, Map<Path, String>> digestAll(
-            List<WatchedPath> paths, Map<WatchedPath, Map<Path, String>> keep) {
-        Map<WatchedPath, Map<Path, String>> digests = new LinkedHashMap<>();
+    /** Caller holds the lock. */
+    private Map<WatchedPath, Map<Path, String>> digestAll(
+            List<WatchedPath> paths, Map<WatchedPath, Map<Path, String>> keep, boolean reuse) {
+        Map<WatchedPath, Map<Path, String>> result = new LinkedHashMap<>();
         for (WatchedPath path : paths) {
             Map<Path, String> kept = keep.get(path);
-            digests.put(path, kept != null ? kept : ContentDigests.digest(path.path()));
+            result.put(path, kept != null ? kept : digests.digest(path.path(), reuse));
         }
-        return digests;
+        return result;
     }
 
     private void run() {
@@ -296,9 +299,20 @@ public final class ContentWatcher implements AutoCloseable {
             if (closed) {
                 return;
             }
+            long started = System.nanoTime();
             // Watches first, digests second: whatever changes after the walk raises an event.
             refreshWatches();
-            Map<WatchedPath, Map<Path, String>> now = digestAll(watched, Map.of());
+            long watchedAt = System.nanoTime();
+            digests.beginPass();
+            Map<WatchedPath, Map<Path, String>> now = digestAll(watched, Map.of(), safetyNet);
+            digests.endPass();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(
+                        "Re-digest: watches refreshed in {} us, {} files digested in {} us",
+                        (watchedAt - started) / 1000,
+                        now.values().stream().mapToInt(Map::size).sum(),
+                        (System.nanoTime() - watchedAt) / 1000);
+            }
             Set<ChangeCause> causes = EnumSet.noneOf(ChangeCause.class);
             Set<Path> paths = new TreeSet<>();
             for (Map.Entry<WatchedPath, Map<Path, String>> entry : now.entrySet()) {

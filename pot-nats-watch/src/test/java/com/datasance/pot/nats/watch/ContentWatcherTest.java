@@ -458,9 +458,35 @@ class ContentWatcherTest {
     void shouldNotCountKubeletInternalEntriesAsContent() throws Exception {
         KubeletAtomicWriter secret = KubeletAtomicWriter.into(tmp.resolve("certs"));
         secret.writeText(Map.of("tls.crt", "x", "sub/ca.crt", "y"));
-        Map<Path, String> digests = ContentDigests.digest(tmp.resolve("certs"));
+        Map<Path, String> digests = new ContentDigests().digest(tmp.resolve("certs"), false);
         assertEquals(Set.of(Path.of("tls.crt"), Path.of("sub/ca.crt")), digests.keySet());
         assertFalse(digests.containsValue(ContentDigests.UNREADABLE));
+    }
+
+    @Test
+    void shouldReuseAHashInTheSafetyNetOnlyForAnUnchangedOldFile() throws Exception {
+        Path file = tmp.resolve("A.jwt");
+        write(file, "aaaa");
+        FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
+        Files.setLastModifiedTime(file, old);
+        ContentDigests digests = new ContentDigests();
+        String first = digests.digest(file, false).get(Path.of(""));
+
+        // Same size, new mtime: hashed again even when reuse is allowed.
+        write(file, "bbbb");
+        String second = digests.digest(file, true).get(Path.of(""));
+        assertFalse(first.equals(second));
+
+        // Same size and the old mtime put back (what a missed same-tick rewrite looks like): the
+        // safety net trusts the stamp, an event-driven pass reads the bytes.
+        Files.setLastModifiedTime(file, old);
+        digests.digest(file, false);
+        write(file, "cccc");
+        Files.setLastModifiedTime(file, old);
+        String trusted = digests.digest(file, true).get(Path.of(""));
+        String read = digests.digest(file, false).get(Path.of(""));
+        assertEquals(second, trusted);
+        assertFalse(read.equals(trusted));
     }
 
     private static long threadsNamed(String prefix) {
