@@ -25,7 +25,7 @@ import org.apache.commons.io.file.PathUtils;
  * mounts: a ConfigMap with server.conf and accounts.conf, a Secret with TLS files (one nested),
  * 100 account JWTs and two creds files.
  *
- * <p>Arguments: {@code latency [changes] [quietMillis]} or {@code idle [seconds]}.
+ * <p>Arguments: {@code latency [changes] [quietMillis]} or {@code idle [seconds] [windows]}.
  */
 public final class WatchBench {
 
@@ -41,7 +41,11 @@ public final class WatchBench {
                             root,
                             args.length > 1 ? Integer.parseInt(args[1]) : 100,
                             Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 500));
-                case "idle" -> idle(root, args.length > 1 ? Integer.parseInt(args[1]) : 60);
+                case "idle" ->
+                    idle(
+                            root,
+                            args.length > 1 ? Integer.parseInt(args[1]) : 60,
+                            args.length > 2 ? Integer.parseInt(args[2]) : 2);
                 default -> throw new IllegalArgumentException("mode must be 'latency' or 'idle', found '" + mode + "'");
             }
         } finally {
@@ -140,7 +144,7 @@ public final class WatchBench {
         return nanos / 1e6;
     }
 
-    private static void idle(Path root, int seconds) throws Exception {
+    private static void idle(Path root, int seconds, int windows) throws Exception {
         mount(root);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =
@@ -149,31 +153,31 @@ public final class WatchBench {
             watcher.start();
             // Let start-up work (class loading, JIT of the first digest) settle before measuring.
             Thread.sleep(1000);
-            Map<Long, String> names = new HashMap<>();
-            Map<Long, Long> before = cpuByThread(threads, names);
-            long processBefore = os.getProcessCpuTime();
-            Thread.sleep(seconds * 1000L);
-            long processAfter = os.getProcessCpuTime();
-            Map<Long, Long> after = cpuByThread(threads, names);
-            Map<String, Long> deltas = new TreeMap<>();
-            long watchThreads = 0;
-            for (Map.Entry<Long, Long> e : after.entrySet()) {
-                long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L);
-                String name = names.get(e.getKey());
-                deltas.merge(name, delta, Long::sum);
-                if (name.startsWith("pot-nats-watch") || name.startsWith("FileSystemWatch")) {
-                    watchThreads += delta;
+            System.out.printf("idle, %s, safety net 30 s, quiet 500 ms, 110 watched files%n",
+                    watcher.polling() ? "polling" : "inotify");
+            for (int window = 1; window <= windows; window++) {
+                Map<Long, String> names = new HashMap<>();
+                Map<Long, Long> before = cpuByThread(threads, names);
+                long processBefore = os.getProcessCpuTime();
+                Thread.sleep(seconds * 1000L);
+                long processAfter = os.getProcessCpuTime();
+                Map<Long, Long> after = cpuByThread(threads, names);
+                Map<String, Long> deltas = new TreeMap<>();
+                long watchThreads = 0;
+                for (Map.Entry<Long, Long> e : after.entrySet()) {
+                    long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+                    String name = names.get(e.getKey());
+                    deltas.merge(name, delta, Long::sum);
+                    if (name.startsWith("pot-nats-watch") || name.startsWith("FileSystemWatch")) {
+                        watchThreads += delta;
+                    }
                 }
+                System.out.printf("window %d (%d s): watcher threads CPU %.2f ms; whole JVM CPU %.2f ms%n",
+                        window, seconds, ms(watchThreads), ms(processAfter - processBefore));
+                deltas.entrySet().stream()
+                        .filter(e -> e.getValue() > 100_000)
+                        .forEach(e -> System.out.printf("  %-32s %.2f ms%n", e.getKey(), ms(e.getValue())));
             }
-            System.out.printf(
-                    "idle %d s, %s, safety net 30 s, quiet 500 ms, 110 watched files%n",
-                    seconds, watcher.polling() ? "polling" : "inotify");
-            System.out.printf(
-                    "watcher threads CPU: %.2f ms; whole JVM CPU: %.2f ms%n",
-                    ms(watchThreads), ms(processAfter - processBefore));
-            deltas.entrySet().stream()
-                    .filter(e -> e.getValue() > 100_000)
-                    .forEach(e -> System.out.printf("  %-32s %.2f ms%n", e.getKey(), ms(e.getValue())));
         }
     }
 

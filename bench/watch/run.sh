@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Watcher benchmarks (pot-nats-watch alone, no nats-server):
 #   bench/watch/run.sh latency [CHANGES] [QUIET_MS]   write -> listener call, beyond the quiet period
-#   bench/watch/run.sh idle [SECONDS]                 watcher CPU with a realistic watched set, idle
+#   bench/watch/run.sh idle [SECONDS] [WINDOWS]       watcher CPU per idle window (default 2 x 60 s)
 # JAVA_OPTS is passed to the JVM (e.g. the image's options). Figures: docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
