@@ -101,7 +101,7 @@ final class InotifyHints implements HintSource {
 
     /** Two paths can name one inode (a symlink and its target): the JDK then hands out one key. */
     private void cancelUnlessShared(WatchKey key) {
-        boolean shared = registrations.values().stream().anyMatch(r -> r.key() == key);
+        boolean shared = registrations.values().stream().anyMatch(r -> r.key().equals(key));
         if (!shared) {
             key.cancel();
         }
@@ -114,7 +114,7 @@ final class InotifyHints implements HintSource {
             Hint hint = Hint.NONE;
             while (key != null) {
                 for (WatchEvent<?> event : key.pollEvents()) {
-                    if (event.kind() == OVERFLOW) {
+                    if (OVERFLOW.equals(event.kind())) {
                         hint = Hint.OVERFLOW;
                     } else if (hint == Hint.NONE) {
                         hint = Hint.EVENT;
