@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.commons.io.file.PathUtils;
 
 /**
@@ -117,6 +118,15 @@ public final class WatchBench {
             report("in-place write", inPlace);
             report("kubelet swap", swap);
         }
+        // The floor on this machine: how late a thread wakes from a timed park of the same length,
+        // which every quiet-period timer pays too (scheduling delay, timer slack).
+        long[] floor = new long[changes];
+        for (int i = 0; i < changes; i++) {
+            long start = System.nanoTime();
+            LockSupport.parkNanos(quiet.toNanos());
+            floor[i] = System.nanoTime() - start - quiet.toNanos();
+        }
+        report("timer floor", floor);
     }
 
     private static long take(LinkedBlockingQueue<Long> calls) throws InterruptedException {
