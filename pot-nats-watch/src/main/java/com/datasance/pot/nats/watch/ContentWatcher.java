@@ -282,7 +282,7 @@ public final class ContentWatcher implements AutoCloseable {
                     pending = false;
                     firstEventAt = null;
                     nextSafetyNet = safetyNanos > 0 ? System.nanoTime() + safetyNanos : Long.MAX_VALUE;
-                } else if (!pending && now - nextSafetyNet >= 0) {
+                } else if (!pending && safetyNanos > 0 && now - nextSafetyNet >= 0) {
                     evaluate(clock.instant(), true);
                     nextSafetyNet = System.nanoTime() + safetyNanos;
                 }
