@@ -105,6 +105,36 @@ class ContentWatcherTest {
     }
 
     @Test
+    void shouldSeeAWatchedFileAgainAfterItsWholeDirectoryIsReplaced() throws Exception {
+        Path config = tmp.resolve("nats/config");
+        Path conf = config.resolve("server.conf");
+        write(conf, "1");
+        Recorder recorder = new Recorder(conf);
+        started(builder(recorder).watch(conf, ChangeCause.CONFIG));
+
+        PathUtils.deleteDirectory(config);
+        assertEquals(Optional.empty(), recorder.next().probe());
+        write(conf, "2");
+        assertEquals(Optional.of("2"), recorder.next().probe());
+        write(conf, "3");
+        assertEquals(Optional.of("3"), recorder.next().probe());
+    }
+
+    @Test
+    void shouldReportKeysAddedToAndRemovedFromASecret() throws Exception {
+        Path certs = tmp.resolve("certs");
+        KubeletAtomicWriter secret = KubeletAtomicWriter.into(certs);
+        secret.writeText(Map.of("tls.crt", "c", "tls.key", "k"));
+        Recorder recorder = new Recorder();
+        started(builder(recorder).watch(certs, ChangeCause.SSL));
+
+        secret.writeText(Map.of("tls.crt", "c", "ca.crt", "a"));
+        assertEquals(
+                Set.of(certs.resolve("tls.key"), certs.resolve("ca.crt")),
+                recorder.next().changes().paths());
+    }
+
+    @Test
     void shouldReportNothingForTheSameBytes() throws Exception {
         Path conf = tmp.resolve("server.conf");
         write(conf, "port: 4222\n");
