@@ -1,0 +1,52 @@
+package com.datasance.pot.nats.api;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The result of one purge reconciliation pass: one outcome per account found with JetStream data
+ * (in store order), and the warning that stopped the whole pass, if one did.
+ *
+ * @param outcomes one entry per account directory examined
+ * @param warning why the pass purged nothing at all, when a pass-wide safety rule held
+ * @param requestsSent false for a dry run or when no system-user creds were configured
+ */
+public record PurgeReport(List<PurgeOutcome> outcomes, Optional<String> warning, boolean requestsSent) {
+
+    public PurgeReport {
+        outcomes = List.copyOf(Objects.requireNonNull(outcomes, "outcomes"));
+        Objects.requireNonNull(warning, "warning");
+    }
+
+    public List<PurgeOutcome.Planned> planned() {
+        return only(PurgeOutcome.Planned.class);
+    }
+
+    public List<PurgeOutcome.Purged> purged() {
+        return only(PurgeOutcome.Purged.class);
+    }
+
+    public List<PurgeOutcome.Skipped> skipped() {
+        return only(PurgeOutcome.Skipped.class);
+    }
+
+    public List<PurgeOutcome.Failed> failed() {
+        return only(PurgeOutcome.Failed.class);
+    }
+
+    /** True when no request failed; the {@code reconcile} command exits 0 exactly then. */
+    public boolean succeeded() {
+        return failed().isEmpty();
+    }
+
+    /** {@code 2 planned, 1 purged, 3 skipped, 0 failed}, the tail of the pass's summary line. */
+    public String summary() {
+        return planned().size() + " planned, " + purged().size() + " purged, "
+                + skipped().size() + " skipped, " + failed().size() + " failed";
+    }
+
+    private <T extends PurgeOutcome> List<T> only(Class<T> type) {
+        return outcomes.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+}

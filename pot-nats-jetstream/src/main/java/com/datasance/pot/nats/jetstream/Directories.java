@@ -1,0 +1,114 @@
+package com.datasance.pot.nats.jetstream;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the store and resolver directories; the only file-system access of the plan. Listings
+ * read names only; a stat is paid only for store entries that are not live accounts, so a plan
+ * over 10,000 live accounts costs two directory listings.
+ */
+final class Directories {
+
+    static final String JWT_SUFFIX = ".jwt";
+
+    private Directories() {}
+
+    /**
+     * The entries of {@code <store_dir>/jetstream} whose name is not in {@code live}, classified
+     * without following links; empty when the directory does not exist (no JetStream data yet).
+     * Plain files are left out: nats-server keeps only directories there.
+     */
+    static List<PurgePlan.StoreEntry> storeExcept(Path accountsDir, Set<String> live) throws ReconcileException {
+        List<PurgePlan.StoreEntry> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(accountsDir)) {
+            for (Path path : stream) {
+                String name = path.getFileName().toString();
+                if (live.contains(name)) {
+                    continue;
+                }
+                BasicFileAttributes attributes =
+                        Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (attributes.isSymbolicLink()) {
+                    entries.add(new PurgePlan.StoreEntry(name, PurgePlan.StoreEntry.Kind.SYMLINK));
+                } else if (attributes.isDirectory()) {
+                    // '_js_' holds a cluster's meta state; only the system account has one.
+                    boolean meta = Files.isDirectory(path.resolve("_js_"), LinkOption.NOFOLLOW_LINKS);
+                    entries.add(new PurgePlan.StoreEntry(
+                            name,
+                            meta ? PurgePlan.StoreEntry.Kind.META_DIRECTORY : PurgePlan.StoreEntry.Kind.DIRECTORY));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new ReconcileException("cannot list the JetStream store '" + accountsDir + "': " + e, e);
+        }
+        return entries;
+    }
+
+    /**
+     * The names {@code <NAME>.jwt} in the resolver directory, by name only. An entry counts
+     * whatever its type: a stray directory called {@code <KEY>.jwt} keeps that account's data,
+     * which is the safe mistake. Whether the directory holds a real account JWT besides the system
+     * account's is decided by {@link #unsafeNow}, which does look at file types.
+     */
+    static PurgePlan.Resolver resolver(Optional<Path> resolverDir) {
+        if (resolverDir.isEmpty()) {
+            return new PurgePlan.Resolver.None();
+        }
+        Path dir = resolverDir.get();
+        Set<String> accounts = new HashSet<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path path : stream) {
+                String name = path.getFileName().toString();
+                if (name.endsWith(JWT_SUFFIX)) {
+                    accounts.add(name.substring(0, name.length() - JWT_SUFFIX.length()));
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            return new PurgePlan.Resolver.Unreadable("cannot read the resolver directory '" + dir + "': " + e);
+        }
+        return new PurgePlan.Resolver.Listed(accounts);
+    }
+
+    /** True when {@code <dir>/<account>.jwt} exists now (any type, as {@link #resolver}). */
+    static boolean hasJwt(Path resolverDir, String account) {
+        return Files.exists(resolverDir.resolve(account + JWT_SUFFIX));
+    }
+
+    /**
+     * Why the resolver directory is unsafe to purge against right now, if it is: unreadable, or
+     * holding no account JWT file besides the system account's. Stops at the first other account,
+     * so this is cheap enough to run before every request.
+     */
+    static Optional<String> unsafeNow(Path dir, Optional<String> systemAccount) {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path path : stream) {
+                String name = path.getFileName().toString();
+                if (!name.endsWith(JWT_SUFFIX)) {
+                    continue;
+                }
+                String account = name.substring(0, name.length() - JWT_SUFFIX.length());
+                if (systemAccount.filter(account::equals).isEmpty()
+                        && PurgePlan.isAccountKey(account)
+                        && Files.isRegularFile(path)) {
+                    return Optional.empty();
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            return Optional.of("cannot read the resolver directory '" + dir + "': " + e);
+        }
+        return Optional.of("the resolver directory '" + dir + "' holds no account JWT other than the system account's");
+    }
+}

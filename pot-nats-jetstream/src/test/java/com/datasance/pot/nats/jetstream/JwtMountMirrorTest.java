@@ -1,0 +1,147 @@
+package com.datasance.pot.nats.jetstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JwtMountMirrorTest {
+
+    @TempDir
+    Path dir;
+
+    private Path mount() throws Exception {
+        return Files.createDirectories(dir.resolve("mount"));
+    }
+
+    private Path resolver() {
+        return dir.resolve("jwt");
+    }
+
+    private static String read(Path file) throws Exception {
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
+    private List<String> leftovers() throws Exception {
+        try (Stream<Path> files = Files.list(resolver())) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.endsWith(".jwt"))
+                    .toList();
+        }
+    }
+
+    @Test
+    void shouldCopyJwtsAndSkipOtherFiles() throws Exception {
+        Path mount = mount();
+        Files.writeString(mount.resolve("A1.jwt"), "one");
+        Files.writeString(mount.resolve("A2.jwt"), "two");
+        Files.writeString(mount.resolve("README"), "not a jwt");
+
+        JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver());
+
+        assertEquals(List.of("A1.jwt", "A2.jwt"), result.copied());
+        assertEquals("one", read(resolver().resolve("A1.jwt")));
+        assertEquals("two", read(resolver().resolve("A2.jwt")));
+        assertFalse(Files.exists(resolver().resolve("README")));
+        assertEquals(List.of(), leftovers());
+    }
+
+    @Test
+    void shouldReplaceChangedJwtByRenameNotInPlace() throws Exception {
+        Path mount = mount();
+        Files.writeString(mount.resolve("A1.jwt"), "old");
+        JwtMountMirror.mirror(mount, resolver());
+        Path target = resolver().resolve("A1.jwt");
+        Object inodeBefore = Files.getAttribute(target, "unix:ino");
+
+        try (InputStream reader = Files.newInputStream(target)) {
+            Files.writeString(mount.resolve("A1.jwt"), "new content");
+            JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver());
+
+            // A reader that opened the old file still reads it whole: the new one was renamed over it.
+            assertEquals("old", new String(reader.readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals(List.of("A1.jwt"), result.copied());
+        }
+        assertEquals("new content", read(target));
+        assertNotEquals(inodeBefore, Files.getAttribute(target, "unix:ino"));
+        assertEquals(List.of(), leftovers());
+    }
+
+    @Test
+    void shouldNotRewriteUnchangedJwts() throws Exception {
+        Path mount = mount();
+        Files.writeString(mount.resolve("A1.jwt"), "same");
+        JwtMountMirror.mirror(mount, resolver());
+        Object inode = Files.getAttribute(resolver().resolve("A1.jwt"), "unix:ino");
+
+        JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver());
+
+        assertFalse(result.changed());
+        assertEquals(inode, Files.getAttribute(resolver().resolve("A1.jwt"), "unix:ino"));
+    }
+
+    @Test
+    void shouldRemoveJwtsThatLeftTheMount() throws Exception {
+        Path mount = mount();
+        Files.writeString(mount.resolve("A1.jwt"), "one");
+        Files.writeString(mount.resolve("A2.jwt"), "two");
+        JwtMountMirror.mirror(mount, resolver());
+        Files.delete(mount.resolve("A2.jwt"));
+
+        JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver());
+
+        assertEquals(List.of("A2.jwt"), result.removed());
+        assertTrue(Files.exists(resolver().resolve("A1.jwt")));
+        assertFalse(Files.exists(resolver().resolve("A2.jwt")));
+    }
+
+    @Test
+    void shouldRemoveNothingWhenTheMountIsEmpty() throws Exception {
+        Path mount = mount();
+        Files.writeString(mount.resolve("A1.jwt"), "one");
+        JwtMountMirror.mirror(mount, resolver());
+        Files.delete(mount.resolve("A1.jwt"));
+
+        JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver());
+
+        assertTrue(result.mountEmpty());
+        assertEquals(List.of(), result.removed());
+        assertEquals("one", read(resolver().resolve("A1.jwt")));
+    }
+
+    @Test
+    void shouldRemoveNothingWhenTheMountIsMissing() throws Exception {
+        Files.createDirectories(resolver());
+        Files.writeString(resolver().resolve("A1.jwt"), "one");
+
+        JwtMountMirror.Result result = JwtMountMirror.mirror(dir.resolve("not-mounted"), resolver());
+
+        assertTrue(result.mountEmpty());
+        assertEquals("one", read(resolver().resolve("A1.jwt")));
+    }
+
+    @Test
+    void shouldFollowKubeletDataSymlinks() throws Exception {
+        // A Secret volume: A1.jwt -> ..data/A1.jwt, ..data -> ..2026_11_23_15_00_00.1/
+        Path mount = mount();
+        Path version = Files.createDirectories(mount.resolve("..2026_11_23_15_00_00.1"));
+        Files.writeString(version.resolve("A1.jwt"), "from secret");
+        Files.createSymbolicLink(mount.resolve("..data"), version.getFileName());
+        Files.createSymbolicLink(mount.resolve("A1.jwt"), Path.of("..data/A1.jwt"));
+
+        JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver());
+
+        assertEquals(List.of("A1.jwt"), result.copied());
+        assertFalse(Files.isSymbolicLink(resolver().resolve("A1.jwt")));
+        assertEquals("from secret", read(resolver().resolve("A1.jwt")));
+    }
+}

@@ -1,0 +1,384 @@
+package com.datasance.pot.nats.jetstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datasance.pot.nats.api.PurgeOutcome;
+import com.datasance.pot.nats.api.PurgeReport;
+import com.datasance.pot.nats.api.PurgeSkipReason;
+import com.datasance.pot.nats.testkit.NatsJwt;
+import com.datasance.pot.nats.testkit.TlsFixture;
+import io.nats.client.NKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Purge passes against a real nats-server 2.9 in operator mode. Every test keeps a live account
+ * with a stream and checks afterwards that its messages and files are all still there.
+ */
+class PurgeIntegrationTest {
+
+    @TempDir
+    Path dir;
+
+    private static void assertLiveIntact(PurgeScenario scenario) throws Exception {
+        assertEquals(PurgeScenario.MESSAGES, scenario.liveMessages());
+        assertTrue(scenario.liveStreamOnDisk(), "live account's stream directory is gone");
+    }
+
+    private static void assertGoneIntact(PurgeScenario scenario) {
+        assertTrue(Files.isDirectory(scenario.storeDirOf(scenario.gone).resolve("streams")));
+    }
+
+    @Test
+    void shouldPurgeRemovedAccountWhileServerRuns() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            assertGoneIntact(scenario);
+            scenario.removeJwt(scenario.gone);
+
+            PurgeReport report = JetStreamReconciler.of(scenario.settings()).reconcile();
+
+            assertEquals(List.of(new PurgeOutcome.Purged(scenario.gone.publicKey())), report.outcomes());
+            assertTrue(report.requestsSent());
+            assertTrue(report.succeeded());
+            assertFalse(Files.exists(scenario.storeDirOf(scenario.gone)));
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldPurgeAccountRemovedWhileServerWasDown() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            scenario.server.close();
+            scenario.removeJwt(scenario.gone);
+            scenario.server.restart();
+
+            PurgeReport report = JetStreamReconciler.of(scenario.settings()).reconcile();
+
+            assertEquals(List.of(new PurgeOutcome.Purged(scenario.gone.publicKey())), report.outcomes());
+            assertFalse(Files.exists(scenario.storeDirOf(scenario.gone)));
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldWaitForServerThatIsNotReadyYet() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            scenario.server.close();
+            scenario.removeJwt(scenario.gone);
+            JetStreamReconciler reconciler = JetStreamReconciler.of(scenario.settings());
+
+            CompletableFuture<PurgeReport> pass = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return reconciler.reconcile();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertFalse(pass.isDone(), "the pass cannot finish while nats-server is down");
+            scenario.server.restart();
+
+            PurgeReport report = pass.get(60, TimeUnit.SECONDS);
+            assertEquals(List.of(new PurgeOutcome.Purged(scenario.gone.publicKey())), report.outcomes());
+            assertFalse(Files.exists(scenario.storeDirOf(scenario.gone)));
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldFailWithMessageWhenServerNeverComes() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            scenario.removeJwt(scenario.gone);
+            PurgeSettings settings = scenario.settings();
+            PurgeSettings unreachable = settings.withClientUrl(
+                            "nats://127.0.0.1:" + com.datasance.pot.nats.testkit.FreePorts.next())
+                    .withTimeouts(settings.requestTimeout(), java.time.Duration.ofMillis(300), 1);
+
+            ReconcileException thrown = assertThrows(
+                    ReconcileException.class,
+                    () -> JetStreamReconciler.of(unreachable).reconcile());
+
+            assertTrue(thrown.getMessage().contains("did not accept a connection within"), thrown.getMessage());
+            assertGoneIntact(scenario);
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldSendNothingWithoutCreds() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            scenario.removeJwt(scenario.gone);
+            PurgeSettings withoutCreds = PurgeSettings.operatorMode(
+                    scenario.operator.storeDir(),
+                    scenario.operator.resolverDir(),
+                    scenario.operator.system().publicKey(),
+                    scenario.clientUrl());
+
+            PurgeReport report = JetStreamReconciler.of(withoutCreds).reconcile();
+
+            assertEquals(List.of(new PurgeOutcome.Planned(scenario.gone.publicKey())), report.outcomes());
+            assertFalse(report.requestsSent());
+            assertGoneIntact(scenario);
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldOnlyReportOnDryRun() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            scenario.removeJwt(scenario.gone);
+
+            PurgeReport report = JetStreamReconciler.of(scenario.settings()).dryRun();
+
+            assertEquals(List.of(new PurgeOutcome.Planned(scenario.gone.publicKey())), report.outcomes());
+            assertFalse(report.requestsSent());
+            assertGoneIntact(scenario);
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldPurgeNothingWhenNotInOperatorMode() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            scenario.removeJwt(scenario.gone);
+            PurgeSettings operator = scenario.settings();
+            PurgeSettings flagOff = new PurgeSettings(
+                    operator.storeDir(),
+                    false,
+                    operator.resolverDir(),
+                    operator.systemAccount(),
+                    operator.clientUrl(),
+                    operator.credsFile(),
+                    Optional.empty(),
+                    operator.requestTimeout(),
+                    operator.readyTimeout(),
+                    operator.requestAttempts());
+
+            PurgeReport report = JetStreamReconciler.of(flagOff).reconcile();
+
+            assertTrue(report.purged().isEmpty());
+            assertTrue(report.skipped().stream()
+                    .allMatch(s -> s.reason() == PurgeSkipReason.NOT_OPERATOR_MODE_WITH_RESOLVER_DIR));
+            assertFalse(report.requestsSent());
+            assertGoneIntact(scenario);
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldPurgeNothingWhenResolverDirIsEmpty() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            scenario.removeJwt(scenario.gone);
+            scenario.removeJwt(scenario.live);
+            scenario.removeJwt(scenario.operator.system());
+
+            PurgeReport report = JetStreamReconciler.of(scenario.settings()).reconcile();
+
+            assertTrue(report.purged().isEmpty());
+            assertTrue(report.warning().isPresent());
+            assertTrue(report.outcomes()
+                    .contains(new PurgeOutcome.Skipped(scenario.gone.publicKey(), PurgeSkipReason.RESOLVER_DIR_EMPTY)));
+            assertTrue(report.outcomes()
+                    .contains(new PurgeOutcome.Skipped(scenario.live.publicKey(), PurgeSkipReason.RESOLVER_DIR_EMPTY)));
+            assertGoneIntact(scenario);
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldPurgeNothingWhenOnlyTheSystemJwtIsLeft() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            scenario.removeJwt(scenario.gone);
+            scenario.removeJwt(scenario.live);
+
+            PurgeReport report = JetStreamReconciler.of(scenario.settings()).reconcile();
+
+            assertTrue(report.purged().isEmpty());
+            assertTrue(report.warning().orElseThrow().contains("no account JWT other than the system account's"));
+            assertEquals(2, report.skipped().size());
+            assertGoneIntact(scenario);
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldPurgeNothingWhenResolverDirIsMissing() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            PurgeSettings settings = scenario.settings();
+            PurgeSettings missing = PurgeSettings.operatorMode(
+                            settings.storeDir(),
+                            dir.resolve("not-mounted"),
+                            scenario.operator.system().publicKey(),
+                            settings.clientUrl())
+                    .withCredsFile(settings.credsFile().orElseThrow());
+
+            PurgeReport report = JetStreamReconciler.of(missing).reconcile();
+
+            assertTrue(report.purged().isEmpty());
+            assertTrue(report.warning().isPresent());
+            assertTrue(report.skipped().stream().allMatch(s -> s.reason() == PurgeSkipReason.RESOLVER_DIR_UNREADABLE));
+            assertGoneIntact(scenario);
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldSkipNamesThatAreNotAccountKeys() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            scenario.removeJwt(scenario.gone);
+            Path accounts = scenario.operator.storeDir().resolve("jetstream");
+            List<String> bad = List.of(
+                    "*", ">", "not-a-key", "$G", scenario.gone.publicKey().toLowerCase(java.util.Locale.ROOT));
+            for (String name : bad) {
+                Files.createDirectories(accounts.resolve(name).resolve("streams"));
+            }
+
+            PurgeReport report = JetStreamReconciler.of(scenario.settings()).reconcile();
+
+            assertEquals(List.of(new PurgeOutcome.Purged(scenario.gone.publicKey())), report.purged());
+            for (String name : bad) {
+                assertTrue(
+                        report.outcomes().contains(new PurgeOutcome.Skipped(name, PurgeSkipReason.NOT_AN_ACCOUNT_KEY)));
+                assertTrue(Files.isDirectory(accounts.resolve(name).resolve("streams")), name);
+            }
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldNeverSendAPurgeForANameThatIsNotAnAccountKey() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            JetStreamReconciler reconciler = JetStreamReconciler.of(scenario.settings());
+            for (String name : List.of("/", "*", "..", "")) {
+                PurgePlan forged = new PurgePlan(List.of(new PurgeOutcome.Planned(name)), Optional.empty());
+
+                assertThrows(IllegalStateException.class, () -> reconciler.execute(forged), name);
+            }
+            assertGoneIntact(scenario);
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldNotFollowSymlinkedDirectories() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            scenario.removeJwt(scenario.gone);
+            String linkName = NatsJwt.publicKey(NKey.createAccount(new SecureRandom()));
+            Path link = scenario.operator.storeDir().resolve("jetstream").resolve(linkName);
+            Files.createSymbolicLink(link, scenario.storeDirOf(scenario.live));
+
+            PurgeReport report = JetStreamReconciler.of(scenario.settings()).reconcile();
+
+            assertTrue(report.outcomes().contains(new PurgeOutcome.Skipped(linkName, PurgeSkipReason.SYMLINK)));
+            assertTrue(Files.isSymbolicLink(link));
+            assertEquals(List.of(new PurgeOutcome.Purged(scenario.gone.publicKey())), report.purged());
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldNeverPurgeTheSystemAccountsMetaDirectory() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            String system = scenario.operator.system().publicKey();
+            Path meta = scenario.operator
+                    .storeDir()
+                    .resolve("jetstream")
+                    .resolve(system)
+                    .resolve("_js_");
+            Files.createDirectories(meta.resolve("_meta_"));
+            scenario.removeJwt(scenario.operator.system());
+            scenario.removeJwt(scenario.gone);
+
+            PurgeReport report = JetStreamReconciler.of(scenario.settings()).reconcile();
+
+            assertTrue(report.outcomes().contains(new PurgeOutcome.Skipped(system, PurgeSkipReason.SYSTEM_ACCOUNT)));
+            assertEquals(List.of(new PurgeOutcome.Purged(scenario.gone.publicKey())), report.purged());
+            assertTrue(Files.isDirectory(meta.resolve("_meta_")));
+
+            // Without the system account's key, the '_js_' directory alone still protects it.
+            PurgeSettings known = scenario.settings();
+            PurgeSettings unknown = new PurgeSettings(
+                    known.storeDir(),
+                    true,
+                    known.resolverDir(),
+                    Optional.empty(),
+                    known.clientUrl(),
+                    known.credsFile(),
+                    Optional.empty(),
+                    known.requestTimeout(),
+                    known.readyTimeout(),
+                    known.requestAttempts());
+            PurgeReport second = JetStreamReconciler.of(unknown).reconcile();
+
+            assertEquals(List.of(new PurgeOutcome.Skipped(system, PurgeSkipReason.SYSTEM_ACCOUNT)), second.outcomes());
+            assertTrue(Files.isDirectory(meta.resolve("_meta_")));
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldSkipAccountWhoseJwtIsBackBeforeTheRequest() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            byte[] jwt = Files.readAllBytes(scenario.gone.jwtFile());
+            scenario.removeJwt(scenario.gone);
+            JetStreamReconciler reconciler = JetStreamReconciler.of(scenario.settings());
+            PurgePlan plan = reconciler.plan();
+            assertEquals(List.of(scenario.gone.publicKey()), plan.toPurge());
+            Files.write(scenario.gone.jwtFile(), jwt);
+
+            PurgeReport report = reconciler.execute(plan);
+
+            assertEquals(
+                    List.of(new PurgeOutcome.Skipped(scenario.gone.publicKey(), PurgeSkipReason.BACK_IN_RESOLVER)),
+                    report.outcomes());
+            assertEquals(PurgeScenario.MESSAGES, scenario.streams(scenario.gone).messageCount(PurgeScenario.STREAM));
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldStopWhenResolverDirEmptiesDuringThePass() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            scenario.removeJwt(scenario.gone);
+            JetStreamReconciler reconciler = JetStreamReconciler.of(scenario.settings());
+            PurgePlan plan = reconciler.plan();
+            scenario.removeJwt(scenario.live);
+
+            PurgeReport report = reconciler.execute(plan);
+
+            assertEquals(
+                    List.of(new PurgeOutcome.Skipped(
+                            scenario.gone.publicKey(), PurgeSkipReason.RESOLVER_DIR_EMPTY, "changed during the pass")),
+                    report.outcomes());
+            assertTrue(report.warning().isPresent());
+            assertGoneIntact(scenario);
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldPurgeOverTls() throws Exception {
+        TlsFixture tls = TlsFixture.create(dir.resolve("tls"));
+        try (PurgeScenario scenario =
+                PurgeScenario.start(dir.resolve("op"), tls.serverConfigBlock(), Optional.of(tls.clientContext()))) {
+            scenario.removeJwt(scenario.gone);
+            PurgeSettings settings = scenario.settings().withCaFile(tls.caFile());
+            assertTrue(settings.clientUrl().startsWith("tls://"));
+
+            PurgeReport report = JetStreamReconciler.of(settings).reconcile();
+
+            assertEquals(List.of(new PurgeOutcome.Purged(scenario.gone.publicKey())), report.outcomes());
+            assertFalse(Files.exists(scenario.storeDirOf(scenario.gone)));
+            assertLiveIntact(scenario);
+        }
+    }
+}

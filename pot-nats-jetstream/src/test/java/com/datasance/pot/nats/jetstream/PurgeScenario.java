@@ -1,0 +1,91 @@
+package com.datasance.pot.nats.jetstream;
+
+import com.datasance.pot.nats.testkit.NatsServerFixture;
+import com.datasance.pot.nats.testkit.OperatorFixture;
+import com.datasance.pot.nats.testkit.Streams;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A running operator-mode nats-server with two accounts that each have a file stream of {@link
+ * #MESSAGES} messages: {@code live} stays in the resolver, {@code gone} is the one tests remove.
+ */
+final class PurgeScenario implements AutoCloseable {
+
+    static final int MESSAGES = 7;
+    static final String STREAM = "ORDERS";
+
+    final OperatorFixture operator;
+    final OperatorFixture.Account live;
+    final OperatorFixture.Account gone;
+    NatsServerFixture server;
+
+    private final Optional<SSLContext> ssl;
+
+    private PurgeScenario(Path dir, String extraConfig, Optional<SSLContext> ssl)
+            throws IOException, InterruptedException {
+        this.ssl = ssl;
+        operator = OperatorFixture.create(dir);
+        live = operator.addAccount("live");
+        gone = operator.addAccount("gone");
+        server = NatsServerFixture.start(operator.writeServerConfig(extraConfig), List.of(), Map.of());
+        streams(live).createWithMessages(STREAM, MESSAGES, 1);
+        streams(gone).createWithMessages(STREAM, MESSAGES, 1);
+    }
+
+    static PurgeScenario start(Path dir) throws IOException, InterruptedException {
+        return new PurgeScenario(dir, "", Optional.empty());
+    }
+
+    static PurgeScenario start(Path dir, String extraConfig, Optional<SSLContext> ssl)
+            throws IOException, InterruptedException {
+        return new PurgeScenario(dir, extraConfig, ssl);
+    }
+
+    /** Settings for this server with the system user's creds. */
+    PurgeSettings settings() {
+        return PurgeSettings.operatorMode(
+                        operator.storeDir(),
+                        operator.resolverDir(),
+                        operator.system().publicKey(),
+                        clientUrl())
+                .withCredsFile(operator.system().credsFile());
+    }
+
+    Streams streams(OperatorFixture.Account account) {
+        return new Streams(clientUrl(), account.credsFile(), ssl);
+    }
+
+    String clientUrl() {
+        return (ssl.isPresent() ? "tls" : "nats") + "://127.0.0.1:" + server.clientPort();
+    }
+
+    void removeJwt(OperatorFixture.Account account) throws IOException {
+        Files.delete(account.jwtFile());
+    }
+
+    Path storeDirOf(OperatorFixture.Account account) {
+        return operator.accountStoreDir(account);
+    }
+
+    /** The live account still has its stream, all its messages, and its files on disk. */
+    long liveMessages() throws IOException, InterruptedException {
+        return streams(live).messageCount(STREAM);
+    }
+
+    boolean liveStreamOnDisk() {
+        return Files.isDirectory(storeDirOf(live).resolve("streams").resolve(STREAM));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (server != null) {
+            server.close();
+        }
+    }
+}
