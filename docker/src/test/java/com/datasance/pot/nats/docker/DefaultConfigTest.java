@@ -60,7 +60,8 @@ class DefaultConfigTest {
         Path config = relocated(dir);
         try (NatsServerFixture server = NatsServerFixture.start(config, List.of(), CONTAINER_ENV)) {
             JsonNode varz = server.monitoring().varz();
-            String storeDir = varz.path("jetstream").path("config").path("store_dir").asText();
+            String storeDir =
+                    varz.path("jetstream").path("config").path("store_dir").asText();
             assertTrue(
                     storeDir.startsWith(dir.resolve("data").toString()),
                     () -> "JetStream store_dir in /varz: '" + storeDir + "'");

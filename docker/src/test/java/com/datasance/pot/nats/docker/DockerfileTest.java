@@ -29,7 +29,8 @@ class DockerfileTest {
 
     private static List<Instruction> instructions() {
         List<Instruction> result = new ArrayList<>();
-        String[] lines = ImageFiles.read(ImageFiles.dockerDir().resolve("Dockerfile")).split("\n");
+        String[] lines =
+                ImageFiles.read(ImageFiles.dockerDir().resolve("Dockerfile")).split("\n");
         StringBuilder pending = new StringBuilder();
         int start = 0;
         for (int i = 0; i < lines.length; i++) {
@@ -51,7 +52,10 @@ class DockerfileTest {
             String text = pending.toString().strip();
             pending.setLength(0);
             int space = text.indexOf(' ');
-            result.add(new Instruction(start, text.substring(0, space).toUpperCase(), text.substring(space + 1).strip()));
+            result.add(new Instruction(
+                    start,
+                    text.substring(0, space).toUpperCase(),
+                    text.substring(space + 1).strip()));
         }
         return result;
     }
@@ -98,14 +102,16 @@ class DockerfileTest {
             String tag = lastPart.contains(":") ? lastPart.substring(lastPart.indexOf(':') + 1) : "";
             assertTrue(
                     digest || (!tag.isEmpty() && !tag.equals("latest") && tag.matches(".*\\d.*")),
-                    () -> "Dockerfile:" + from.line() + ": base image '" + image + "' is not pinned to a versioned tag or digest");
+                    () -> "Dockerfile:" + from.line() + ": base image '" + image
+                            + "' is not pinned to a versioned tag or digest");
         }
     }
 
     @Test
     void shouldRunTheFinalStageFromUbiMicro() {
         Instruction last = all("FROM").getLast();
-        String image = VARIABLE.matcher(last.arguments()).replaceAll(m -> Matcher.quoteReplacement(argDefaults().get(m.group(1))));
+        String image = VARIABLE.matcher(last.arguments())
+                .replaceAll(m -> Matcher.quoteReplacement(argDefaults().get(m.group(1))));
         assertTrue(
                 image.startsWith("registry.access.redhat.com/ubi9/ubi-micro:"),
                 () -> "Dockerfile:" + last.line() + ": final base '" + image + "'");
@@ -131,13 +137,15 @@ class DockerfileTest {
                     String name = word.split("=")[0];
                     assertFalse(
                             secretName.matcher(name).matches(),
-                            () -> "Dockerfile:" + instruction.line() + ": '" + name + "' looks like a secret baked into the image");
+                            () -> "Dockerfile:" + instruction.line() + ": '" + name
+                                    + "' looks like a secret baked into the image");
                 }
             }
             if (instruction.keyword().equals("COPY") || instruction.keyword().equals("ADD")) {
                 assertFalse(
                         instruction.arguments().matches("(?i).*\\.(creds|nk|seed|key|pem|jwt)\\b.*"),
-                        () -> "Dockerfile:" + instruction.line() + ": copies credentials into the image: " + instruction.arguments());
+                        () -> "Dockerfile:" + instruction.line() + ": copies credentials into the image: "
+                                + instruction.arguments());
             }
         }
         assertFalse(text().contains("-----BEGIN"), "no key material in the Dockerfile");
@@ -153,7 +161,8 @@ class DockerfileTest {
         assertTrue(text.contains("github.com/nats-io/nats-server/v2@${NATS_SERVER_VERSION}"), "go install at the pin");
         assertTrue(text.contains("github.com/nats-io/natscli/nats@${NATS_CLI_VERSION}"), "go install at the pin");
         assertTrue(text.contains("CGO_ENABLED=0"), "static binaries: ubi-micro has no extra libraries");
-        assertFalse(text.contains("GONOSUMDB") || text.contains("GOFLAGS=-insecure") || text.contains("GOSUMDB=off"),
+        assertFalse(
+                text.contains("GONOSUMDB") || text.contains("GOFLAGS=-insecure") || text.contains("GOSUMDB=off"),
                 "module checksums stay verified");
         assertTrue(text.contains("io.nats.server.version=\"2.12.4\""), "a label names the nats-server version");
     }
@@ -194,9 +203,12 @@ class DockerfileTest {
     @Test
     void shouldLayOutTheImageAsTheContractSays() {
         String text = text();
-        assertEquals("[\"/home/runner/bin/pot-nats\"]", all("ENTRYPOINT").getLast().arguments(), "exec-form entrypoint");
+        assertEquals(
+                "[\"/home/runner/bin/pot-nats\"]", all("ENTRYPOINT").getLast().arguments(), "exec-form entrypoint");
         assertTrue(all("CMD").isEmpty(), "no CMD: 'docker run IMAGE ARGS' hands ARGS to nats-server");
-        assertEquals(Set.of("4222", "6222", "8222"), Set.of(all("EXPOSE").getLast().arguments().split("\\s+")));
+        assertEquals(
+                Set.of("4222", "6222", "8222"),
+                Set.of(all("EXPOSE").getLast().arguments().split("\\s+")));
         assertTrue(text.contains("docker/entrypoint.sh /home/runner/bin/pot-nats"), "the entrypoint script");
         assertTrue(text.contains("docker/server.conf /etc/nats/config/server.conf"), "the default NATS_CONF");
         assertTrue(text.contains("docker/jvm.options " + ImageFiles.IMAGE_LIB + "/jvm.options"), "JVM options");

@@ -48,7 +48,8 @@ class EntrypointTest {
                 .filter(Files::isExecutable)
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(SHELLCHECK_HINT));
-        List<String> command = List.of(shellcheck.toString(), "--severity=style", entrypoint().toString());
+        List<String> command =
+                List.of(shellcheck.toString(), "--severity=style", entrypoint().toString());
         Commands.Result result = Commands.run(command, ImageFiles.dockerDir(), Map.of());
         assertEquals(0, result.exitCode(), () -> "shellcheck reports:\n" + result.output());
     }
@@ -88,7 +89,9 @@ class EntrypointTest {
             assertTrue(
                     command.orElse("").endsWith("/bin/java"),
                     () -> "after exec, the entrypoint's pid runs java, found " + command);
-            assertEquals(wrapper.pid(), wrapper.natsServer().parent().map(ProcessHandle::pid).orElse(-1L));
+            assertEquals(
+                    wrapper.pid(),
+                    wrapper.natsServer().parent().map(ProcessHandle::pid).orElse(-1L));
             wrapper.terminateAndCheck();
         }
     }

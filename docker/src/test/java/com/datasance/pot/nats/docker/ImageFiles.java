@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 final class ImageFiles {
 
     /** The jlink options of the Dockerfile's runtime stage; DockerfileTest checks they match. */
-    static final List<String> JLINK_OPTIONS =
-            List.of("--strip-debug", "--no-man-pages", "--no-header-files", "--compress=zip-6", "--generate-cds-archive");
+    static final List<String> JLINK_OPTIONS = List.of(
+            "--strip-debug", "--no-man-pages", "--no-header-files", "--compress=zip-6", "--generate-cds-archive");
 
     /** The image's layout, shared by the Dockerfile, the entrypoint and the tests. */
     static final String IMAGE_JAVA_HOME = "/home/runner/java";
@@ -36,7 +36,8 @@ final class ImageFiles {
     static Path dockerDir() {
         Path dir = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
         if (!Files.isRegularFile(dir.resolve("Dockerfile"))) {
-            throw new IllegalStateException("expected the docker module directory, found '" + dir + "' without a Dockerfile");
+            throw new IllegalStateException(
+                    "expected the docker module directory, found '" + dir + "' without a Dockerfile");
         }
         return dir;
     }
@@ -65,7 +66,8 @@ final class ImageFiles {
     }
 
     static Path serverConf() {
-        return require(dockerDir().resolve("server.conf"), "the foundation work (docker/server.conf, the default config)");
+        return require(
+                dockerDir().resolve("server.conf"), "the foundation work (docker/server.conf, the default config)");
     }
 
     static String read(Path file) {
@@ -106,7 +108,8 @@ final class ImageFiles {
         Path output = target.resolve("jlink-runtime-" + Integer.toHexString(modules.hashCode()));
         if (!Files.isExecutable(output.resolve("bin/java"))) {
             deleteTree(output);
-            List<String> command = new ArrayList<>(List.of(jdkTool("jlink").toString(), "--add-modules", String.join(",", modules)));
+            List<String> command =
+                    new ArrayList<>(List.of(jdkTool("jlink").toString(), "--add-modules", String.join(",", modules)));
             command.addAll(JLINK_OPTIONS);
             command.addAll(List.of("--output", output.toString()));
             Commands.Result result = Commands.run(command, target, java.util.Map.of());

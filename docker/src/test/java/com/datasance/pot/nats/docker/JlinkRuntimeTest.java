@@ -39,7 +39,8 @@ class JlinkRuntimeTest {
         missing.removeAll(ImageFiles.jlinkModules());
         assertTrue(
                 missing.isEmpty(),
-                () -> "docker/jlink.modules lacks " + missing + " that " + jar.getFileName() + " needs (jdeps: " + needed + ")");
+                () -> "docker/jlink.modules lacks " + missing + " that " + jar.getFileName() + " needs (jdeps: "
+                        + needed + ")");
     }
 
     @Test
@@ -47,10 +48,14 @@ class JlinkRuntimeTest {
         Commands.Result result = Commands.run(
                 List.of(ImageFiles.jdkTool("java").toString(), "--list-modules"), ImageFiles.dockerDir(), Map.of());
         Set<String> available = new TreeSet<>();
-        result.output().lines().forEach(line -> available.add(line.replaceFirst("@.*", "").strip()));
+        result.output()
+                .lines()
+                .forEach(line -> available.add(line.replaceFirst("@.*", "").strip()));
         for (String module : ImageFiles.jlinkModules()) {
-            assertTrue(available.contains(module), () -> "docker/jlink.modules names '" + module + "', which JDK "
-                    + Runtime.version() + " does not have");
+            assertTrue(
+                    available.contains(module),
+                    () -> "docker/jlink.modules names '" + module + "', which JDK " + Runtime.version()
+                            + " does not have");
         }
     }
 

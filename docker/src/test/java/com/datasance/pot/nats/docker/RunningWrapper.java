@@ -47,16 +47,13 @@ final class RunningWrapper implements AutoCloseable {
         }
         int clientPort = FreePorts.next();
         Files.writeString(
-                config.resolve("server.conf"),
-                """
+                config.resolve("server.conf"), """
                 listen: 127.0.0.1:%d
                 server_name: pot-nats-image-test
                 jetstream {
                   store_dir: "%s"
                 }
-                """
-                        .formatted(clientPort, dir.resolve("data")),
-                StandardCharsets.UTF_8);
+                """.formatted(clientPort, dir.resolve("data")), StandardCharsets.UTF_8);
         Map<String, String> env = new HashMap<>();
         env.put("NATS_CONF", config.resolve("server.conf").toString());
         env.put("NATS_ACCOUNTS", config.resolve("accounts.conf").toString());
