@@ -119,7 +119,7 @@ final class RunningWrapper implements AutoCloseable {
 
     /**
      * Sends SIGTERM to the wrapper (what the container runtime does) and checks the contract:
-     * the wrapper exits 0 with nats-server's own status, and nats-server is gone.
+     * the wrapper exits by itself with nats-server's status, and nats-server is gone.
      */
     void terminateAndCheck() throws InterruptedException {
         ProcessHandle server = natsServer();
@@ -127,7 +127,14 @@ final class RunningWrapper implements AutoCloseable {
         assertTrue(
                 process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS),
                 () -> "pot-nats did not exit within " + STOP + " after SIGTERM; output:\n" + output());
-        assertEquals(0, process.exitValue(), () -> "pot-nats exit status after SIGTERM; output:\n" + output());
+        // pot-nats exits with nats-server's status: 0 from v2.12.4, but Debian's v2.9.10 (the one
+        // the tests run) exits 1 on SIGTERM. 128+15 would mean the JVM died of the signal instead of
+        // stopping nats-server and returning its status.
+        int status = process.exitValue();
+        assertTrue(
+                status == 0 || status == 1,
+                () -> "pot-nats exit status after SIGTERM is nats-server's (0, or 1 from nats-server v2.9.10),"
+                        + " found " + status + "; output:\n" + output());
         await("nats-server (pid " + server.pid() + ") gone after the wrapper exited")
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> !server.isAlive());
