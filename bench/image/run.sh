@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Image runtime benchmark: size of the jlink'd runtime (as docker/Dockerfile links it) beside the
+# full JDK, and pot-nats' time-to-ready, resident memory after 10 s idle and 'pot-nats version'
+# time on each, with bare nats-server's time-to-ready measured in the same run.
+#
+#   bench/image/run.sh                 # after 'scripts/test.sh -pl docker -am' built pot-nats.jar
+#   RUNS=20 IDLE=10 bench/image/run.sh
+#   JAR=/path/pot-nats.jar JVM_OPTIONS=/path/jvm.options bench/image/run.sh
+#
+# Prints a Markdown table for docs/BENCHMARKS.md. Needs: JDK 25 (scripts/lib.sh finds it),
+# nats-server, curl, python3 (free ports). Ports are free ones on 127.0.0.1, never 4222/8222.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. scripts/lib.sh
+pot_nats_find_jdk
+pot_nats_ensure_nats_server
+
+RUNS=${RUNS:-10}
+IDLE=${IDLE:-10}
+JAR=${JAR:-pot-nats-launcher/target/pot-nats.jar}
+JVM_OPTIONS=${JVM_OPTIONS:-docker/jvm.options}
+NATS_SERVER=${NATS_SERVER_BIN:-$(command -v nats-server || echo /usr/sbin/nats-server)}
+for f in "$JAR" "$JVM_OPTIONS"; do
+  [ -f "$f" ] || { echo "bench/image: '$f' is missing (build pot-nats.jar with 'scripts/test.sh -pl docker -am')" >&2; exit 1; }
+done
+JAR=$(realpath "$JAR")
+JVM_OPTIONS=$(realpath "$JVM_OPTIONS")
+
+work=$(mktemp -d /tmp/pot-nats-bench-image.XXXXXX)
+cleanup() {
+  local pid
+  # start_and_wait runs in a command substitution, so the pids it started are kept in a file.
+  if [ -f "$work/pids" ]; then
+    while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$work/pids"
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "-"} else if (NR%2) {print a[(NR+1)/2]} else {print int((a[NR/2]+a[NR/2+1])/2)}}'; }
+
+# The runtime the image ships: the flags of docker/Dockerfile's runtime stage.
+modules=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' docker/jlink.modules | tr -d ' \t' | paste -sd, -)
+jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=zip-6 \
+  --generate-cds-archive --output "$work/rt" >/dev/null
+rm -f "$work/rt/lib/server/classes_nocoops.jsa"
+jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=zip-6 \
+  --output "$work/rt-nocds" >/dev/null
+
+mib() { du -sk "$1" | awk '{printf "%.1f", $1/1024}'; }
+
+# Starts CMD... with a fresh config; echoes "pid ms-to-healthz".
+start_and_wait() {
+  local dir mon client start pid
+  dir=$(mktemp -d "$work/run.XXXXXX")
+  mon=$(free_port)
+  client=$(free_port)
+  mkdir -p "$dir/data" "$dir/jwt" "$dir/creds" "$dir/certs"
+  printf 'listen: 127.0.0.1:%s\njetstream { store_dir: "%s" }\n' "$client" "$dir/data" >"$dir/server.conf"
+  start=$(now_ms)
+  NATS_CONF="$dir/server.conf" NATS_MONITOR_PORT="$mon" NATS_SERVER_BIN="$NATS_SERVER" \
+    NATS_JWT_DIR="$dir/jwt" NATS_CREDS_DIR="$dir/creds" NATS_SSL_DIR="$dir/certs" \
+    NATS_ACCOUNTS="$dir/accounts.conf" NATS_CLIENT_URL="nats://127.0.0.1:$client" \
+    BENCH_MON="$mon" "$@" >"$dir/log" 2>&1 &
+  pid=$!
+  echo "$pid" >>"$work/pids"
+  until curl -fs -o /dev/null "http://127.0.0.1:$mon/healthz"; do
+    kill -0 "$pid" 2>/dev/null || { echo "bench/image: '$*' exited; log:" >&2; cat "$dir/log" >&2; exit 1; }
+    sleep 0.005
+  done
+  echo "$pid $(($(now_ms) - start))"
+}
+
+stop() {
+  kill -TERM "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
+measure() { # name java_home
+  local name=$1 java=$2/bin/java ready=() rss version_ms=() i out pid ms t0
+  for ((i = 0; i < RUNS; i++)); do
+    out=$(start_and_wait "$java" "@$JVM_OPTIONS" -jar "$JAR")
+    read -r pid ms <<<"$out"
+    ready+=("$ms")
+    stop "$pid"
+    t0=$(now_ms)
+    "$java" "@$JVM_OPTIONS" -jar "$JAR" version >/dev/null
+    version_ms+=($(($(now_ms) - t0)))
+  done
+  out=$(start_and_wait "$java" "@$JVM_OPTIONS" -jar "$JAR")
+  read -r pid ms <<<"$out"
+  sleep "$IDLE"
+  rss=$(rss_kib "$pid")
+  stop "$pid"
+  printf '| %s | %s | %s | %s | %.1f |\n' "$name" "$(mib "$2")" \
+    "$(printf '%s\n' "${ready[@]}" | median)" "$(printf '%s\n' "${version_ms[@]}" | median)" "$(echo "$rss" | awk '{print $1/1024}')"
+}
+
+bare=()
+for ((i = 0; i < RUNS; i++)); do
+  # shellcheck disable=SC2016 # expanded by the inner bash, from the environment start_and_wait sets
+  out=$(start_and_wait bash -c 'exec "$0" -c "$NATS_CONF" -m "$BENCH_MON"' "$NATS_SERVER")
+  read -r pid ms <<<"$out"
+  bare+=("$ms")
+  stop "$pid"
+done
+
+echo "JDK: $JAVA_HOME ($(java -version 2>&1 | head -1)); nats-server: $("$NATS_SERVER" --version); runs: $RUNS; idle: ${IDLE}s"
+echo "JVM options: $(tr '\n' ' ' <"$JVM_OPTIONS")"
+echo
+echo "| runtime | size (MiB) | time-to-ready, median (ms) | 'pot-nats version', median (ms) | wrapper RSS after ${IDLE}s idle (MiB) |"
+echo "|---|---|---|---|---|"
+echo "| bare nats-server (no wrapper) | - | $(printf '%s\n' "${bare[@]}" | median) | - | - |"
+measure "full JDK 25" "$JAVA_HOME"
+measure "jlink, no CDS archive" "$work/rt-nocds"
+measure "jlink + CDS (the image's)" "$work/rt"
