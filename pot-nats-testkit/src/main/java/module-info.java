@@ -5,7 +5,8 @@
 module com.datasance.pot.nats.testkit {
     requires transitive com.datasance.pot.nats.api;
     requires java.net.http;
-    requires com.fasterxml.jackson.databind;
+    // Monitoring returns Jackson's JsonNode: callers must read the module too.
+    requires transitive com.fasterxml.jackson.databind;
     requires org.slf4j;
 
     exports com.datasance.pot.nats.testkit;

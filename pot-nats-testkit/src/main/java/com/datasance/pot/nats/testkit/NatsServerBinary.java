@@ -33,7 +33,7 @@ public final class NatsServerBinary {
             candidates.add(Path.of(explicit));
         }
         if (searchPath != null) {
-            for (String dir : searchPath.split(File.pathSeparator)) {
+            for (String dir : searchPath.split(File.pathSeparator, -1)) {
                 if (!dir.isBlank()) {
                     candidates.add(Path.of(dir, "nats-server"));
                 }

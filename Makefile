@@ -1,0 +1,44 @@
+# Developer entry points, thin over Maven and scripts/. Every target finds JDK 25 itself through
+# scripts/lib.sh, so no JAVA_HOME set-up is needed. 'make' alone lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+IMAGE ?= pot-nats:latest
+# Extra arguments for test/run/lint, e.g. make test ARGS='-pl pot-nats-config -am'.
+ARGS ?=
+
+# Each recipe line is its own shell: source the JDK finder in the same line as mvn.
+MVN := . scripts/lib.sh && pot_nats_find_jdk && mvn -B -ntp
+
+.PHONY: help build test lint fmt clean run docker-build image coverage
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
+	@echo "  (IMAGE=$(IMAGE) for docker-build; ARGS='...' passes Maven or CLI arguments to test, lint and run)"
+
+build: ## build every module and pot-nats.jar, no tests (mvn -DskipTests package)
+	$(MVN) -DskipTests package $(ARGS)
+
+test: ## every test, unit and integration against the real nats-server (scripts/test.sh)
+	scripts/test.sh $(ARGS)
+
+lint: ## format check + Error Prone over a clean compile, no tests; fails on any finding
+	scripts/check-suppressions.sh
+	$(MVN) -Plint -DskipTests clean verify $(ARGS)
+
+fmt: ## format all Java sources (mvn spotless:apply)
+	$(MVN) spotless:apply
+
+clean: ## delete every target/ directory (mvn clean)
+	$(MVN) clean
+
+run: ## build pot-nats.jar and run it on the shipped default config (scripts/run.sh)
+	scripts/run.sh $(ARGS)
+
+coverage: ## print the per-module line coverage of the last test run (scripts/coverage-summary.sh)
+	scripts/coverage-summary.sh
+
+docker-build: ## build the container image (docker build -f docker/Dockerfile -t IMAGE .)
+	docker build -f docker/Dockerfile -t $(IMAGE) .
+
+image: docker-build ## same as docker-build
