@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -25,12 +26,15 @@ class DockerfileTest {
     /** One instruction, continuation lines joined, comments dropped. */
     record Instruction(int line, String keyword, String arguments) {}
 
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?");
 
     private static List<Instruction> instructions() {
         List<Instruction> result = new ArrayList<>();
-        String[] lines =
-                ImageFiles.read(ImageFiles.dockerDir().resolve("Dockerfile")).split("\n");
+        String[] lines = ImageFiles.read(ImageFiles.dockerDir().resolve("Dockerfile"))
+                .lines()
+                .toArray(String[]::new);
         StringBuilder pending = new StringBuilder();
         int start = 0;
         for (int i = 0; i < lines.length; i++) {
@@ -54,7 +58,7 @@ class DockerfileTest {
             int space = text.indexOf(' ');
             result.add(new Instruction(
                     start,
-                    text.substring(0, space).toUpperCase(),
+                    text.substring(0, space).toUpperCase(Locale.ROOT),
                     text.substring(space + 1).strip()));
         }
         return result;
@@ -87,7 +91,7 @@ class DockerfileTest {
         List<Instruction> froms = all("FROM");
         assertTrue(froms.size() >= 2, "a multi-stage build");
         for (Instruction from : froms) {
-            List<String> words = new ArrayList<>(List.of(from.arguments().split("\\s+")));
+            List<String> words = new ArrayList<>(List.of(WHITESPACE.split(from.arguments())));
             words.removeIf(word -> word.startsWith("--platform="));
             Matcher variable = VARIABLE.matcher(words.getFirst());
             String image = variable.replaceAll(m -> Matcher.quoteReplacement(args.getOrDefault(m.group(1), "")));
@@ -124,7 +128,7 @@ class DockerfileTest {
                 user.arguments().matches("\\d+(:\\d+)?"),
                 () -> "Dockerfile:" + user.line() + ": USER '" + user.arguments()
                         + "' must be numeric so that runAsNonRoot can verify it");
-        assertEquals("10000", user.arguments().split(":")[0], "uid of runner");
+        assertEquals("10000", user.arguments().replaceFirst(":.*", ""), "uid of runner");
         assertTrue(text().contains("runner:x:10000:"), "a passwd entry names uid 10000 'runner'");
     }
 
@@ -133,8 +137,9 @@ class DockerfileTest {
         Pattern secretName = Pattern.compile("(?i).*(password|passwd|secret|token|seed|private|apikey|api_key).*");
         for (Instruction instruction : instructions()) {
             if (instruction.keyword().equals("ENV") || instruction.keyword().equals("ARG")) {
-                for (String word : instruction.arguments().split("\\s+")) {
-                    String name = word.split("=")[0];
+                for (String word :
+                        WHITESPACE.splitAsStream(instruction.arguments()).toList()) {
+                    String name = word.replaceFirst("=.*", "");
                     assertFalse(
                             secretName.matcher(name).matches(),
                             () -> "Dockerfile:" + instruction.line() + ": '" + name
@@ -190,7 +195,7 @@ class DockerfileTest {
             if (copy.arguments().contains("--from=")) {
                 continue;
             }
-            List<String> words = new ArrayList<>(List.of(copy.arguments().split("\\s+")));
+            List<String> words = new ArrayList<>(List.of(WHITESPACE.split(copy.arguments())));
             words.removeIf(word -> word.startsWith("--"));
             for (String source : words.subList(0, words.size() - 1)) {
                 assertTrue(
@@ -208,7 +213,7 @@ class DockerfileTest {
         assertTrue(all("CMD").isEmpty(), "no CMD: 'docker run IMAGE ARGS' hands ARGS to nats-server");
         assertEquals(
                 Set.of("4222", "6222", "8222"),
-                Set.of(all("EXPOSE").getLast().arguments().split("\\s+")));
+                Set.of(WHITESPACE.split(all("EXPOSE").getLast().arguments())));
         assertTrue(text.contains("docker/entrypoint.sh /home/runner/bin/pot-nats"), "the entrypoint script");
         assertTrue(text.contains("docker/server.conf /etc/nats/config/server.conf"), "the default NATS_CONF");
         assertTrue(text.contains("docker/jvm.options " + ImageFiles.IMAGE_LIB + "/jvm.options"), "JVM options");

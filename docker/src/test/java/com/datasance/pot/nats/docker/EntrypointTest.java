@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,8 @@ class EntrypointTest {
 
     @Test
     void shouldBeShellcheckClean() {
-        Path shellcheck = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+        Path shellcheck = Stream.of(Pattern.compile(Pattern.quote(File.pathSeparator))
+                        .split(System.getenv().getOrDefault("PATH", "")))
                 .filter(dir -> !dir.isBlank())
                 .map(dir -> Path.of(dir, "shellcheck"))
                 .filter(Files::isExecutable)

@@ -187,9 +187,13 @@ class ExamplesTest {
             JsonNode get = container.path(probe).path("httpGet");
             assertTrue(get.path("path").asText().startsWith("/healthz"), () -> where + ": " + probe + " on /healthz");
             String port = get.path("port").asText();
-            boolean monitorPort = port.equals("8222")
-                    || container.findValues("containerPort").stream().anyMatch(p -> p.asInt() == 8222)
-                            && port.equals("monitor");
+            boolean namedMonitorPort = false;
+            for (JsonNode declared : container.path("ports")) {
+                if (declared.path("name").asText().equals(port)) {
+                    namedMonitorPort = declared.path("containerPort").asInt() == 8222;
+                }
+            }
+            boolean monitorPort = port.equals("8222") || namedMonitorPort;
             assertTrue(monitorPort, () -> where + ": " + probe + " on the monitoring port, found '" + port + "'");
         }
 

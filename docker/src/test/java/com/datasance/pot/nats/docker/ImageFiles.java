@@ -81,7 +81,7 @@ final class ImageFiles {
     /** docker/jlink.modules without comments and blank lines. */
     static List<String> jlinkModules() {
         List<String> modules = new ArrayList<>();
-        for (String line : read(dockerDir().resolve("jlink.modules")).split("\n")) {
+        for (String line : read(dockerDir().resolve("jlink.modules")).lines().toList()) {
             String module = line.replaceFirst("#.*", "").strip();
             if (!module.isEmpty()) {
                 modules.add(module);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,8 @@ class JlinkRuntimeTest {
                 jar.toString());
         Commands.Result result = Commands.run(command, ImageFiles.dockerDir(), Map.of());
         assertEquals(0, result.exitCode(), () -> "jdeps failed: " + command + "\n" + result.output());
-        Set<String> needed = new TreeSet<>(Arrays.asList(result.output().strip().split(",")));
+        Set<String> needed = new TreeSet<>(
+                Arrays.asList(Pattern.compile(",").split(result.output().strip())));
         needed.removeIf(module -> !module.startsWith("java.") && !module.startsWith("jdk."));
         Set<String> missing = new TreeSet<>(needed);
         missing.removeAll(ImageFiles.jlinkModules());
