@@ -84,26 +84,19 @@ stop() {
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
-measure() { # name java_home
-  local name=$1 java=$2/bin/java ready=() rss version_ms=() i out pid ms t0
-  for ((i = 0; i < RUNS; i++)); do
-    out=$(start_and_wait "$java" "@$JVM_OPTIONS" -jar "$JAR")
-    read -r pid ms <<<"$out"
-    ready+=("$ms")
-    stop "$pid"
-    t0=$(now_ms)
-    "$java" "@$JVM_OPTIONS" -jar "$JAR" version >/dev/null
-    version_ms+=($(($(now_ms) - t0)))
-  done
-  out=$(start_and_wait "$java" "@$JVM_OPTIONS" -jar "$JAR")
-  read -r pid ms <<<"$out"
-  sleep "$IDLE"
-  rss=$(rss_kib "$pid")
-  stop "$pid"
-  printf '| %s | %s | %s | %s | %.1f |\n' "$name" "$(mib "$2")" \
-    "$(printf '%s\n' "${ready[@]}" | median)" "$(printf '%s\n' "${version_ms[@]}" | median)" "$(echo "$rss" | awk '{print $1/1024}')"
-}
+# Runtimes measured: name|java_home|extra JVM options (space-separated, no spaces inside).
+runtimes=(
+  "full JDK 25|$JAVA_HOME|"
+  "jlink, no CDS archive|$work/rt-nocds|"
+  "jlink + CDS (the image's)|$work/rt|"
+  "jlink + CDS + AOT cache|$work/rt|-XX:AOTCache=$work/pot-nats.aot"
+)
+# JEP 483/514 AOT cache, trained on 'pot-nats version' (not in the image: see docs/IMAGE.md).
+"$work/rt/bin/java" "@$JVM_OPTIONS" -XX:AOTCacheOutput="$work/pot-nats.aot" -jar "$JAR" version >/dev/null 2>&1
 
+# One round runs every variant once, so that load from other processes drifts over all of them
+# alike (the machine this was written on is shared).
+declare -A ready version
 bare=()
 for ((i = 0; i < RUNS; i++)); do
   # shellcheck disable=SC2016 # expanded by the inner bash, from the environment start_and_wait sets
@@ -111,14 +104,36 @@ for ((i = 0; i < RUNS; i++)); do
   read -r pid ms <<<"$out"
   bare+=("$ms")
   stop "$pid"
+  for entry in "${runtimes[@]}"; do
+    IFS='|' read -r name home opts <<<"$entry"
+    read -r -a extra <<<"$opts"
+    out=$(start_and_wait "$home/bin/java" "@$JVM_OPTIONS" "${extra[@]}" -jar "$JAR")
+    read -r pid ms <<<"$out"
+    ready[$name]+="$ms "
+    stop "$pid"
+    t0=$(now_ms)
+    "$home/bin/java" "@$JVM_OPTIONS" "${extra[@]}" -jar "$JAR" version >/dev/null
+    version[$name]+="$(($(now_ms) - t0)) "
+  done
 done
 
 echo "JDK: $JAVA_HOME ($(java -version 2>&1 | head -1)); nats-server: $("$NATS_SERVER" --version); runs: $RUNS; idle: ${IDLE}s"
 echo "JVM options: $(tr '\n' ' ' <"$JVM_OPTIONS")"
+echo "AOT cache: $(mib "$work/pot-nats.aot") MiB (not counted in the size column)"
 echo
 echo "| runtime | size (MiB) | time-to-ready, median (ms) | 'pot-nats version', median (ms) | wrapper RSS after ${IDLE}s idle (MiB) |"
 echo "|---|---|---|---|---|"
 echo "| bare nats-server (no wrapper) | - | $(printf '%s\n' "${bare[@]}" | median) | - | - |"
-measure "full JDK 25" "$JAVA_HOME"
-measure "jlink, no CDS archive" "$work/rt-nocds"
-measure "jlink + CDS (the image's)" "$work/rt"
+for entry in "${runtimes[@]}"; do
+  IFS='|' read -r name home opts <<<"$entry"
+  read -r -a extra <<<"$opts"
+  out=$(start_and_wait "$home/bin/java" "@$JVM_OPTIONS" "${extra[@]}" -jar "$JAR")
+  read -r pid ms <<<"$out"
+  sleep "$IDLE"
+  rss=$(rss_kib "$pid")
+  stop "$pid"
+  printf '| %s | %s | %s | %s | %.1f |\n' "$name" "$(mib "$home")" \
+    "$(tr ' ' '\n' <<<"${ready[$name]}" | sed '/^$/d' | median)" \
+    "$(tr ' ' '\n' <<<"${version[$name]}" | sed '/^$/d' | median)" \
+    "$(awk '{print $1/1024}' <<<"$rss")"
+done
