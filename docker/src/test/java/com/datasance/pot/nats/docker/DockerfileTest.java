@@ -206,6 +206,27 @@ class DockerfileTest {
     }
 
     @Test
+    void shouldCopyEveryReactorModuleIntoTheJarStage() {
+        String text = text();
+        Matcher module = Pattern.compile("<module>([^<]+)</module>")
+                .matcher(ImageFiles.read(ImageFiles.repoRoot().resolve("pom.xml")));
+        int modules = 0;
+        while (module.find()) {
+            String name = module.group(1).strip();
+            modules++;
+            assertTrue(
+                    text.contains("COPY " + name + "/pom.xml " + name + "/"),
+                    () -> "the jar stage lacks the pom of reactor module '" + name + "' (Maven reads every module)");
+            if (!name.equals("docker")) {
+                assertTrue(
+                        text.contains("COPY " + name + "/src " + name + "/src"),
+                        () -> "the jar stage lacks the sources of '" + name + "' (pot-nats-launcher -am builds it)");
+            }
+        }
+        assertTrue(modules >= 8, "the parent pom lists the reactor modules");
+    }
+
+    @Test
     void shouldLayOutTheImageAsTheContractSays() {
         String text = text();
         assertEquals(
