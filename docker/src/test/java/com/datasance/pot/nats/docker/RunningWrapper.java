@@ -28,6 +28,9 @@ final class RunningWrapper implements AutoCloseable {
     private static final Duration READY = Duration.ofSeconds(60);
     private static final Duration STOP = Duration.ofSeconds(60);
 
+    /** What pot-nats logs once its signal handlers are installed (pot-nats-launcher Launcher). */
+    static final String SIGNALS_READY = "started nats-server";
+
     private final Process process;
     private final Path log;
     private final Monitoring monitoring;
@@ -81,9 +84,15 @@ final class RunningWrapper implements AutoCloseable {
         RunningWrapper wrapper = new RunningWrapper(builder.start(), log, new Monitoring(monitorPort));
         try {
             wrapper.monitoring.awaitHealthy(READY);
-        } catch (AssertionError notReady) {
+            // pot-nats starts nats-server first (time to ready) and installs its SIGTERM handler
+            // right after; it logs this line once the handler is in place. A SIGTERM before it
+            // gets the JVM's default action (exit 143) instead of a graceful stop.
+            await("pot-nats' '" + SIGNALS_READY + "' line")
+                    .atMost(READY)
+                    .until(() -> wrapper.output().contains(SIGNALS_READY));
+        } catch (AssertionError | org.awaitility.core.ConditionTimeoutException notReady) {
             wrapper.process.destroyForcibly().waitFor();
-            throw new AssertionError(notReady.getMessage() + "; " + command + " wrote:\n" + wrapper.output());
+            throw new AssertionError(notReady.getMessage() + "; " + command + " wrote:\n" + wrapper.output(), notReady);
         }
         return wrapper;
     }
