@@ -45,13 +45,14 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "-"} else if (NR%2) {print a[(NR+1)/2]} else {print int((a[NR/2]+a[NR/2+1])/2)}}'; }
 
-# The runtime the image ships: the flags of docker/Dockerfile's runtime stage.
+# The runtime the image ships, as docker/Dockerfile's runtime stage makes it: jlink, then the
+# default CDS archive dumped with the image's JVM options (so that it matches them, e.g.
+# compact object headers).
 modules=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' docker/jlink.modules | tr -d ' \t' | paste -sd, -)
 jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=zip-6 \
-  --generate-cds-archive --output "$work/rt" >/dev/null
-rm -f "$work/rt/lib/server/classes_nocoops.jsa"
-jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=zip-6 \
   --output "$work/rt-nocds" >/dev/null
+cp -a "$work/rt-nocds" "$work/rt"
+"$work/rt/bin/java" "@$JVM_OPTIONS" -Xshare:dump >/dev/null
 
 mib() { du -sk "$1" | awk '{printf "%.1f", $1/1024}'; }
 
@@ -77,9 +78,16 @@ start_and_wait() {
   echo "$pid $(($(now_ms) - start))"
 }
 
+# The process was started inside a command substitution, so it is not this shell's child and
+# 'wait' cannot be used: poll until it is gone (SIGKILL after 30 s).
 stop() {
+  local i
   kill -TERM "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
+  for ((i = 0; i < 3000; i++)); do
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 0.01
+  done
+  kill -KILL "$1" 2>/dev/null || true
 }
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
@@ -91,8 +99,12 @@ runtimes=(
   "jlink + CDS (the image's)|$work/rt|"
   "jlink + CDS + AOT cache|$work/rt|-XX:AOTCache=$work/pot-nats.aot"
 )
-# JEP 483/514 AOT cache, trained on 'pot-nats version' (not in the image: see docs/IMAGE.md).
-"$work/rt/bin/java" "@$JVM_OPTIONS" -XX:AOTCacheOutput="$work/pot-nats.aot" -jar "$JAR" version >/dev/null 2>&1
+# JEP 483/514 AOT cache from a training run as the image would make it: start, ready, SIGTERM.
+out=$(start_and_wait "$work/rt/bin/java" "@$JVM_OPTIONS" -XX:AOTCacheOutput="$work/pot-nats.aot" -jar "$JAR")
+read -r pid ms <<<"$out"
+sleep 1
+stop "$pid"
+[ -f "$work/pot-nats.aot" ] || { echo "bench/image: the AOT training run wrote no cache" >&2; exit 1; }
 
 # One round runs every variant once, so that load from other processes drifts over all of them
 # alike (the machine this was written on is shared).
@@ -118,7 +130,7 @@ for ((i = 0; i < RUNS; i++)); do
 done
 
 echo "JDK: $JAVA_HOME ($(java -version 2>&1 | head -1)); nats-server: $("$NATS_SERVER" --version); runs: $RUNS; idle: ${IDLE}s"
-echo "JVM options: $(tr '\n' ' ' <"$JVM_OPTIONS")"
+echo "JVM options: $(sed -e 's/#.*//' "$JVM_OPTIONS" | tr -s '\n ' '  ')"
 echo "AOT cache: $(mib "$work/pot-nats.aot") MiB (not counted in the size column)"
 echo
 echo "| runtime | size (MiB) | time-to-ready, median (ms) | 'pot-nats version', median (ms) | wrapper RSS after ${IDLE}s idle (MiB) |"

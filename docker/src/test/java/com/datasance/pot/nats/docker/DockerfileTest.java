@@ -187,6 +187,9 @@ class DockerfileTest {
         for (String option : ImageFiles.JLINK_OPTIONS) {
             assertTrue(text.contains(option), () -> "jlink option '" + option + "' as JlinkRuntimeTest links");
         }
+        assertTrue(
+                text.contains("/opt/java/bin/java @/tmp/jvm.options -Xshare:dump"),
+                "the CDS archive is dumped with the image's JVM options, as JlinkRuntimeTest does");
     }
 
     @Test

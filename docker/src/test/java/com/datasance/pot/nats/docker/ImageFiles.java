@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -96,7 +98,8 @@ final class ImageFiles {
     }
 
     /**
-     * The runtime linked as the Dockerfile links it, built once per module list under target/.
+     * The runtime linked as the Dockerfile links it, with its CDS archive dumped with
+     * docker/jvm.options, built once per module list and options under target/.
      * jlink takes several seconds, so every test class shares one.
      */
     static synchronized Path linkedRuntime() {
@@ -105,21 +108,20 @@ final class ImageFiles {
         }
         List<String> modules = jlinkModules();
         Path target = dockerDir().resolve("target");
-        Path output = target.resolve("jlink-runtime-" + Integer.toHexString(modules.hashCode()));
+        Path output = target.resolve(
+                "jlink-runtime-" + Integer.toHexString(Objects.hash(modules, JLINK_OPTIONS, read(jvmOptions()))));
         if (!Files.isExecutable(output.resolve("bin/java"))) {
             deleteTree(output);
             List<String> command =
                     new ArrayList<>(List.of(jdkTool("jlink").toString(), "--add-modules", String.join(",", modules)));
             command.addAll(JLINK_OPTIONS);
             command.addAll(List.of("--output", output.toString()));
-            Commands.Result result = Commands.run(command, target, java.util.Map.of());
+            Commands.Result result = Commands.run(command, target, Map.of());
             assertEquals(0, result.exitCode(), () -> "jlink failed: " + command + "\n" + result.output());
-            // As the Dockerfile does: compressed oops are always on at the image's heap sizes.
-            try {
-                Files.deleteIfExists(output.resolve("lib/server/classes_nocoops.jsa"));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete the no-coops CDS archive in " + output, e);
-            }
+            // As the Dockerfile does: the default CDS archive, dumped with the image's JVM options.
+            List<String> dump = List.of(output.resolve("bin/java").toString(), "@" + jvmOptions(), "-Xshare:dump");
+            Commands.Result dumped = Commands.run(dump, target, Map.of());
+            assertEquals(0, dumped.exitCode(), () -> "CDS dump failed: " + dump + "\n" + dumped.output());
         }
         linkedRuntime = output;
         return output;
