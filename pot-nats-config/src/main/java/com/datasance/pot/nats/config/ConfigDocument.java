@@ -1,0 +1,25 @@
+package com.datasance.pot.nats.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A parsed config: its top-level map, the file it was read from (empty for in-memory input), the
+ * directory nats-server would resolve relative paths against, and every file it included, nested
+ * includes too, in the order they were read. Immutable.
+ */
+public record ConfigDocument(
+        Optional<Path> file, Path baseDir, ConfigValue.ConfigMap root, List<FileReference> includes) {
+
+    public ConfigDocument {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(baseDir, "baseDir");
+        Objects.requireNonNull(root, "root");
+        includes = List.copyOf(includes);
+        if (!baseDir.isAbsolute()) {
+            throw new IllegalArgumentException("baseDir must be absolute, got '" + baseDir + "'");
+        }
+    }
+}

@@ -1,0 +1,458 @@
+package com.datasance.pot.nats.watch;
+
+import com.datasance.pot.nats.api.ChangeCause;
+import com.datasance.pot.nats.api.ChangeListener;
+import com.datasance.pot.nats.api.ChangeSet;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches files and directories and reports when their content changes.
+ *
+ * <p>Events (inotify through java.nio's WatchService, or commons-io polling) are hints only. After
+ * a quiet period with no event, the watcher computes the SHA-256 of every watched file, following
+ * symlinks, and compares with the digests it reported last. When some content differs, the
+ * listener is called once with every cause whose content changed, coalesced across all watched
+ * paths, and those digests become the new baseline ("auto-accept": a change is reported once,
+ * whatever the listener did with it). A touch, or a rewrite with the same bytes, reports nothing.
+ *
+ * <p>Kubernetes ConfigMap and Secret volumes are updated by kubelet's atomic writer: a new {@code
+ * ..TIMESTAMP} directory, a {@code ..data_tmp} symlink renamed over {@code ..data}, the old
+ * directory removed. No event names the visible file, so a watched file is watched through its
+ * directory and its symlinks are resolved again on every digest.
+ *
+ * <p>A missing path is watched through its nearest existing ancestor; a directory deleted and
+ * re-created is watched again; a queue overflow and the safety-net timer force a re-digest; when
+ * the kernel refuses inotify watches, the watcher falls back to polling and says which sysctl to
+ * raise.
+ *
+ * <p>Threading: one named daemon thread runs the loop and calls the listener; {@link
+ * #replaceWatched} may be called from any thread, including from the listener. {@link #close()} is
+ * idempotent, interrupts and joins that thread. Build with {@link #builder()}, then {@link
+ * #start()}.
+ */
+public final class ContentWatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContentWatcher.class);
+
+    /** A burst that never goes quiet (a log file in a watched dir) is still digested this often. */
+    private static final int MAX_DELAY_IN_QUIET_PERIODS = 20;
+
+    private static final Duration MIN_MAX_DELAY = Duration.ofSeconds(10);
+
+    /** Opens the inotify source; package-private seam for tests (overflow, watch limits). */
+    @FunctionalInterface
+    interface HintSourceFactory {
+        HintSource open() throws HintSource.InotifyLimitException;
+    }
+
+    private final Duration quietPeriod;
+    private final Duration safetyNetInterval;
+    private final Duration pollInterval;
+    private final boolean forcePolling;
+    private final InstantSource clock;
+    private final ChangeListener listener;
+    private final String threadName;
+    private final HintSourceFactory inotify;
+
+    private final Object lock = new Object();
+    // Guarded by lock.
+    private final ContentDigests digests = new ContentDigests();
+    // Guarded by lock.
+    private List<WatchedPath> watched;
+    private Map<WatchedPath, Map<Path, String>> baseline = new LinkedHashMap<>();
+    private HintSource source;
+    private boolean started;
+    private boolean closed;
+
+    private volatile Thread thread;
+
+    private ContentWatcher(Builder builder) {
+        this.quietPeriod = builder.quietPeriod;
+        this.safetyNetInterval = builder.safetyNetInterval;
+        this.pollInterval = builder.pollInterval;
+        this.forcePolling = builder.polling;
+        this.clock = builder.clock;
+        this.listener = builder.listener;
+        this.threadName = builder.threadName;
+        this.inotify = builder.inotify;
+        this.watched = List.copyOf(builder.paths);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Registers the watches, records the current content as the baseline and starts the thread.
+     * Content changed after this returns is reported; start the watcher before the process that
+     * reads the content, so nothing falls between the two.
+     *
+     * @throws IllegalStateException when already started or closed
+     */
+    public void start() {
+        synchronized (lock) {
+            if (started || closed) {
+                throw new IllegalStateException(closed ? "watcher is closed" : "watcher already started");
+            }
+            started = true;
+            source = openSource();
+            refreshWatches();
+            baseline = digestAll(watched, Map.of(), false);
+            Thread worker = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::run);
+            thread = worker;
+            worker.start();
+            LOG.debug(
+                    "Watching {} paths ({}), quiet period {} ms",
+                    watched.size(),
+                    source.describe(),
+                    quietPeriod.toMillis());
+        }
+    }
+
+    /**
+     * Makes {@code paths} the watched set, e.g. after a config change altered its includes. Paths
+     * kept (same path and cause) keep their baseline, so a change already under way is still
+     * reported; new paths are watched first and digested second, so nothing written in between is
+     * missed; dropped paths are forgotten. Safe from any thread, including the listener.
+     */
+    public void replaceWatched(Collection<WatchedPath> paths) {
+        List<WatchedPath> next = List.copyOf(new LinkedHashSet<>(paths));
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("watcher is closed");
+            }
+            watched = next;
+            if (started) {
+                refreshWatches();
+                baseline = digestAll(next, baseline, false);
+            }
+        }
+    }
+
+    /** The watched paths, in the order given. */
+    public List<WatchedPath> watched() {
+        synchronized (lock) {
+            return watched;
+        }
+    }
+
+    /** Whether changes are found by polling (forced, or after inotify was refused). */
+    public boolean polling() {
+        synchronized (lock) {
+            return source instanceof PollingHints;
+        }
+    }
+
+    /** Stops the thread and releases the watches; later calls do nothing. */
+    @Override
+    public void close() {
+        HintSource closing;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closing = source;
+        }
+        Thread worker = thread;
+        if (worker != null) {
+            worker.interrupt();
+            if (worker != Thread.currentThread()) {
+                try {
+                    worker.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        if (closing != null) {
+            closing.close();
+        }
+    }
+
+    private HintSource openSource() {
+        if (forcePolling) {
+            return new PollingHints(pollInterval, threadName + "-poll");
+        }
+        try {
+            return inotify.open();
+        } catch (HintSource.InotifyLimitException e) {
+            return fallBackToPolling(null, e);
+        }
+    }
+
+    private PollingHints fallBackToPolling(HintSource failed, HintSource.InotifyLimitException why) {
+        if (failed != null) {
+            failed.close();
+        }
+        PollingHints polling = new PollingHints(pollInterval, threadName + "-poll");
+        LOG.warn(
+                "inotify cannot be used ({}); finding changes by polling every {} ms instead. Raise the"
+                        + " sysctl fs.inotify.max_user_watches (or fs.inotify.max_user_instances), e.g."
+                        + " 'sysctl -w fs.inotify.max_user_watches=524288', to get events back",
+                why.getMessage(),
+                pollInterval.toMillis());
+        // The kernel may have dropped events while we switched: look again once.
+        polling.nudge();
+        return polling;
+    }
+
+    /** Caller holds the lock. */
+    private void refreshWatches() {
+        Set<Path> directories = new LinkedHashSet<>();
+        for (WatchedPath path : watched) {
+            directories.addAll(ContentDigests.directoriesFor(path.path()));
+        }
+        try {
+            source.watch(directories);
+        } catch (HintSource.InotifyLimitException e) {
+            source = fallBackToPolling(source, e);
+            try {
+                source.watch(directories);
+            } catch (HintSource.InotifyLimitException impossible) {
+                throw new IllegalStateException("polling has no watch limit", impossible);
+            }
+        }
+    }
+
+    /** Caller holds the lock. */
+    private Map<WatchedPath, Map<Path, String>> digestAll(
+            List<WatchedPath> paths, Map<WatchedPath, Map<Path, String>> keep, boolean reuse) {
+        Map<WatchedPath, Map<Path, String>> result = new LinkedHashMap<>();
+        for (WatchedPath path : paths) {
+            Map<Path, String> kept = keep.get(path);
+            result.put(path, kept != null ? kept : digests.digest(path.path(), reuse));
+        }
+        return result;
+    }
+
+    private void run() {
+        long quietNanos = quietPeriod.toNanos();
+        long maxDelayNanos = Math.max(MIN_MAX_DELAY.toNanos(), quietNanos * MAX_DELAY_IN_QUIET_PERIODS);
+        long safetyNanos = safetyNetInterval.toNanos();
+        long nextSafetyNet = safetyNanos > 0 ? System.nanoTime() + safetyNanos : Long.MAX_VALUE;
+        boolean pending = false;
+        long burstStart = 0;
+        long lastHint = 0;
+        Instant firstEventAt = null;
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                HintSource current;
+                synchronized (lock) {
+                    if (closed) {
+                        return;
+                    }
+                    current = source;
+                }
+                long now = System.nanoTime();
+                long deadline = pending ? Math.min(lastHint + quietNanos, burstStart + maxDelayNanos) : nextSafetyNet;
+                long timeout = deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - now);
+                HintSource.Hint hint = current.await(timeout);
+                now = System.nanoTime();
+                if (hint != HintSource.Hint.NONE) {
+                    if (!pending) {
+                        pending = true;
+                        burstStart = now;
+                        firstEventAt = clock.instant();
+                    }
+                    lastHint = now;
+                    if (hint == HintSource.Hint.OVERFLOW) {
+                        LOG.debug("Event queue overflowed; the next digest covers every watched path");
+                    }
+                    continue;
+                }
+                if (pending && (now - lastHint >= quietNanos || now - burstStart >= maxDelayNanos)) {
+                    evaluate(firstEventAt, false);
+                    pending = false;
+                    firstEventAt = null;
+                    nextSafetyNet = safetyNanos > 0 ? System.nanoTime() + safetyNanos : Long.MAX_VALUE;
+                } else if (!pending && safetyNanos > 0 && now - nextSafetyNet >= 0) {
+                    evaluate(clock.instant(), true);
+                    nextSafetyNet = System.nanoTime() + safetyNanos;
+                }
+            }
+        } catch (InterruptedException e) {
+            // close() interrupts: unwind.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void evaluate(Instant firstEventAt, boolean safetyNet) {
+        ChangeSet changes;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            long started = System.nanoTime();
+            // Watches first, digests second: whatever changes after the walk raises an event.
+            refreshWatches();
+            long watchedAt = System.nanoTime();
+            digests.beginPass();
+            Map<WatchedPath, Map<Path, String>> now = digestAll(watched, Map.of(), safetyNet);
+            digests.endPass();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(
+                        "Re-digest: watches refreshed in {} us, {} files digested in {} us",
+                        (watchedAt - started) / 1000,
+                        now.values().stream().mapToInt(Map::size).sum(),
+                        (System.nanoTime() - watchedAt) / 1000);
+            }
+            Set<ChangeCause> causes = EnumSet.noneOf(ChangeCause.class);
+            Set<Path> paths = new TreeSet<>();
+            for (Map.Entry<WatchedPath, Map<Path, String>> entry : now.entrySet()) {
+                WatchedPath root = entry.getKey();
+                Map<Path, String> before = baseline.getOrDefault(root, Map.of());
+                Map<Path, String> after = entry.getValue();
+                Set<Path> names = new HashSet<>(before.keySet());
+                names.addAll(after.keySet());
+                for (Path name : names) {
+                    if (!Objects.equals(before.get(name), after.get(name))) {
+                        causes.add(root.cause());
+                        paths.add(root.path().resolve(name));
+                    }
+                }
+            }
+            baseline = now;
+            if (causes.isEmpty()) {
+                return;
+            }
+            changes = new ChangeSet(causes, firstEventAt, paths);
+        }
+        if (safetyNet) {
+            LOG.info(
+                    "Safety-net re-digest found changes no event announced: {} in {}",
+                    changes.causes(),
+                    changes.paths());
+        }
+        runSafely(changes);
+    }
+
+    private void runSafely(ChangeSet changes) {
+        try {
+            listener.onChange(changes);
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable e) {
+            // The next change must still be seen: log and keep the thread alive.
+            LOG.error("Change listener failed on {} ({}); still watching", changes.causes(), changes.paths(), e);
+        }
+    }
+
+    /**
+     * Configures a {@link ContentWatcher}. Setters validate their argument; {@link #build()}
+     * requires a listener.
+     */
+    public static final class Builder {
+        private final List<WatchedPath> paths = new ArrayList<>();
+        private Duration quietPeriod = Duration.ofMillis(500);
+        private Duration safetyNetInterval = Duration.ofSeconds(30);
+        private Duration pollInterval = Duration.ofSeconds(1);
+        private boolean polling;
+        private InstantSource clock = InstantSource.system();
+        private ChangeListener listener;
+        private String threadName = "pot-nats-watch";
+        private HintSourceFactory inotify = InotifyHints::open;
+
+        private Builder() {}
+
+        /** Watches {@code path} (a file or a directory, recursively; it may not exist yet). */
+        public Builder watch(Path path, ChangeCause cause) {
+            paths.add(WatchedPath.of(path, cause));
+            return this;
+        }
+
+        public Builder watchAll(Collection<WatchedPath> watched) {
+            watched.forEach(path -> paths.add(Objects.requireNonNull(path, "watched path")));
+            return this;
+        }
+
+        /** How long no event must arrive before the content is digested; default 500 ms. */
+        public Builder quietPeriod(Duration quietPeriod) {
+            this.quietPeriod = positive("quiet period", quietPeriod);
+            return this;
+        }
+
+        /**
+         * How often the content is digested with no event, to catch what events missed; default
+         * 30 s, {@link Duration#ZERO} disables.
+         */
+        public Builder safetyNetInterval(Duration interval) {
+            Objects.requireNonNull(interval, "safety-net interval");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException(
+                        "safety-net interval must be zero (off) or positive, found '" + interval + "'");
+            }
+            this.safetyNetInterval = interval;
+            return this;
+        }
+
+        /** Polls instead of using inotify (filesystems without events, tests); default false. */
+        public Builder polling(boolean polling) {
+            this.polling = polling;
+            return this;
+        }
+
+        /** How often the poller looks, when polling is forced or inotify is refused; default 1 s. */
+        public Builder pollInterval(Duration interval) {
+            this.pollInterval = positive("poll interval", interval);
+            return this;
+        }
+
+        /** Stamps {@link ChangeSet#firstEventAt()}; default the system clock. */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder listener(ChangeListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** The watcher thread's name (the poller's gets {@code -poll}); default {@code pot-nats-watch}. */
+        public Builder threadName(String name) {
+            Objects.requireNonNull(name, "thread name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("thread name must not be blank");
+            }
+            this.threadName = name;
+            return this;
+        }
+
+        Builder inotify(HintSourceFactory factory) {
+            this.inotify = Objects.requireNonNull(factory, "hint source factory");
+            return this;
+        }
+
+        public ContentWatcher build() {
+            if (listener == null) {
+                throw new IllegalStateException("a watcher needs a listener: call listener(...) before build()");
+            }
+            return new ContentWatcher(this);
+        }
+
+        private static Duration positive(String what, Duration value) {
+            Objects.requireNonNull(value, what);
+            if (value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(what + " must be positive, found '" + value + "'");
+            }
+            return value;
+        }
+    }
+}

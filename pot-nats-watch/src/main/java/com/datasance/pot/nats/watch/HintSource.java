@@ -1,0 +1,49 @@
+package com.datasance.pot.nats.watch;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Where the watcher's hints come from: kernel events or a poller. Hints only say "look again"; the
+ * digests decide. Used by the watcher thread, and by {@link ContentWatcher#replaceWatched} under
+ * the watcher's lock, so {@link #watch} and {@link #close} may run while another thread waits in
+ * {@link #await}.
+ */
+interface HintSource extends AutoCloseable {
+
+    enum Hint {
+        /** The wait timed out, or the source was closed. */
+        NONE,
+        /** Something changed in a watched directory. */
+        EVENT,
+        /** Events were lost; only a full re-digest tells what changed. */
+        OVERFLOW
+    }
+
+    /**
+     * Makes {@code directories} the watched set (adding and dropping), and watches again any of
+     * them that was deleted and re-created since the last call.
+     *
+     * @throws InotifyLimitException when the kernel refuses more watches or instances
+     */
+    void watch(Set<Path> directories) throws InotifyLimitException;
+
+    /** Waits up to {@code timeoutNanos} (negative: no limit) and drains every hint that arrived. */
+    Hint await(long timeoutNanos) throws InterruptedException;
+
+    /** A short name for log lines: {@code inotify} or {@code polling every 1000 ms}. */
+    String describe();
+
+    @Override
+    void close();
+
+    /** The kernel refused an inotify instance or watch (ENOSPC / EMFILE). */
+    final class InotifyLimitException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        InotifyLimitException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

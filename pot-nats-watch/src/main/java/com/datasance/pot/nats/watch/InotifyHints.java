@@ -1,0 +1,155 @@
+package com.datasance.pot.nats.watch;
+
+import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hints from java.nio's WatchService, which is inotify on Linux. One inotify watch per directory;
+ * a file is watched through its directory, which is also where Kubernetes renames {@code ..data}.
+ */
+final class InotifyHints implements HintSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InotifyHints.class);
+
+    /** What the kernel watches for one directory, and which directory (inode) that was. */
+    private record Registration(WatchKey key, Object fileKey) {}
+
+    private final WatchService service;
+    private final Map<Path, Registration> registrations = new HashMap<>();
+
+    private InotifyHints(WatchService service) {
+        this.service = service;
+    }
+
+    /**
+     * @throws InotifyLimitException when the kernel refuses a new inotify instance
+     *     (fs.inotify.max_user_instances, or the process's open-file limit)
+     */
+    static InotifyHints open() throws InotifyLimitException {
+        try {
+            return new InotifyHints(FileSystems.getDefault().newWatchService());
+        } catch (IOException e) {
+            throw new InotifyLimitException("cannot create an inotify instance: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void watch(Set<Path> directories) throws InotifyLimitException {
+        for (Iterator<Map.Entry<Path, Registration>> it =
+                        registrations.entrySet().iterator();
+                it.hasNext(); ) {
+            Map.Entry<Path, Registration> entry = it.next();
+            if (!directories.contains(entry.getKey())) {
+                it.remove();
+                cancelUnlessShared(entry.getValue().key());
+            }
+        }
+        for (Path directory : directories) {
+            Object fileKey;
+            try {
+                fileKey = Files.readAttributes(directory, BasicFileAttributes.class)
+                        .fileKey();
+            } catch (IOException gone) {
+                // Deleted since the caller looked; the parent's events bring us back here.
+                continue;
+            }
+            Registration known = registrations.get(directory);
+            // A directory deleted and re-created is a new inode: its old watch died with it (the
+            // kernel sends IN_IGNORED), so compare inodes, not only key validity.
+            if (known != null && known.key().isValid() && Objects.equals(known.fileKey(), fileKey)) {
+                continue;
+            }
+            try {
+                WatchKey key = directory.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
+                registrations.put(directory, new Registration(key, fileKey));
+            } catch (ClosedWatchServiceException closed) {
+                return;
+            } catch (IOException e) {
+                if (isLimit(e)) {
+                    throw new InotifyLimitException("cannot watch '" + directory + "': " + e.getMessage(), e);
+                }
+                LOG.debug("Not watching '{}' for now: {}", directory, e.toString());
+            }
+        }
+    }
+
+    /** inotify_add_watch fails with ENOSPC at fs.inotify.max_user_watches; the JDK words it so. */
+    private static boolean isLimit(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("inotify") || message.contains("No space left on device");
+    }
+
+    /** Two paths can name one inode (a symlink and its target): the JDK then hands out one key. */
+    private void cancelUnlessShared(WatchKey key) {
+        boolean shared = registrations.values().stream().anyMatch(r -> r.key().equals(key));
+        if (!shared) {
+            key.cancel();
+        }
+    }
+
+    @Override
+    public Hint await(long timeoutNanos) throws InterruptedException {
+        try {
+            WatchKey key = timeoutNanos < 0 ? service.take() : service.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+            Hint hint = Hint.NONE;
+            while (key != null) {
+                for (WatchEvent<?> event : key.pollEvents()) {
+                    if (OVERFLOW.equals(event.kind())) {
+                        hint = Hint.OVERFLOW;
+                    } else if (hint == Hint.NONE) {
+                        hint = Hint.EVENT;
+                    }
+                }
+                key.reset();
+                // A key with no events is still a hint: the JDK signals a key when its watch is
+                // removed (IN_IGNORED), which is how a deleted directory shows up.
+                if (hint == Hint.NONE) {
+                    hint = Hint.EVENT;
+                }
+                key = service.poll();
+            }
+            return hint;
+        } catch (ClosedWatchServiceException closed) {
+            return Hint.NONE;
+        }
+    }
+
+    /** How many directories the kernel watches for us; for tests and log lines. */
+    synchronized int watchCount() {
+        return registrations.size();
+    }
+
+    @Override
+    public String describe() {
+        return "inotify";
+    }
+
+    @Override
+    public void close() {
+        try {
+            service.close();
+        } catch (IOException e) {
+            LOG.debug("Closing the watch service: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,527 @@
+package com.datasance.pot.nats.watch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datasance.pot.nats.api.ChangeCause;
+import com.datasance.pot.nats.api.ChangeSet;
+import com.datasance.pot.nats.testkit.KubeletAtomicWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.commons.io.file.PathUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContentWatcherTest {
+
+    private static final Duration QUIET = Duration.ofMillis(100);
+
+    @TempDir
+    Path tmp;
+
+    private final List<ContentWatcher> watchers = new ArrayList<>();
+
+    @AfterEach
+    void closeWatchers() {
+        watchers.forEach(ContentWatcher::close);
+    }
+
+    private ContentWatcher.Builder builder(Recorder recorder) {
+        return ContentWatcher.builder()
+                .quietPeriod(QUIET)
+                .safetyNetInterval(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50))
+                .listener(recorder);
+    }
+
+    private ContentWatcher started(ContentWatcher.Builder builder) {
+        ContentWatcher watcher = builder.build();
+        watchers.add(watcher);
+        watcher.start();
+        return watcher;
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldReportEveryKubeletSwapOfAWatchedFile() throws Exception {
+        KubeletAtomicWriter configMap = KubeletAtomicWriter.into(tmp.resolve("config"));
+        configMap.writeText(Map.of("server.conf", "max_payload: 1000\n", "accounts.conf", "A\n"));
+        Path serverConf = tmp.resolve("config/server.conf");
+        Recorder recorder = new Recorder(serverConf);
+        started(builder(recorder).watch(serverConf, ChangeCause.CONFIG));
+
+        for (int i = 1; i <= 6; i++) {
+            configMap.writeText(Map.of("server.conf", "max_payload: " + (1000 + i) + "\n", "accounts.conf", "A\n"));
+            Recorder.Call call = recorder.next();
+            assertEquals(Set.of(ChangeCause.CONFIG), call.changes().causes());
+            assertEquals(Set.of(serverConf), call.changes().paths());
+            assertEquals(Optional.of("max_payload: " + (1000 + i) + "\n"), call.probe());
+        }
+    }
+
+    @Test
+    void shouldReportEveryKubeletSwapOfAWatchedDirectoryWithSubdirectories() throws Exception {
+        Path certs = tmp.resolve("certs");
+        KubeletAtomicWriter secret = KubeletAtomicWriter.into(certs);
+        secret.writeText(Map.of("tls.crt", "crt-0", "tls.key", "key-0", "ca/ca.crt", "ca-0"));
+        Recorder recorder = new Recorder(certs.resolve("ca/ca.crt"));
+        started(builder(recorder).watch(certs, ChangeCause.SSL));
+
+        for (int i = 1; i <= 6; i++) {
+            boolean nested = i % 2 == 0;
+            secret.writeText(Map.of(
+                    "tls.crt",
+                    nested ? "crt-" + (i - 1) : "crt-" + i,
+                    "tls.key",
+                    "key-0",
+                    "ca/ca.crt",
+                    nested ? "ca-" + i : "ca-" + (i - 1)));
+            ChangeSet changes = recorder.next().changes();
+            assertEquals(Set.of(ChangeCause.SSL), changes.causes());
+            assertEquals(Set.of(nested ? certs.resolve("ca/ca.crt") : certs.resolve("tls.crt")), changes.paths());
+        }
+    }
+
+    @Test
+    void shouldSeeAWatchedFileAgainAfterItsWholeDirectoryIsReplaced() throws Exception {
+        Path config = tmp.resolve("nats/config");
+        Path conf = config.resolve("server.conf");
+        write(conf, "1");
+        Recorder recorder = new Recorder(conf);
+        started(builder(recorder).watch(conf, ChangeCause.CONFIG));
+
+        PathUtils.deleteDirectory(config);
+        assertEquals(Optional.empty(), recorder.next().probe());
+        write(conf, "2");
+        assertEquals(Optional.of("2"), recorder.next().probe());
+        write(conf, "3");
+        assertEquals(Optional.of("3"), recorder.next().probe());
+    }
+
+    @Test
+    void shouldReportKeysAddedToAndRemovedFromASecret() throws Exception {
+        Path certs = tmp.resolve("certs");
+        KubeletAtomicWriter secret = KubeletAtomicWriter.into(certs);
+        secret.writeText(Map.of("tls.crt", "c", "tls.key", "k"));
+        Recorder recorder = new Recorder();
+        started(builder(recorder).watch(certs, ChangeCause.SSL));
+
+        secret.writeText(Map.of("tls.crt", "c", "ca.crt", "a"));
+        assertEquals(
+                Set.of(certs.resolve("tls.key"), certs.resolve("ca.crt")),
+                recorder.next().changes().paths());
+    }
+
+    @Test
+    void shouldReportNothingForTheSameBytes() throws Exception {
+        Path conf = tmp.resolve("server.conf");
+        write(conf, "port: 4222\n");
+        KubeletAtomicWriter secret = KubeletAtomicWriter.into(tmp.resolve("certs"));
+        secret.writeText(Map.of("tls.crt", "crt"));
+        Path other = tmp.resolve("creds/user.creds");
+        write(other, "creds-1");
+        Recorder recorder = new Recorder();
+        started(builder(recorder)
+                .watch(conf, ChangeCause.CONFIG)
+                .watch(tmp.resolve("certs"), ChangeCause.SSL)
+                .watch(tmp.resolve("creds"), ChangeCause.CREDS));
+
+        write(conf, "port: 4222\n");
+        Files.setLastModifiedTime(conf, FileTime.from(Instant.now().plusSeconds(60)));
+        secret.writeEvenIfUnchanged(KubeletAtomicWriter.utf8(Map.of("tls.crt", "crt")));
+        // The only real change; it must arrive alone, without CONFIG or SSL beside it.
+        write(other, "creds-2");
+
+        ChangeSet changes = recorder.next().changes();
+        assertEquals(Set.of(ChangeCause.CREDS), changes.causes());
+        assertEquals(Set.of(other), changes.paths());
+    }
+
+    @Test
+    void shouldReportABurstOfFiftyWritesOnceOrTwiceWithTheFinalContent() throws Exception {
+        Path conf = tmp.resolve("server.conf");
+        write(conf, "v0");
+        Path sentinel = tmp.resolve("creds/sentinel");
+        write(sentinel, "s0");
+        Recorder recorder = new Recorder(conf);
+        started(builder(recorder).watch(conf, ChangeCause.CONFIG).watch(sentinel.getParent(), ChangeCause.CREDS));
+
+        long start = System.nanoTime();
+        for (int i = 1; i <= 50; i++) {
+            write(conf, "v" + i);
+            // Pace the writer over about a second; this shapes the workload, it does not wait
+            // for the watcher.
+            LockSupport.parkNanos(start + i * TimeUnit.MILLISECONDS.toNanos(18) - System.nanoTime());
+        }
+        Recorder.Call first = recorder.next();
+        assertEquals(Set.of(ChangeCause.CONFIG), first.changes().causes());
+        Recorder.Call last = first;
+        if (!first.probe().equals(Optional.of("v50"))) {
+            last = recorder.next();
+            assertEquals(Set.of(ChangeCause.CONFIG), last.changes().causes());
+        }
+        assertEquals(Optional.of("v50"), last.probe());
+        // Nothing else is pending for the burst: the next report is the sentinel's, alone.
+        write(sentinel, "s1");
+        assertEquals(Set.of(ChangeCause.CREDS), recorder.next().changes().causes());
+    }
+
+    @Test
+    void shouldSeeEditorsTempFileRenameInPlaceWritesAndDeleteRecreate() throws Exception {
+        Path conf = tmp.resolve("server.conf");
+        write(conf, "a");
+        Recorder recorder = new Recorder(conf);
+        started(builder(recorder).watch(conf, ChangeCause.CONFIG));
+
+        Path temp = tmp.resolve(".server.conf.swp");
+        write(temp, "b");
+        Files.move(temp, conf, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(Optional.of("b"), recorder.next().probe());
+
+        write(conf, "c");
+        assertEquals(Optional.of("c"), recorder.next().probe());
+
+        Files.delete(conf);
+        write(conf, "d");
+        Recorder.Call call = recorder.next();
+        if (call.probe().isEmpty()) {
+            call = recorder.next();
+        }
+        assertEquals(Optional.of("d"), call.probe());
+    }
+
+    @Test
+    void shouldFollowASymlinkToAFileElsewhere() throws Exception {
+        Path real = tmp.resolve("elsewhere/real.conf");
+        write(real, "one");
+        Path link = tmp.resolve("config/server.conf");
+        Files.createDirectories(link.getParent());
+        Files.createSymbolicLink(link, real);
+        Recorder recorder = new Recorder(link);
+        started(builder(recorder).watch(link, ChangeCause.CONFIG));
+
+        write(real, "two");
+        Recorder.Call call = recorder.next();
+        assertEquals(Set.of(link), call.changes().paths());
+        assertEquals(Optional.of("two"), call.probe());
+    }
+
+    @Test
+    void shouldPickUpADirectoryCreatedAfterStart() throws Exception {
+        Path creds = tmp.resolve("nats/creds");
+        Recorder recorder = new Recorder(creds.resolve("sub/user.creds"));
+        started(builder(recorder).watch(creds, ChangeCause.CREDS));
+
+        write(creds.resolve("sub/user.creds"), "one");
+        Recorder.Call created = recorder.next();
+        assertEquals(Set.of(ChangeCause.CREDS), created.changes().causes());
+        assertEquals(Optional.of("one"), created.probe());
+
+        // Watched now, not just found once: an in-place write inside it is reported too.
+        write(creds.resolve("sub/user.creds"), "two");
+        assertEquals(Optional.of("two"), recorder.next().probe());
+    }
+
+    @Test
+    void shouldWatchADirectoryAgainAfterItIsDeletedAndRecreated() throws Exception {
+        Path jwt = tmp.resolve("jwt");
+        write(jwt.resolve("A.jwt"), "a1");
+        Recorder recorder = new Recorder(jwt.resolve("A.jwt"));
+        started(builder(recorder).watch(jwt, ChangeCause.JWT));
+
+        PathUtils.deleteDirectory(jwt);
+        Recorder.Call removed = recorder.next();
+        assertEquals(Set.of(jwt.resolve("A.jwt")), removed.changes().paths());
+        assertEquals(Optional.empty(), removed.probe());
+
+        write(jwt.resolve("A.jwt"), "a2");
+        assertEquals(Optional.of("a2"), recorder.next().probe());
+
+        write(jwt.resolve("A.jwt"), "a3");
+        assertEquals(Optional.of("a3"), recorder.next().probe());
+    }
+
+    @Test
+    void shouldWatchSubdirectoriesRecursivelyIncludingNewOnes() throws Exception {
+        Path ssl = tmp.resolve("ssl");
+        Path deep = ssl.resolve("a/b/c/leaf.pem");
+        write(deep, "1");
+        Recorder recorder = new Recorder(ssl.resolve("x/y/new.pem"));
+        started(builder(recorder).watch(ssl, ChangeCause.SSL));
+
+        write(deep, "2");
+        assertEquals(Set.of(deep), recorder.next().changes().paths());
+
+        write(ssl.resolve("x/y/new.pem"), "n1");
+        assertEquals(Optional.of("n1"), recorder.next().probe());
+        write(ssl.resolve("x/y/new.pem"), "n2");
+        assertEquals(Optional.of("n2"), recorder.next().probe());
+    }
+
+    @Test
+    void shouldCoalesceCausesAcrossPathsIntoOneCall() throws Exception {
+        Path conf = tmp.resolve("server.conf");
+        Path accounts = tmp.resolve("accounts.conf");
+        write(conf, "1");
+        write(accounts, "1");
+        Recorder recorder = new Recorder();
+        started(builder(recorder)
+                .quietPeriod(Duration.ofMillis(300))
+                .watch(conf, ChangeCause.CONFIG)
+                .watch(accounts, ChangeCause.ACCOUNTS));
+
+        write(conf, "2");
+        write(accounts, "2");
+        ChangeSet changes = recorder.next().changes();
+        assertEquals(Set.of(ChangeCause.CONFIG, ChangeCause.ACCOUNTS), changes.causes());
+        assertEquals(Set.of(conf, accounts), changes.paths());
+    }
+
+    @Test
+    void shouldRedigestEverythingOnQueueOverflow() throws Exception {
+        Path conf = tmp.resolve("server.conf");
+        write(conf, "before");
+        ManualHints hints = new ManualHints();
+        Recorder recorder = new Recorder(conf);
+        started(builder(recorder).inotify(() -> hints).watch(conf, ChangeCause.CONFIG));
+
+        // The manual source reports no event for this write; only the overflow makes it seen.
+        write(conf, "after");
+        hints.overflow();
+        Recorder.Call call = recorder.next();
+        assertEquals(Set.of(conf), call.changes().paths());
+        assertEquals(Optional.of("after"), call.probe());
+    }
+
+    @Test
+    void shouldFindWhatEventsMissedWithTheSafetyNet() throws Exception {
+        Path conf = tmp.resolve("server.conf");
+        write(conf, "before");
+        Recorder recorder = new Recorder(conf);
+        started(builder(recorder)
+                .inotify(ManualHints::new)
+                .safetyNetInterval(Duration.ofMillis(200))
+                .watch(conf, ChangeCause.CONFIG));
+
+        write(conf, "after");
+        assertEquals(Optional.of("after"), recorder.next().probe());
+    }
+
+    @Test
+    void shouldFindChangesByPollingWhenForced() throws Exception {
+        KubeletAtomicWriter configMap = KubeletAtomicWriter.into(tmp.resolve("config"));
+        configMap.writeText(Map.of("server.conf", "1"));
+        Path conf = tmp.resolve("config/server.conf");
+        Path creds = tmp.resolve("creds");
+        Recorder recorder = new Recorder(conf);
+        ContentWatcher watcher = started(
+                builder(recorder).polling(true).watch(conf, ChangeCause.CONFIG).watch(creds, ChangeCause.CREDS));
+        assertTrue(watcher.polling());
+
+        for (int i = 2; i <= 4; i++) {
+            configMap.writeText(Map.of("server.conf", String.valueOf(i)));
+            assertEquals(Optional.of(String.valueOf(i)), recorder.next().probe());
+        }
+        write(creds.resolve("user.creds"), "late");
+        assertEquals(Set.of(ChangeCause.CREDS), recorder.next().changes().causes());
+    }
+
+    @Test
+    void shouldFallBackToPollingWhenTheKernelRefusesWatches() throws Exception {
+        Path conf = tmp.resolve("server.conf");
+        write(conf, "1");
+        Recorder recorder = new Recorder(conf);
+        ContentWatcher watcher = started(builder(recorder)
+                .inotify(() -> new ManualHints() {
+                    @Override
+                    public void watch(Set<Path> directories) throws InotifyLimitException {
+                        throw new InotifyLimitException(
+                                "cannot watch '" + directories.iterator().next()
+                                        + "': User limit of inotify watches reached",
+                                null);
+                    }
+                })
+                .watch(conf, ChangeCause.CONFIG));
+        assertTrue(watcher.polling());
+
+        write(conf, "2");
+        assertEquals(Optional.of("2"), recorder.next().probe());
+    }
+
+    @Test
+    void shouldFallBackToPollingWhenNoInotifyInstanceIsLeft() throws Exception {
+        Path conf = tmp.resolve("server.conf");
+        write(conf, "1");
+        Recorder recorder = new Recorder(conf);
+        ContentWatcher watcher = started(builder(recorder)
+                .inotify(() -> {
+                    throw new HintSource.InotifyLimitException("User limit of inotify instances reached", null);
+                })
+                .watch(conf, ChangeCause.CONFIG));
+        assertTrue(watcher.polling());
+
+        write(conf, "2");
+        assertEquals(Optional.of("2"), recorder.next().probe());
+    }
+
+    @Test
+    void shouldKeepWatchingWhenTheListenerThrows() throws Exception {
+        Path conf = tmp.resolve("server.conf");
+        write(conf, "1");
+        AtomicInteger calls = new AtomicInteger();
+        Recorder recorder = new Recorder(conf);
+        started(builder(recorder)
+                .listener(changes -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new IllegalStateException("listener failure on purpose");
+                    }
+                    recorder.onChange(changes);
+                })
+                .watch(conf, ChangeCause.CONFIG));
+
+        write(conf, "2");
+        // The first report fails in the listener; the watcher must still report the next one.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> calls.get() == 1);
+        write(conf, "3");
+        assertEquals(Optional.of("3"), recorder.next().probe());
+        assertEquals(2, calls.get());
+    }
+
+    @Test
+    void shouldKeepBaselinesAndWatchNewPathsWhenTheWatchedSetIsReplaced() throws Exception {
+        Path conf = tmp.resolve("server.conf");
+        Path included = tmp.resolve("inc/cluster.conf");
+        Path dropped = tmp.resolve("old.conf");
+        write(conf, "1");
+        write(included, "1");
+        write(dropped, "1");
+        Recorder recorder = new Recorder();
+        ContentWatcher watcher =
+                started(builder(recorder).watch(conf, ChangeCause.CONFIG).watch(dropped, ChangeCause.CONFIG));
+
+        watcher.replaceWatched(
+                List.of(WatchedPath.of(conf, ChangeCause.CONFIG), WatchedPath.of(included, ChangeCause.CONFIG)));
+        assertEquals(2, watcher.watched().size());
+        write(dropped, "2");
+        write(included, "2");
+        assertEquals(Set.of(included), recorder.next().changes().paths());
+
+        write(conf, "2");
+        assertEquals(Set.of(conf), recorder.next().changes().paths());
+    }
+
+    @Test
+    void shouldReplaceTheWatchedSetFromInsideTheListener() throws Exception {
+        Path conf = tmp.resolve("server.conf");
+        Path included = tmp.resolve("inc/tls.conf");
+        write(conf, "include inc/tls.conf");
+        CountDownLatch replaced = new CountDownLatch(1);
+        Recorder recorder = new Recorder();
+        ContentWatcher[] self = new ContentWatcher[1];
+        self[0] = started(builder(recorder)
+                .listener(changes -> {
+                    recorder.onChange(changes);
+                    if (replaced.getCount() > 0) {
+                        self[0].replaceWatched(List.of(
+                                WatchedPath.of(conf, ChangeCause.CONFIG),
+                                WatchedPath.of(included, ChangeCause.CONFIG)));
+                        replaced.countDown();
+                    }
+                })
+                .watch(conf, ChangeCause.CONFIG));
+
+        write(conf, "include inc/tls.conf # now");
+        assertEquals(Set.of(conf), recorder.next().changes().paths());
+        assertTrue(replaced.await(15, TimeUnit.SECONDS));
+        write(included, "tls {}");
+        assertEquals(Set.of(included), recorder.next().changes().paths());
+    }
+
+    @Test
+    void shouldCloseIdempotentlyAndJoinItsThread() throws Exception {
+        Path conf = tmp.resolve("server.conf");
+        write(conf, "1");
+        String name = "watch-close-test-" + System.nanoTime();
+        ContentWatcher watcher =
+                started(builder(new Recorder()).threadName(name).watch(conf, ChangeCause.CONFIG));
+        assertTrue(threadsNamed(name) > 0);
+
+        watcher.close();
+        watcher.close();
+        assertEquals(0, threadsNamed(name));
+        assertThrows(IllegalStateException.class, watcher::start);
+    }
+
+    @Test
+    void shouldRejectBadSettings() {
+        ContentWatcher.Builder builder = ContentWatcher.builder();
+        assertThrows(IllegalArgumentException.class, () -> builder.quietPeriod(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> builder.safetyNetInterval(Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> builder.pollInterval(Duration.ZERO));
+        IllegalStateException noListener = assertThrows(IllegalStateException.class, builder::build);
+        assertTrue(noListener.getMessage().contains("listener"));
+    }
+
+    @Test
+    void shouldNotCountKubeletInternalEntriesAsContent() throws Exception {
+        KubeletAtomicWriter secret = KubeletAtomicWriter.into(tmp.resolve("certs"));
+        secret.writeText(Map.of("tls.crt", "x", "sub/ca.crt", "y"));
+        Map<Path, String> digests = new ContentDigests().digest(tmp.resolve("certs"), false);
+        assertEquals(Set.of(Path.of("tls.crt"), Path.of("sub/ca.crt")), digests.keySet());
+        assertFalse(digests.containsValue(ContentDigests.UNREADABLE));
+    }
+
+    @Test
+    void shouldReuseAHashInTheSafetyNetOnlyForAnUnchangedOldFile() throws Exception {
+        Path file = tmp.resolve("A.jwt");
+        write(file, "aaaa");
+        FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
+        Files.setLastModifiedTime(file, old);
+        ContentDigests digests = new ContentDigests();
+        String first = digests.digest(file, false).get(Path.of(""));
+
+        // Same size, new mtime: hashed again even when reuse is allowed.
+        write(file, "bbbb");
+        String second = digests.digest(file, true).get(Path.of(""));
+        assertFalse(first.equals(second));
+
+        // Same size and the old mtime put back (what a missed same-tick rewrite looks like): the
+        // safety net trusts the stamp, an event-driven pass reads the bytes.
+        Files.setLastModifiedTime(file, old);
+        digests.digest(file, false);
+        write(file, "cccc");
+        Files.setLastModifiedTime(file, old);
+        String trusted = digests.digest(file, true).get(Path.of(""));
+        String read = digests.digest(file, false).get(Path.of(""));
+        assertEquals(second, trusted);
+        assertFalse(read.equals(trusted));
+    }
+
+    private static long threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(prefix) && t.isAlive())
+                .count();
+    }
+}
