@@ -1,15 +1,28 @@
 package com.datasance.pot.nats.launcher;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
-/** What the command line asks for: {@code pot-nats [run] [ARGS...] | version | --help}. */
+/**
+ * What the command line asks for: {@code pot-nats [run] [ARGS...] | store-dir --config FILE | version
+ * | --help}.
+ */
 sealed interface Command {
 
     /** Supervise nats-server; {@code args} go to nats-server after {@code -c CONF [-m PORT]}. */
     record Run(List<String> args) implements Command {
         public Run {
             args = List.copyOf(args);
+        }
+    }
+
+    /** Print the directory that holds per-account JetStream data for {@code config}. */
+    record StoreDir(Path config) implements Command {
+        public StoreDir {
+            Objects.requireNonNull(config, "config");
         }
     }
 
@@ -21,6 +34,8 @@ sealed interface Command {
 
     String USAGE = """
             Usage: pot-nats [run] [ARGS...]   supervise nats-server; ARGS go to nats-server after -c CONF
+                   pot-nats store-dir --config FILE
+                                              print the directory holding per-account JetStream data
                    pot-nats version           print the versions of pot-nats and nats-server
                    pot-nats --help            print this help
 
@@ -48,14 +63,37 @@ sealed interface Command {
                 }
                 yield new Version();
             }
+            case "store-dir" -> storeDir(rest);
             case "help", "--help", "-h" -> new Help();
             default -> {
                 if (first.startsWith("-")) {
                     yield new Run(Arrays.asList(argv));
                 }
                 throw new UsageException("unknown command '" + first
-                        + "'; expected 'run', 'version' or '--help' (see 'pot-nats --help')");
+                        + "'; expected 'run', 'store-dir', 'version' or '--help' (see 'pot-nats --help')");
             }
         };
+    }
+
+    String STORE_DIR_USAGE = "usage: pot-nats store-dir --config FILE";
+
+    private static StoreDir storeDir(List<String> rest) throws UsageException {
+        String file = null;
+        if (rest.size() == 2 && rest.get(0).equals("--config")) {
+            file = rest.get(1);
+        } else if (rest.size() == 1 && rest.get(0).startsWith("--config=")) {
+            file = rest.get(0).substring("--config=".length());
+        }
+        if (file == null || file.isBlank()) {
+            throw new UsageException(
+                    rest.isEmpty()
+                            ? STORE_DIR_USAGE + " (missing --config)"
+                            : STORE_DIR_USAGE + " (found '" + String.join(" ", rest) + "')");
+        }
+        try {
+            return new StoreDir(Path.of(file).toAbsolutePath().normalize());
+        } catch (InvalidPathException e) {
+            throw new UsageException(STORE_DIR_USAGE + " ('" + file + "' is not a path: " + e.getReason() + ")");
+        }
     }
 }

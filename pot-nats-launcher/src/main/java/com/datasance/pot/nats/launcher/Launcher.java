@@ -1,5 +1,6 @@
 package com.datasance.pot.nats.launcher;
 
+import com.datasance.pot.nats.config.ServerConfig;
 import com.datasance.pot.nats.process.NatsServerCommand;
 import com.datasance.pot.nats.process.NatsServerProcess;
 import com.datasance.pot.nats.process.ProcessException;
@@ -7,18 +8,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code run} command: DESIGN.md's runtime sequence. Steps 1 (settings) and the binary lookup
- * happen in {@link Main}; here: 2 wait for the config, 5 start nats-server, then the {@link
- * Supervisor} for 9 (stop on SIGTERM/SIGINT) and 10 (exit with nats-server's status).
+ * happen in {@link Main}; here: 2 wait for the config, 5 start nats-server, 3 parse the config
+ * (after the start: nats-server reads it itself, and time to ready is the budget that matters),
+ * 6 and 7 the {@link ReloadService}, then the {@link Supervisor} for restarts, 9 (stop on
+ * SIGTERM/SIGINT) and 10 (exit with nats-server's status).
  *
- * <p>Where later steps plug in: 3 (parse the config) and 4 (mirror the JWT mount) go between the
- * wait and the start, marked below; 6 to 8 (watch and reload, purge reconciliation) are {@link
- * Supervisor.AfterStart} services passed to the constructor.
+ * <p>Where later steps plug in: 4 (mirror the JWT mount) goes between the wait and the start,
+ * marked below; 8 (purge reconciliation) is a {@link Supervisor.AfterStart} service added next to
+ * the reload service, with the supervisor as its {@link RestartRequester}; the {@link
+ * JwtChangeHandler} given to the constructor runs around each reload caused by a JWT change.
  */
 final class Launcher {
 
@@ -28,13 +34,24 @@ final class Launcher {
     private final LauncherSettings settings;
     private final Path binary;
     private final List<String> args;
-    private final List<Supervisor.AfterStart> afterStart;
+    private final Map<String, String> env;
+    private final JwtChangeHandler jwtHandler;
 
-    Launcher(LauncherSettings settings, Path binary, List<String> args, List<Supervisor.AfterStart> afterStart) {
+    /**
+     * @param env the wrapper's environment, for the config's {@code $VAR}s (nats-server gets the same)
+     * @param jwtHandler what runs around a reload caused by a JWT change ({@link JwtChangeHandler#NONE})
+     */
+    Launcher(
+            LauncherSettings settings,
+            Path binary,
+            List<String> args,
+            Map<String, String> env,
+            JwtChangeHandler jwtHandler) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.binary = Objects.requireNonNull(binary, "binary");
         this.args = List.copyOf(args);
-        this.afterStart = List.copyOf(afterStart);
+        this.env = Map.copyOf(env);
+        this.jwtHandler = Objects.requireNonNull(jwtHandler, "jwtHandler");
     }
 
     private static Logger log() {
@@ -45,22 +62,31 @@ final class Launcher {
         if (!awaitConfig()) {
             return Main.CONFIG_MISSING;
         }
-        // ---- Steps 3 and 4 (parse the config, mirror NATS_JWT_MOUNT_DIR) plug in here. ----
+        // ---- Step 4 (mirror NATS_JWT_MOUNT_DIR) plugs in here. ----
 
+        NatsServerCommand command = new NatsServerCommand(binary, settings.conf(), settings.monitorPort(), args);
         NatsServerProcess server;
         try {
             // Started before anything else is loaded: time to ready is the budget that matters.
-            server = NatsServerProcess.start(
-                    new NatsServerCommand(binary, settings.conf(), settings.monitorPort(), args));
+            server = NatsServerProcess.start(command);
         } catch (ProcessException e) {
             log().error(e.getMessage());
             return Main.BINARY_MISSING;
         }
-        Supervisor supervisor = new Supervisor(server, settings.shutdownTimeout(), settings.lameDuck(), afterStart);
+        Supervisor supervisor = new Supervisor(
+                server,
+                () -> NatsServerProcess.start(command),
+                settings.shutdownTimeout(),
+                settings.lameDuck(),
+                List.of());
         WrapperSignals.install(supervisor);
         // Logged once the handlers are in place (tests wait for this line before signalling).
         // The pid and config only: passthrough arguments may carry a --pass.
         log().info("started nats-server (pid {}) with config '{}'", server.pid(), settings.conf());
+        // Step 3, while nats-server starts: a config we cannot read is logged, not fatal.
+        Optional<ServerConfig> config = ReloadService.readConfig(settings.conf(), env);
+        supervisor.addService(new ReloadService(settings, binary, env, config, jwtHandler, supervisor));
+        // ---- Step 8 (purge reconciliation, restarts through 'supervisor') plugs in here. ----
         return supervisor.run();
     }
 

@@ -1,22 +1,24 @@
 package com.datasance.pot.nats.launcher;
 
+import com.datasance.pot.nats.config.ConfigException;
+import com.datasance.pot.nats.config.NatsConfigReader;
 import com.datasance.pot.nats.process.NatsServerLocator;
 import com.datasance.pot.nats.process.ProcessException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code pot-nats [run] [ARGS...] | version | --help}. The only place that calls {@code
+ * {@code pot-nats [run] [ARGS...] | store-dir --config FILE | version | --help}. The only place that calls {@code
  * System.exit}; everything else returns a status.
  *
  * <p>Exit status: nats-server's own when it ran (its code, or 128+n when signal n killed it); 2
  * for a bad command line or environment variable; 3 when NATS_CONF never appeared; 4 when the
- * nats-server binary is missing or not executable; 1 for anything else.
+ * nats-server binary is missing or not executable; 1 for anything else. {@code store-dir}: 0, 2 when
+ * the config does not enable JetStream, 1 when it cannot be read or parsed.
  */
 public final class Main {
 
@@ -43,6 +45,9 @@ public final class Main {
                 System.out.print(Command.USAGE);
                 return 0;
             }
+            if (command instanceof Command.StoreDir storeDir) {
+                return storeDir(storeDir.config(), env);
+            }
             LauncherSettings settings = LauncherSettings.fromEnvironment(env);
             StderrLoggingProvider.setDebug(settings.debug());
             Path binary = NatsServerLocator.locate(
@@ -50,7 +55,8 @@ public final class Main {
             // An instanceof chain, not a pattern switch: a switch over types is linked through
             // invokedynamic at first use and spins classes, ~20 ms before nats-server starts.
             if (command instanceof Command.Run run) {
-                return new Launcher(settings, binary, run.args(), List.of()).run();
+                // The JetStream wiring plugs its JwtChangeHandler in here (JwtChangeHandler.NONE: none).
+                return new Launcher(settings, binary, run.args(), env, JwtChangeHandler.NONE).run();
             }
             return version(binary);
         } catch (UsageException e) {
@@ -67,6 +73,26 @@ public final class Main {
             return INTERNAL_ERROR;
         } catch (RuntimeException e) {
             log().error("internal error", e);
+            return INTERNAL_ERROR;
+        }
+    }
+
+    /**
+     * {@code store-dir}: the directory nats-server reports as {@code jetstream.config.store_dir} in
+     * {@code /varz}, for the config as nats-server would read it with this environment.
+     */
+    static int storeDir(Path config, Map<String, String> env) {
+        try {
+            Optional<Path> dir = NatsConfigReader.readServerConfig(config, env).jetStreamDir();
+            if (dir.isEmpty()) {
+                System.err.println(
+                        config + ": JetStream is not enabled (no 'jetstream' block or 'jetstream: enabled')");
+                return BAD_USAGE;
+            }
+            System.out.println(dir.get());
+            return 0;
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
             return INTERNAL_ERROR;
         }
     }

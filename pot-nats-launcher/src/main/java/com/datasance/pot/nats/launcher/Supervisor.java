@@ -4,9 +4,11 @@ import com.datasance.pot.nats.api.ExitStatus;
 import com.datasance.pot.nats.api.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,23 +18,30 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs while nats-server runs (DESIGN.md runtime steps 6 to 10): starts the after-start services,
  * then acts on one event at a time on the calling thread, until nats-server has exited. Signal
- * handlers and the child's exit only enqueue events here; this thread alone signals nats-server,
- * so a reload never races the stop.
+ * handlers, the watcher and the child's exit only enqueue events here; this thread alone signals,
+ * stops and restarts nats-server, so a reload never races the stop or a restart.
  *
  * <p>Returns the exit status for the wrapper: nats-server's own.
  */
-final class Supervisor {
+final class Supervisor implements ServerControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
 
     /**
      * A service that runs alongside nats-server once it started (watcher and reloader, purge
      * reconciliation). {@link #start} returns what stops it; the supervisor closes every started
-     * service, in reverse order, before it stops nats-server.
+     * service, in reverse order, before it stops nats-server. The server handed over is a view of
+     * the current nats-server: it follows restarts.
      */
     @FunctionalInterface
     interface AfterStart {
         AutoCloseable start(ServerProcess server) throws Exception;
+    }
+
+    /** Starts another nats-server with the same command, for a restart. */
+    @FunctionalInterface
+    interface ServerStarter {
+        ServerProcess start() throws Exception;
     }
 
     /** What the supervisor reacts to. */
@@ -40,29 +49,91 @@ final class Supervisor {
         /** A stop request: SIGTERM or SIGINT to the wrapper. */
         record Stop(String reason) implements Event {}
 
-        /** A reload request: SIGHUP to the wrapper. */
-        record Reload(String reason) implements Event {}
+        /**
+         * A reload request: SIGHUP to the wrapper, or the watcher after a valid change. {@code
+         * signalled} completes with the pid that got SIGHUP, or with empty when no server was running.
+         */
+        record Reload(String reason, CompletableFuture<OptionalLong> signalled) implements Event {
+            public Reload {
+                Objects.requireNonNull(reason, "reason");
+                Objects.requireNonNull(signalled, "signalled");
+            }
+
+            public Reload(String reason) {
+                this(reason, new CompletableFuture<>());
+            }
+        }
+
+        /** A graceful restart of nats-server with the same command; the wrapper keeps running. */
+        record Restart(String reason) implements Event {}
 
         /** nats-server exited by itself (or was killed by someone else). */
-        record ServerExited(ExitStatus status) implements Event {}
+        record ServerExited(ServerProcess process, ExitStatus status) implements Event {}
     }
 
-    private final ServerProcess server;
+    private final ServerStarter starter;
     private final Duration shutdownTimeout;
     private final boolean lameDuck;
-    private final List<AfterStart> afterStart;
+    private final List<AfterStart> afterStart = new ArrayList<>();
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final CurrentServer current;
 
     Supervisor(ServerProcess server, Duration shutdownTimeout, boolean lameDuck, List<AfterStart> afterStart) {
-        this.server = Objects.requireNonNull(server, "server");
+        this(
+                server,
+                () -> {
+                    throw new IllegalStateException("this supervisor cannot restart nats-server");
+                },
+                shutdownTimeout,
+                lameDuck,
+                afterStart);
+    }
+
+    Supervisor(
+            ServerProcess server,
+            ServerStarter starter,
+            Duration shutdownTimeout,
+            boolean lameDuck,
+            List<AfterStart> afterStart) {
+        this.current = new CurrentServer(Objects.requireNonNull(server, "server"));
+        this.starter = Objects.requireNonNull(starter, "starter");
         this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         this.lameDuck = lameDuck;
-        this.afterStart = List.copyOf(afterStart);
+        this.afterStart.addAll(afterStart);
+    }
+
+    /**
+     * Adds a service started by {@link #run}, after those given to the constructor. Only before
+     * {@code run}: a service that needs the supervisor itself (to reload or restart) is built after it.
+     */
+    void addService(AfterStart service) {
+        afterStart.add(Objects.requireNonNull(service, "service"));
     }
 
     /** Enqueues an event; safe from any thread, including a signal handler's. Never blocks. */
     void submit(Event event) {
         events.add(event);
+    }
+
+    @Override
+    public void requestRestart(String reason) {
+        submit(new Event.Restart(reason));
+    }
+
+    /**
+     * Asks for a SIGHUP on the supervisor thread; the stage completes with the pid signalled, or
+     * empty when nats-server had exited or the supervisor stopped first.
+     */
+    @Override
+    public CompletableFuture<OptionalLong> requestReload(String reason) {
+        Event.Reload reload = new Event.Reload(reason);
+        submit(reload);
+        return reload.signalled();
+    }
+
+    /** The current nats-server, which changes on a restart. */
+    ServerProcess server() {
+        return current;
     }
 
     /**
@@ -71,29 +142,38 @@ final class Supervisor {
      * @return nats-server's exit status (its code, or 128+n when signal n killed it)
      */
     int run() throws InterruptedException {
-        // The returned stage only feeds the queue; nothing waits on it.
-        CompletableFuture<Void> _ = server.onExit().thenAccept(status -> submit(new Event.ServerExited(status)));
+        watchExit(current.delegate);
         Deque<AutoCloseable> services = new ArrayDeque<>();
         try {
-            // ---- After-start services: watcher/reload and purge reconciliation plug in here. ----
             for (AfterStart service : afterStart) {
                 try {
-                    services.push(service.start(server));
+                    services.push(service.start(current));
                 } catch (InterruptedException e) {
                     throw e;
                 } catch (Exception e) {
                     LOG.error("cannot start {}; stopping nats-server", service, e);
                     closeAll(services);
-                    server.stop(shutdownTimeout, false);
+                    current.delegate.stop(shutdownTimeout, false);
                     return 1;
                 }
             }
             while (true) {
                 Event event = events.take();
+                ServerProcess server = current.delegate;
                 switch (event) {
-                    case Event.Reload(String reason) -> {
-                        LOG.info("{}: reloading nats-server (pid {})", reason, server.pid());
-                        server.reload();
+                    case Event.Reload(String reason, CompletableFuture<OptionalLong> signalled) -> {
+                        if (server.isAlive()) {
+                            LOG.info("{}: reloading nats-server (pid {})", reason, server.pid());
+                            server.reload();
+                            signalled.complete(OptionalLong.of(server.pid()));
+                        } else {
+                            signalled.complete(OptionalLong.empty());
+                        }
+                    }
+                    case Event.Restart(String reason) -> {
+                        if (!restart(reason, server)) {
+                            return 1;
+                        }
                     }
                     case Event.Stop(String reason) -> {
                         LOG.info(
@@ -107,7 +187,11 @@ final class Supervisor {
                         LOG.info("nats-server stopped: {}", status);
                         return status.code();
                     }
-                    case Event.ServerExited(ExitStatus status) -> {
+                    case Event.ServerExited(ServerProcess process, ExitStatus status) -> {
+                        if (process != server) {
+                            // The process a restart stopped: its exit was expected.
+                            continue;
+                        }
                         // Ctrl-C in a terminal signals the whole process group: nats-server
                         // may exit 0 on its own SIGINT before ours is handled; that is no error.
                         if (status.success()) {
@@ -121,7 +205,50 @@ final class Supervisor {
             }
         } finally {
             closeAll(services);
+            // Nobody signals after this: callers waiting for a reload learn that none happened.
+            for (Event left : events) {
+                if (left instanceof Event.Reload reload) {
+                    reload.signalled().complete(OptionalLong.empty());
+                }
+            }
         }
+    }
+
+    /** Stops {@code old} gracefully and starts its successor; false when the successor cannot start. */
+    private boolean restart(String reason, ServerProcess old) throws InterruptedException {
+        if (old.isAlive()) {
+            LOG.info(
+                    "{}: restarting nats-server (pid {}){}, SIGKILL after {}",
+                    reason,
+                    old.pid(),
+                    lameDuck ? " in lame duck mode" : "",
+                    GoDuration.format(shutdownTimeout));
+            ExitStatus status = old.stop(shutdownTimeout, lameDuck);
+            LOG.info("nats-server (pid {}) stopped for the restart: {}", old.pid(), status);
+        } else {
+            // It exited before the restart was handled: its ServerExited event, still queued
+            // behind this one, must not end the wrapper; the new server replaces it.
+            LOG.info("{}: nats-server (pid {}) had already exited; starting a new one", reason, old.pid());
+        }
+        ServerProcess next;
+        try {
+            next = starter.start();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.error("cannot restart nats-server: {}", e.getMessage());
+            return false;
+        }
+        current.delegate = next;
+        watchExit(next);
+        LOG.info("restarted nats-server (pid {})", next.pid());
+        return true;
+    }
+
+    private void watchExit(ServerProcess process) {
+        // The returned stage only feeds the queue; nothing waits on it.
+        CompletableFuture<Void> _ =
+                process.onExit().thenAccept(status -> submit(new Event.ServerExited(process, status)));
     }
 
     private static void closeAll(Deque<AutoCloseable> services) {
@@ -132,6 +259,48 @@ final class Supervisor {
             } catch (Exception e) {
                 LOG.warn("cannot stop {}", service, e);
             }
+        }
+    }
+
+    /**
+     * The nats-server that runs now, for the services: reads follow restarts. Only the supervisor
+     * thread assigns it.
+     */
+    private static final class CurrentServer implements ServerProcess {
+        volatile ServerProcess delegate;
+
+        CurrentServer(ServerProcess delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public long pid() {
+            return delegate.pid();
+        }
+
+        @Override
+        public void reload() {
+            delegate.reload();
+        }
+
+        @Override
+        public ExitStatus stop(Duration timeout, boolean lameDuck) throws InterruptedException {
+            return delegate.stop(timeout, lameDuck);
+        }
+
+        @Override
+        public CompletableFuture<ExitStatus> onExit() {
+            return delegate.onExit();
+        }
+
+        @Override
+        public boolean isAlive() {
+            return delegate.isAlive();
+        }
+
+        @Override
+        public String toString() {
+            return delegate.toString();
         }
     }
 }

@@ -1,0 +1,298 @@
+package com.datasance.pot.nats.launcher;
+
+import com.datasance.pot.nats.api.ChangeCause;
+import com.datasance.pot.nats.api.ChangeSet;
+import com.datasance.pot.nats.api.ServerMode;
+import com.datasance.pot.nats.api.ServerProcess;
+import com.datasance.pot.nats.config.ConfigException;
+import com.datasance.pot.nats.config.FileReference;
+import com.datasance.pot.nats.config.NatsConfigReader;
+import com.datasance.pot.nats.config.ServerConfig;
+import com.datasance.pot.nats.process.ConfigCheck;
+import com.datasance.pot.nats.process.ProcessException;
+import com.datasance.pot.nats.watch.ContentWatcher;
+import com.datasance.pot.nats.watch.WatchedPath;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DESIGN.md runtime steps 6 and 7: watches the config (with its includes and TLS files), the
+ * account config, TLS, JWT and creds directories, and applies each real change by the rules of
+ * NATS_SERVER_MODE. Runs on the watcher's thread, one change at a time; signals and restarts go
+ * through the {@link Supervisor}'s thread, so they never race a stop.
+ */
+final class ReloadService implements Supervisor.AfterStart {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReloadService.class);
+
+    /** nats-server -t parses the config and its TLS files; a second is plenty, this is a safety bound. */
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(20);
+    /** How long a SIGHUP may take to show in /varz before the reload is reported unconfirmed. */
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final long CONFIRM_POLL_MILLIS = 5;
+
+    private final LauncherSettings settings;
+    private final Path binary;
+    private final Map<String, String> env;
+    private final JwtChangeHandler jwtHandler;
+    private final ServerControl control;
+    private volatile Optional<ServerConfig> config;
+    private ContentWatcher watcher;
+
+    ReloadService(
+            LauncherSettings settings,
+            Path binary,
+            Map<String, String> env,
+            Optional<ServerConfig> config,
+            JwtChangeHandler jwtHandler,
+            ServerControl control) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.binary = Objects.requireNonNull(binary, "binary");
+        this.env = Map.copyOf(env);
+        this.config = Objects.requireNonNull(config, "config");
+        this.jwtHandler = Objects.requireNonNull(jwtHandler, "jwtHandler");
+        this.control = Objects.requireNonNull(control, "control");
+    }
+
+    /**
+     * Step 3: the config as nats-server will read it, with {@code env} for {@code $VAR}. A config we
+     * cannot read is logged with its position and not fatal: nats-server judges it and reports
+     * (or exits) itself; meanwhile only NATS_CONF is watched for config changes.
+     */
+    static Optional<ServerConfig> readConfig(Path conf, Map<String, String> env) {
+        try {
+            return Optional.of(NatsConfigReader.readServerConfig(conf, env));
+        } catch (ConfigException e) {
+            LOG.error("{}; only '{}' is watched for config changes until it reads", e.getMessage(), conf);
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public AutoCloseable start(ServerProcess server) {
+        List<WatchedPath> watched = watched(config);
+        Duration quiet = settings.reloadDebounce().isZero() ? Duration.ofMillis(1) : settings.reloadDebounce();
+        ContentWatcher started = ContentWatcher.builder()
+                .watchAll(watched)
+                .quietPeriod(quiet)
+                .threadName("pot-nats-reload")
+                .listener(this::onChange)
+                .build();
+        watcher = started;
+        started.start();
+        LOG.info(
+                "watching {} paths for changes ({} mode{})",
+                watched.size(),
+                settings.mode().spelling(),
+                started.polling() ? ", polling" : "");
+        if (LOG.isDebugEnabled()) {
+            watched.forEach(w -> LOG.debug("watching {} '{}'", w.cause(), w.path()));
+        }
+        return started;
+    }
+
+    @Override
+    public String toString() {
+        return "the config watcher";
+    }
+
+    /**
+     * The watched set: NATS_CONF, its includes and TLS files (CONFIG), then one path per other
+     * cause. A file the config names inside another watched path (a certificate in NATS_SSL_DIR,
+     * an include that is NATS_ACCOUNTS) keeps that path's cause only: in leaf mode a certificate
+     * rotation must reload, not restart.
+     */
+    List<WatchedPath> watched(Optional<ServerConfig> parsed) {
+        List<WatchedPath> others = List.of(
+                new WatchedPath(settings.accounts(), ChangeCause.ACCOUNTS),
+                new WatchedPath(settings.sslDir(), ChangeCause.SSL),
+                new WatchedPath(settings.jwtMountDir().orElse(settings.jwtDir()), ChangeCause.JWT),
+                new WatchedPath(settings.credsDir(), ChangeCause.CREDS));
+        Set<Path> configFiles = new LinkedHashSet<>();
+        configFiles.add(settings.conf());
+        parsed.ifPresent(c -> {
+            for (FileReference file : c.files()) {
+                switch (file.kind()) {
+                    case INCLUDE, TLS_CERT, TLS_KEY, TLS_CA -> configFiles.add(file.path());
+                    default -> {}
+                }
+            }
+        });
+        List<WatchedPath> all = new ArrayList<>();
+        for (Path file : configFiles) {
+            Path normalized = file.toAbsolutePath().normalize();
+            boolean elsewhere = others.stream().anyMatch(o -> normalized.startsWith(o.path()));
+            if (!elsewhere || normalized.equals(settings.conf())) {
+                all.add(new WatchedPath(normalized, ChangeCause.CONFIG));
+            }
+        }
+        all.addAll(others);
+        return all;
+    }
+
+    /** The watcher's callback: one coalesced change. */
+    void onChange(ChangeSet changes) {
+        String causes = describe(changes.causes());
+        LOG.info("changed: {} ({} files)", causes, changes.paths().size());
+        if (changes.contains(ChangeCause.CONFIG)) {
+            // Includes and TLS files can come and go with the config: watch what it names now.
+            Optional<ServerConfig> reread = reread();
+            config = reread;
+            if (watcher != null) {
+                watcher.replaceWatched(watched(reread));
+            }
+        }
+        boolean jwt = changes.contains(ChangeCause.JWT);
+        if (jwt) {
+            runSafely("the JWT handler before the reload", () -> jwtHandler.beforeReload(changes));
+        }
+        try {
+            apply(changes, causes);
+        } catch (InterruptedException e) {
+            // The watcher is closing (the wrapper stops): unwind without further action.
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (jwt) {
+            runSafely("the JWT handler after the reload", () -> jwtHandler.afterReload(changes));
+        }
+    }
+
+    private void apply(ChangeSet changes, String causes) throws InterruptedException {
+        if (settings.mode() == ServerMode.SERVER) {
+            if (valid(causes)) {
+                reload(changes, causes);
+            }
+            return;
+        }
+        // Leaf mode (DESIGN.md): a leaf node restarts for a new config, accounts or creds, reloads
+        // for certificates only, and leaves JWT changes to the resolver.
+        boolean restart = changes.contains(ChangeCause.CONFIG)
+                || changes.contains(ChangeCause.ACCOUNTS)
+                || changes.contains(ChangeCause.CREDS);
+        if (restart) {
+            if (valid(causes)) {
+                control.requestRestart("changed: " + causes);
+            }
+        } else if (changes.contains(ChangeCause.SSL)) {
+            if (valid(causes)) {
+                reload(changes, causes);
+            }
+        } else {
+            LOG.info("leaf mode: {} changed, no reload", causes);
+        }
+    }
+
+    /** {@code nats-server -t -c CONF}: nothing is signalled for a config nats-server would reject. */
+    private boolean valid(String causes) throws InterruptedException {
+        ConfigCheck check;
+        try {
+            check = ConfigCheck.run(binary, settings.conf(), CHECK_TIMEOUT);
+        } catch (ProcessException e) {
+            LOG.error("not applying the change of {}: cannot check the config: {}", causes, e.getMessage());
+            return false;
+        }
+        if (check instanceof ConfigCheck.Invalid(String error)) {
+            LOG.error(
+                    "not applying the change of {}: nats-server rejects the config '{}': {}; it keeps running"
+                            + " on the config it has",
+                    causes,
+                    settings.conf(),
+                    error);
+            return false;
+        }
+        return true;
+    }
+
+    private void reload(ChangeSet changes, String causes) throws InterruptedException {
+        Optional<String> before =
+                monitorPort().isPresent() ? Varz.configLoadTime(monitorPort().getAsInt()) : Optional.empty();
+        OptionalLong pid;
+        try {
+            pid = control.requestReload("changed: " + causes).get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("reload for {} not sent: the supervisor did not take it within {}", causes, CONFIRM_TIMEOUT);
+            return;
+        }
+        if (pid.isEmpty()) {
+            LOG.warn("reload for {} not sent: nats-server is not running", causes);
+            return;
+        }
+        if (monitorPort().isEmpty()) {
+            LOG.info(
+                    "sent SIGHUP to nats-server (pid {}) for {}, {} ms after the first change (NATS_MONITOR_PORT=0:"
+                            + " not confirmed)",
+                    pid.getAsLong(),
+                    causes,
+                    millisSince(changes.firstEventAt()));
+            return;
+        }
+        int port = monitorPort().getAsInt();
+        long deadline = System.nanoTime() + CONFIRM_TIMEOUT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            Optional<String> now = Varz.configLoadTime(port);
+            if (now.isPresent() && !now.equals(before)) {
+                LOG.info(
+                        "reloaded nats-server (pid {}) for {}: applied {} ms after the first change",
+                        pid.getAsLong(),
+                        causes,
+                        millisSince(changes.firstEventAt()));
+                return;
+            }
+            Thread.sleep(CONFIRM_POLL_MILLIS); // polling an HTTP endpoint: there is no event to wait for
+        }
+        LOG.warn(
+                "sent SIGHUP to nats-server (pid {}) for {}, but /varz config_load_time did not change within {};"
+                        + " nats-server's log says why",
+                pid.getAsLong(),
+                causes,
+                GoDuration.format(CONFIRM_TIMEOUT));
+    }
+
+    private OptionalInt monitorPort() {
+        return settings.monitorPort();
+    }
+
+    private Optional<ServerConfig> reread() {
+        try {
+            return Optional.of(NatsConfigReader.readServerConfig(settings.conf(), env));
+        } catch (ConfigException e) {
+            LOG.warn("{}; only '{}' is watched for config changes until it reads", e.getMessage(), settings.conf());
+            return Optional.empty();
+        }
+    }
+
+    private static long millisSince(Instant first) {
+        return Duration.between(first, Instant.now()).toMillis();
+    }
+
+    private static String describe(Set<ChangeCause> causes) {
+        return EnumSet.copyOf(causes).stream().map(Enum::name).collect(Collectors.joining("+"));
+    }
+
+    private static void runSafely(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.error("{} failed; the watcher keeps running", what, e);
+        }
+    }
+}
