@@ -56,6 +56,8 @@ final class ReloadService implements Supervisor.AfterStart {
     private final ServerControl control;
     private volatile Optional<ServerConfig> config;
     private ContentWatcher watcher;
+    /** Why the last read of the config failed; only the watcher thread reads and writes it. */
+    private Optional<ConfigException> lastReadError = Optional.empty();
 
     ReloadService(
             LauncherSettings settings,
@@ -190,7 +192,7 @@ final class ReloadService implements Supervisor.AfterStart {
                 || changes.contains(ChangeCause.CREDS);
         if (restart) {
             if (valid(causes)) {
-                control.requestRestart("changed: " + causes);
+                control.requestRestart("config watcher (" + causes + ")");
             }
         } else if (changes.contains(ChangeCause.SSL)) {
             if (valid(causes)) {
@@ -211,11 +213,16 @@ final class ReloadService implements Supervisor.AfterStart {
             return false;
         }
         if (check instanceof ConfigCheck.Invalid(String error)) {
+            // nats-server 2.9.10 names the line but not always the file ("Parse error on line 4:
+            // ..."); our reader's position, when it fails too, names the file of an include.
+            String where = lastReadError
+                    .map(e -> e.origin().toString())
+                    .orElse(settings.conf().toString());
             LOG.error(
-                    "not applying the change of {}: nats-server rejects the config '{}': {}; it keeps running"
+                    "not applying the change of {}: {}: nats-server rejects the config: {}; it keeps running"
                             + " on the config it has",
                     causes,
-                    settings.conf(),
+                    where,
                     error);
             return false;
         }
@@ -227,7 +234,8 @@ final class ReloadService implements Supervisor.AfterStart {
                 monitorPort().isPresent() ? Varz.configLoadTime(monitorPort().getAsInt()) : Optional.empty();
         OptionalLong pid;
         try {
-            pid = control.requestReload("changed: " + causes).get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            pid = control.requestReload("config watcher (" + causes + ")")
+                    .get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("reload for {} not sent: the supervisor did not take it within {}", causes, CONFIRM_TIMEOUT);
             return;
@@ -273,8 +281,11 @@ final class ReloadService implements Supervisor.AfterStart {
 
     private Optional<ServerConfig> reread() {
         try {
-            return Optional.of(NatsConfigReader.readServerConfig(settings.conf(), env));
+            Optional<ServerConfig> read = Optional.of(NatsConfigReader.readServerConfig(settings.conf(), env));
+            lastReadError = Optional.empty();
+            return read;
         } catch (ConfigException e) {
+            lastReadError = Optional.of(e);
             LOG.warn("{}; only '{}' is watched for config changes until it reads", e.getMessage(), settings.conf());
             return Optional.empty();
         }

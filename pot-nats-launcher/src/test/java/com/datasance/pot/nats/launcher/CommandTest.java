@@ -3,6 +3,7 @@ package com.datasance.pot.nats.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,10 +32,21 @@ class CommandTest {
     }
 
     @Test
+    void shouldParseStoreDirWithAnAbsoluteConfigPath() throws Exception {
+        Command.StoreDir expected =
+                new Command.StoreDir(Path.of("conf/server.conf").toAbsolutePath());
+        assertEquals(expected, Command.parse(new String[] {"store-dir", "--config", "conf/server.conf"}));
+        assertEquals(expected, Command.parse(new String[] {"store-dir", "--config=conf/./server.conf"}));
+        assertThrows(UsageException.class, () -> Command.parse(new String[] {"store-dir"}));
+        assertThrows(UsageException.class, () -> Command.parse(new String[] {"store-dir", "--config", ""}));
+        assertThrows(UsageException.class, () -> Command.parse(new String[] {"store-dir", "-c", "x.conf"}));
+    }
+
+    @Test
     void shouldRejectUnknownCommand() {
         UsageException error = assertThrows(UsageException.class, () -> Command.parse(new String[] {"serve"}));
         assertEquals(
-                "unknown command 'serve'; expected 'run', 'version' or '--help' (see 'pot-nats --help')",
+                "unknown command 'serve'; expected 'run', 'store-dir', 'version' or '--help' (see 'pot-nats --help')",
                 error.getMessage());
         assertThrows(UsageException.class, () -> Command.parse(new String[] {"version", "extra"}));
     }

@@ -1,0 +1,227 @@
+package com.datasance.pot.nats.launcher;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datasance.pot.nats.testkit.FreePorts;
+import com.datasance.pot.nats.testkit.KubeletAtomicWriter;
+import com.datasance.pot.nats.testkit.Monitoring;
+import com.datasance.pot.nats.testkit.NatsServerBinary;
+import com.datasance.pot.nats.testkit.TlsFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reload wiring end to end: a real wrapper process watching its mounts and driving the real
+ * nats-server, observed through {@code /varz}. No {@code -n NAME} on the command line here:
+ * nats-server 2.9.10 refuses every SIGHUP reload when a command-line flag differs from the config.
+ */
+class ReloadProcessTest {
+
+    private static final Duration APPLIED = Duration.ofSeconds(20);
+    private static final Pattern RESTARTED = Pattern.compile("restarted nats-server \\(pid (\\d+)\\)");
+
+    @TempDir
+    Path dir;
+
+    private final int clientPort = FreePorts.next();
+    private final Monitoring monitoring = new Monitoring(FreePorts.next());
+
+    private Map<String, String> env(Path conf) {
+        Map<String, String> env = new HashMap<>();
+        env.put("NATS_CONF", conf.toString());
+        env.put("NATS_ACCOUNTS", dir.resolve("accounts/accounts.conf").toString());
+        env.put("NATS_SSL_DIR", dir.resolve("certs").toString());
+        env.put("NATS_JWT_DIR", dir.resolve("jwt").toString());
+        env.put("NATS_CREDS_DIR", dir.resolve("creds").toString());
+        env.put("NATS_SERVER_BIN", NatsServerBinary.require().toString());
+        env.put("NATS_MONITOR_PORT", Integer.toString(monitoring.port()));
+        env.put("NATS_RELOAD_DEBOUNCE", "100ms");
+        env.put("NATS_SHUTDOWN_TIMEOUT", "10s");
+        return env;
+    }
+
+    private Wrapper start(Map<String, String> env) throws InterruptedException {
+        Wrapper wrapper = Wrapper.start(dir, env, "-a", "127.0.0.1", "-p", Integer.toString(clientPort));
+        wrapper.awaitStarted();
+        wrapper.awaitOutput("watching ");
+        monitoring.awaitHealthy(Duration.ofSeconds(20));
+        return wrapper;
+    }
+
+    private String loadTime() {
+        return monitoring.varz().path("config_load_time").asText();
+    }
+
+    private void awaitMaxPayload(Wrapper wrapper, int expected) {
+        await().atMost(APPLIED)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> monitoring.varz().path("max_payload").asInt() == expected
+                        || !wrapper.process().isAlive());
+        assertEquals(expected, monitoring.varz().path("max_payload").asInt(), wrapper.output());
+    }
+
+    private void awaitLoadTimeChange(Wrapper wrapper, String before) {
+        await().atMost(APPLIED)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> !loadTime().equals(before) || !wrapper.process().isAlive());
+        assertNotEquals(before, loadTime(), wrapper.output());
+    }
+
+    private static long count(String text, String part) {
+        return text.lines().filter(line -> line.contains(part)).count();
+    }
+
+    @Test
+    void shouldApplyAConfigMapSwapOfServerConf() throws Exception {
+        KubeletAtomicWriter configMap = KubeletAtomicWriter.into(dir.resolve("config"));
+        configMap.writeText(Map.of("server.conf", "max_payload: 1000\n"));
+        try (Wrapper wrapper = start(env(dir.resolve("config/server.conf")))) {
+            configMap.writeText(Map.of("server.conf", "max_payload: 2000\n"));
+            awaitMaxPayload(wrapper, 2000);
+            wrapper.awaitOutput("reloaded nats-server (pid ");
+            assertTrue(wrapper.output().contains("for CONFIG: applied "), wrapper.output());
+            configMap.writeText(Map.of("server.conf", "max_payload: 3000\n"));
+            awaitMaxPayload(wrapper, 3000);
+        }
+    }
+
+    @Test
+    void shouldReloadWhenAnIncludedFileChanges() throws Exception {
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, "include parts/limits.conf\n");
+        Files.createDirectories(dir.resolve("parts"));
+        Files.writeString(dir.resolve("parts/limits.conf"), "max_payload: 1000\n");
+        try (Wrapper wrapper = start(env(conf))) {
+            Files.writeString(dir.resolve("parts/limits.conf"), "max_payload: 4000\n");
+            awaitMaxPayload(wrapper, 4000);
+        }
+    }
+
+    @Test
+    void shouldReloadWhenASecretSwapsInTheSslDir() throws Exception {
+        TlsFixture first = TlsFixture.create(dir.resolve("tls1"));
+        TlsFixture second = TlsFixture.create(dir.resolve("tls2"));
+        KubeletAtomicWriter secret = KubeletAtomicWriter.into(dir.resolve("certs"));
+        secret.write(tlsPayload(first));
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, "tls {\n  cert_file: certs/tls.crt\n  key_file: certs/tls.key\n}\n");
+        try (Wrapper wrapper = start(env(conf))) {
+            String before = loadTime();
+            secret.write(tlsPayload(second));
+            awaitLoadTimeChange(wrapper, before);
+            wrapper.awaitOutput("for SSL: applied ");
+        }
+    }
+
+    private static Map<String, byte[]> tlsPayload(TlsFixture tls) throws Exception {
+        return Map.of("tls.crt", Files.readAllBytes(tls.certFile()), "tls.key", Files.readAllBytes(tls.keyFile()));
+    }
+
+    @Test
+    void shouldWatchACredsDirCreatedAfterStart() throws Exception {
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, "max_payload: 1000\n");
+        try (Wrapper wrapper = start(env(conf))) {
+            String before = loadTime();
+            Files.createDirectories(dir.resolve("creds/sub"));
+            Files.writeString(dir.resolve("creds/sub/user.creds"), "not a secret\n");
+            awaitLoadTimeChange(wrapper, before);
+            wrapper.awaitOutput("for CREDS: applied ");
+        }
+    }
+
+    @Test
+    void shouldNotReloadForTheSameBytes() throws Exception {
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, "max_payload: 1000\n");
+        try (Wrapper wrapper = start(env(conf))) {
+            String before = loadTime();
+            Files.writeString(conf, "max_payload: 1000\n");
+            conf.toFile().setLastModified(System.currentTimeMillis() + 5000);
+            // A later real change: were the rewrite reported, its reload would come first.
+            Files.writeString(conf, "max_payload: 5000\n");
+            awaitMaxPayload(wrapper, 5000);
+            wrapper.awaitOutput("reloaded nats-server (pid ");
+            assertNotEquals(before, loadTime());
+            assertEquals(1, count(wrapper.output(), "] changed: "), wrapper.output());
+            assertEquals(1, count(wrapper.output(), "reloaded nats-server (pid "), wrapper.output());
+        }
+    }
+
+    @Test
+    void shouldNotSignalAnInvalidConfigAndApplyTheNextValidOne() throws Exception {
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, "max_payload: 1000\n");
+        try (Wrapper wrapper = start(env(conf))) {
+            String before = loadTime();
+            Files.writeString(conf, "max_payload: 2000\nauthorization {\n  user: a\n");
+            wrapper.awaitOutput("rejects the config");
+            String rejection = wrapper.output()
+                    .lines()
+                    .filter(line -> line.contains("rejects the config"))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(rejection.contains("[ERR]"), rejection);
+            assertTrue(rejection.contains(conf + ":"), rejection);
+            assertTrue(rejection.contains("Unexpected EOF"), rejection);
+            assertTrue(wrapper.process().isAlive());
+            assertEquals(before, loadTime());
+            assertEquals(1000, monitoring.varz().path("max_payload").asInt());
+            Files.writeString(conf, "max_payload: 3000\n");
+            awaitMaxPayload(wrapper, 3000);
+        }
+    }
+
+    @Test
+    void shouldRestartInLeafModeForAConfigChangeAndOnlyReloadForACertificate() throws Exception {
+        TlsFixture first = TlsFixture.create(dir.resolve("tls1"));
+        TlsFixture second = TlsFixture.create(dir.resolve("tls2"));
+        KubeletAtomicWriter secret = KubeletAtomicWriter.into(dir.resolve("certs"));
+        secret.write(tlsPayload(first));
+        Path conf = dir.resolve("server.conf");
+        String tls = "tls {\n  cert_file: certs/tls.crt\n  key_file: certs/tls.key\n}\n";
+        Files.writeString(conf, "max_payload: 1000\n" + tls);
+        Map<String, String> env = env(conf);
+        env.put("NATS_SERVER_MODE", "leaf");
+        try (Wrapper wrapper = start(env)) {
+            ProcessHandle firstServer =
+                    wrapper.process().toHandle().children().findFirst().orElseThrow();
+            String firstStart = monitoring.varz().path("start").asText();
+
+            Files.writeString(conf, "max_payload: 2000\n" + tls);
+            wrapper.awaitOutput("restarted nats-server (pid ");
+            Matcher restarted = RESTARTED.matcher(wrapper.output());
+            assertTrue(restarted.find(), wrapper.output());
+            long secondPid = Long.parseLong(restarted.group(1));
+            assertNotEquals(firstServer.pid(), secondPid);
+            assertFalse(firstServer.isAlive(), "the old nats-server still runs");
+            monitoring.awaitHealthy(Duration.ofSeconds(20));
+            awaitMaxPayload(wrapper, 2000);
+            assertNotEquals(firstStart, monitoring.varz().path("start").asText());
+            assertTrue(wrapper.process().isAlive());
+
+            String secondStart = monitoring.varz().path("start").asText();
+            String before = loadTime();
+            secret.write(tlsPayload(second));
+            awaitLoadTimeChange(wrapper, before);
+            assertEquals(secondStart, monitoring.varz().path("start").asText());
+            assertTrue(ProcessHandle.of(secondPid).map(ProcessHandle::isAlive).orElse(false));
+            assertEquals(1, count(wrapper.output(), "restarted nats-server (pid "), wrapper.output());
+
+            wrapper.process().destroy();
+            assertEquals(0, wrapper.awaitExit(), wrapper.output());
+            assertFalse(ProcessHandle.of(secondPid).map(ProcessHandle::isAlive).orElse(false));
+        }
+    }
+}
