@@ -6,6 +6,7 @@ import com.datasance.pot.nats.api.ExitStatus;
 import com.datasance.pot.nats.api.ServerProcess;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -14,22 +15,32 @@ import org.junit.jupiter.api.Test;
 class SupervisorTest {
 
     private static final class FakeServer implements ServerProcess {
-        final List<String> calls = new CopyOnWriteArrayList<>();
+        final List<String> calls;
+        final long pid;
         final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+
+        FakeServer() {
+            this(42, new CopyOnWriteArrayList<>());
+        }
+
+        FakeServer(long pid, List<String> calls) {
+            this.pid = pid;
+            this.calls = calls;
+        }
 
         @Override
         public long pid() {
-            return 42;
+            return pid;
         }
 
         @Override
         public void reload() {
-            calls.add("reload");
+            calls.add("reload" + (pid == 42 ? "" : " " + pid));
         }
 
         @Override
         public ExitStatus stop(Duration timeout, boolean lameDuck) {
-            calls.add("stop " + timeout + " " + lameDuck);
+            calls.add("stop " + (pid == 42 ? "" : pid + " ") + timeout + " " + lameDuck);
             exit.complete(ExitStatus.exited(0));
             return ExitStatus.exited(0);
         }
@@ -74,5 +85,62 @@ class SupervisorTest {
                 }));
         assertEquals(1, supervisor.run());
         assertEquals(List.of("first closed", "stop PT3S false"), server.calls);
+    }
+
+    @Test
+    void shouldRestartWithoutEndingTheWrapperAndServeTheNewServer() throws Exception {
+        FakeServer first = new FakeServer(1, new CopyOnWriteArrayList<>());
+        FakeServer second = new FakeServer(2, first.calls);
+        CompletableFuture<OptionalLong> reloaded = new CompletableFuture<>();
+        List<ServerProcess> seen = new CopyOnWriteArrayList<>();
+        Supervisor[] holder = new Supervisor[1];
+        Supervisor supervisor = new Supervisor(
+                first,
+                () -> {
+                    // Queued behind the first server's exit, which the stop has just reported.
+                    holder[0].submit(new Supervisor.Event.Reload("after restart", reloaded));
+                    holder[0].submit(new Supervisor.Event.Stop("SIGTERM"));
+                    return second;
+                },
+                Duration.ofSeconds(5),
+                true,
+                List.of(server -> {
+                    seen.add(server);
+                    return () -> first.calls.add("service closed");
+                }));
+        holder[0] = supervisor;
+        supervisor.requestRestart("test");
+        assertEquals(0, supervisor.run());
+        // The first server's exit (completed by its stop) did not end the wrapper.
+        assertEquals(List.of("stop 1 PT5S true", "reload 2", "service closed", "stop 2 PT5S true"), first.calls);
+        assertEquals(OptionalLong.of(2), reloaded.get());
+        assertEquals(2, seen.getFirst().pid(), "services see the current server");
+    }
+
+    @Test
+    void shouldExit1WhenTheRestartedServerCannotStart() throws Exception {
+        FakeServer first = new FakeServer();
+        Supervisor supervisor = new Supervisor(
+                first,
+                () -> {
+                    throw new IllegalStateException("no binary");
+                },
+                Duration.ofSeconds(1),
+                false,
+                List.of());
+        supervisor.requestRestart("test");
+        assertEquals(1, supervisor.run());
+        assertEquals(List.of("stop PT1S false"), first.calls);
+    }
+
+    @Test
+    void shouldAnswerAPendingReloadWithEmptyWhenTheServerIsGone() throws Exception {
+        FakeServer server = new FakeServer();
+        Supervisor supervisor = new Supervisor(server, Duration.ofSeconds(1), false, List.of());
+        server.exit.complete(ExitStatus.exited(0));
+        CompletableFuture<OptionalLong> reload = supervisor.requestReload("late");
+        supervisor.run();
+        assertEquals(OptionalLong.empty(), reload.get());
+        assertEquals(List.of(), server.calls);
     }
 }
