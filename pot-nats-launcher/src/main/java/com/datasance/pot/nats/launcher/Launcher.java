@@ -86,8 +86,22 @@ final class Launcher {
         // Step 3, while nats-server starts: a config we cannot read is logged, not fatal.
         Optional<ServerConfig> config = ReloadService.readConfig(settings.conf(), env);
         supervisor.addService(new ReloadService(settings, binary, env, config, jwtHandler, supervisor));
-        // ---- Step 8 (purge reconciliation, restarts through 'supervisor') plugs in here. ----
+        // ---- Step 8 (purge reconciliation, restarts through 'supervisor') plugs in here, with
+        // jetStreamDir(settings, config) for the data to reconcile. ----
         return supervisor.run();
+    }
+
+    /**
+     * The directory holding per-account JetStream data: NATS_JETSTREAM_STORE_DIR (a store_dir,
+     * already resolved against the config's directory) plus the {@code jetstream} level nats-server
+     * appends, else what the parsed config says; empty when neither names one (JetStream off, or
+     * a config that does not parse).
+     */
+    static Optional<Path> jetStreamDir(LauncherSettings settings, Optional<ServerConfig> config) {
+        if (settings.jetStreamStoreDir().isPresent()) {
+            return Optional.of(settings.jetStreamStoreDir().get().resolve("jetstream"));
+        }
+        return config.flatMap(ServerConfig::jetStreamDir);
     }
 
     /** Step 2: true when NATS_CONF exists now or appears within NATS_CONFIG_WAIT. */
