@@ -188,7 +188,7 @@ final class Supervisor implements ServerControl {
                         return status.code();
                     }
                     case Event.ServerExited(ServerProcess process, ExitStatus status) -> {
-                        if (process != server) {
+                        if (!Objects.equals(process, server)) {
                             // The process a restart stopped: its exit was expected.
                             continue;
                         }
