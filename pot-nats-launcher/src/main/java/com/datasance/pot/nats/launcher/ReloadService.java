@@ -192,7 +192,7 @@ final class ReloadService implements Supervisor.AfterStart {
                 || changes.contains(ChangeCause.CREDS);
         if (restart) {
             if (valid(causes)) {
-                control.requestRestart("config watcher (" + causes + ")");
+                restart(changes, causes);
             }
         } else if (changes.contains(ChangeCause.SSL)) {
             if (valid(causes)) {
@@ -273,6 +273,24 @@ final class ReloadService implements Supervisor.AfterStart {
                 pid.getAsLong(),
                 causes,
                 GoDuration.format(CONFIRM_TIMEOUT));
+    }
+
+    /** Waits for the restart so that the JWT handler after it talks to the new server. */
+    private void restart(ChangeSet changes, String causes) throws InterruptedException {
+        Duration bound = settings.shutdownTimeout().plus(CONFIRM_TIMEOUT);
+        try {
+            OptionalLong pid =
+                    control.restart("config watcher (" + causes + ")").get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            if (pid.isPresent()) {
+                LOG.info(
+                        "restarted nats-server (now pid {}) for {}, {} ms after the first change",
+                        pid.getAsLong(),
+                        causes,
+                        millisSince(changes.firstEventAt()));
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("restart for {} not confirmed within {}", causes, GoDuration.format(bound));
+        }
     }
 
     private OptionalInt monitorPort() {

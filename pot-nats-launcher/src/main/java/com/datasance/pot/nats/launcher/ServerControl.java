@@ -11,4 +11,7 @@ interface ServerControl extends RestartRequester {
 
     /** Completes with the pid that got SIGHUP, or empty when no nats-server ran. */
     CompletableFuture<OptionalLong> requestReload(String reason);
+
+    /** Like {@link #requestRestart}; completes with the new pid, or empty when none started. */
+    CompletableFuture<OptionalLong> restart(String reason);
 }

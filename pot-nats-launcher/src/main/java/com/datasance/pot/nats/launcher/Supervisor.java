@@ -64,8 +64,20 @@ final class Supervisor implements ServerControl {
             }
         }
 
-        /** A graceful restart of nats-server with the same command; the wrapper keeps running. */
-        record Restart(String reason) implements Event {}
+        /**
+         * A graceful restart of nats-server with the same command; the wrapper keeps running.
+         * {@code restarted} completes with the new pid, or empty when none started.
+         */
+        record Restart(String reason, CompletableFuture<OptionalLong> restarted) implements Event {
+            public Restart {
+                Objects.requireNonNull(reason, "reason");
+                Objects.requireNonNull(restarted, "restarted");
+            }
+
+            public Restart(String reason) {
+                this(reason, new CompletableFuture<>());
+            }
+        }
 
         /** nats-server exited by itself (or was killed by someone else). */
         record ServerExited(ServerProcess process, ExitStatus status) implements Event {}
@@ -117,7 +129,14 @@ final class Supervisor implements ServerControl {
 
     @Override
     public void requestRestart(String reason) {
-        submit(new Event.Restart(reason));
+        restart(reason);
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> restart(String reason) {
+        Event.Restart restart = new Event.Restart(reason);
+        submit(restart);
+        return restart.restarted();
     }
 
     /**
@@ -170,10 +189,12 @@ final class Supervisor implements ServerControl {
                             signalled.complete(OptionalLong.empty());
                         }
                     }
-                    case Event.Restart(String reason) -> {
+                    case Event.Restart(String reason, CompletableFuture<OptionalLong> restarted) -> {
                         if (!restart(reason, server)) {
+                            restarted.complete(OptionalLong.empty());
                             return 1;
                         }
+                        restarted.complete(OptionalLong.of(current.delegate.pid()));
                     }
                     case Event.Stop(String reason) -> {
                         LOG.info(
@@ -209,6 +230,8 @@ final class Supervisor implements ServerControl {
             for (Event left : events) {
                 if (left instanceof Event.Reload reload) {
                     reload.signalled().complete(OptionalLong.empty());
+                } else if (left instanceof Event.Restart restart) {
+                    restart.restarted().complete(OptionalLong.empty());
                 }
             }
         }

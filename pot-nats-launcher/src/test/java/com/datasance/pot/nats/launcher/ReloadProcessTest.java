@@ -205,6 +205,7 @@ class ReloadProcessTest {
             assertTrue(restarted.find(), wrapper.output());
             long secondPid = Long.parseLong(restarted.group(1));
             assertNotEquals(firstServer.pid(), secondPid);
+            wrapper.awaitOutput("restarted nats-server (now pid " + secondPid + ") for CONFIG, ");
             assertFalse(firstServer.isAlive(), "the old nats-server still runs");
             monitoring.awaitHealthy(Duration.ofSeconds(20));
             awaitMaxPayload(wrapper, 2000);

@@ -28,6 +28,11 @@ class ReloadServiceTest {
         }
 
         @Override
+        public CompletableFuture<OptionalLong> restart(String reason) {
+            return CompletableFuture.completedFuture(OptionalLong.empty());
+        }
+
+        @Override
         public void requestRestart(String reason) {}
     };
 

@@ -128,9 +128,10 @@ class SupervisorTest {
                 Duration.ofSeconds(1),
                 false,
                 List.of());
-        supervisor.requestRestart("test");
+        CompletableFuture<OptionalLong> restarted = supervisor.restart("test");
         assertEquals(1, supervisor.run());
         assertEquals(List.of("stop PT1S false"), first.calls);
+        assertEquals(OptionalLong.empty(), restarted.get());
     }
 
     @Test
