@@ -46,6 +46,10 @@ final class Launcher {
             return Main.CONFIG_MISSING;
         }
         // ---- Steps 3 and 4 (parse the config, mirror NATS_JWT_MOUNT_DIR) plug in here. ----
+        // Step 4: nats-server's full resolver reads its directory once at start.
+        if (settings.jwtMountDir().isPresent()) {
+            PurgeService.mirrorJwtMount(settings);
+        }
 
         NatsServerProcess server;
         try {

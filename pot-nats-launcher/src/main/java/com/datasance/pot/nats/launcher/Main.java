@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code pot-nats [run] [ARGS...] | version | --help}. The only place that calls {@code
+ * {@code pot-nats [run] [ARGS...] | reconcile [--dry-run] | version | --help}. The only place that calls {@code
  * System.exit}; everything else returns a status.
  *
  * <p>Exit status: nats-server's own when it ran (its code, or 128+n when signal n killed it); 2
@@ -45,12 +45,24 @@ public final class Main {
             }
             LauncherSettings settings = LauncherSettings.fromEnvironment(env);
             StderrLoggingProvider.setDebug(settings.debug());
+            if (command instanceof Command.Reconcile reconcile) {
+                return ReconcileCommand.run(settings, env, reconcile.dryRun(), System.out);
+            }
             Path binary = NatsServerLocator.locate(
                     settings.serverBin(), LauncherSettings.DEFAULT_SERVER_BIN, Optional.ofNullable(env.get("PATH")));
             // An instanceof chain, not a pattern switch: a switch over types is linked through
             // invokedynamic at first use and spins classes, ~20 ms before nats-server starts.
             if (command instanceof Command.Run run) {
-                return new Launcher(settings, binary, run.args(), List.of()).run();
+                // The restart requester is the supervisor's once the reload wiring lands; until
+                // then NATS_RESTART_ON_ACCOUNT_REMOVAL can only be logged. An anonymous class, not
+                // a lambda: nothing on the start path links through invokedynamic.
+                PurgeService purge = new PurgeService(settings, env, new RestartRequester() {
+                    @Override
+                    public void requestRestart(String reason) {
+                        log().warn("{}: a restart was asked for; this build cannot restart nats-server", reason);
+                    }
+                });
+                return new Launcher(settings, binary, run.args(), List.of(purge)).run();
             }
             return version(binary);
         } catch (UsageException e) {
