@@ -7,6 +7,7 @@ module com.datasance.pot.nats.launcher {
     requires com.datasance.pot.nats.api;
     requires com.datasance.pot.nats.config;
     requires com.datasance.pot.nats.process;
+    requires com.datasance.pot.nats.jetstream;
     requires com.datasance.pot.nats.watch;
     requires org.slf4j;
     // sun.misc.Signal, reached by reflection (see WrapperSignals): named here so that jdeps and

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What the command line asks for: {@code pot-nats [run] [ARGS...] | store-dir --config FILE | version
- * | --help}.
+ * What the command line asks for: {@code pot-nats [run] [ARGS...] | store-dir --config FILE |
+ * reconcile [--dry-run] | version | --help}.
  */
 sealed interface Command {
 
@@ -29,6 +29,9 @@ sealed interface Command {
     /** Print the wrapper's version and nats-server's. */
     record Version() implements Command {}
 
+    /** One JetStream purge pass against the running nats-server; {@code dryRun} sends nothing. */
+    record Reconcile(boolean dryRun) implements Command {}
+
     /** Print the usage. */
     record Help() implements Command {}
 
@@ -36,6 +39,9 @@ sealed interface Command {
             Usage: pot-nats [run] [ARGS...]   supervise nats-server; ARGS go to nats-server after -c CONF
                    pot-nats store-dir --config FILE
                                               print the directory holding per-account JetStream data
+                   pot-nats reconcile [--dry-run]
+                                              one JetStream purge pass against the running server
+                                              (NATS_CLIENT_URL); --dry-run prints the plan only
                    pot-nats version           print the versions of pot-nats and nats-server
                    pot-nats --help            print this help
 
@@ -64,13 +70,19 @@ sealed interface Command {
                 yield new Version();
             }
             case "store-dir" -> storeDir(rest);
+            case "reconcile" -> {
+                if (rest.isEmpty() || rest.equals(List.of("--dry-run"))) {
+                    yield new Reconcile(!rest.isEmpty());
+                }
+                throw new UsageException("'reconcile' takes only '--dry-run', found '" + String.join(" ", rest) + "'");
+            }
             case "help", "--help", "-h" -> new Help();
             default -> {
                 if (first.startsWith("-")) {
                     yield new Run(Arrays.asList(argv));
                 }
                 throw new UsageException("unknown command '" + first
-                        + "'; expected 'run', 'store-dir', 'version' or '--help' (see 'pot-nats --help')");
+                        + "'; expected 'run', 'store-dir', 'reconcile', 'version' or '--help' (see 'pot-nats --help')");
             }
         };
     }

@@ -21,10 +21,9 @@ import org.slf4j.LoggerFactory;
  * 6 and 7 the {@link ReloadService}, then the {@link Supervisor} for restarts, 9 (stop on
  * SIGTERM/SIGINT) and 10 (exit with nats-server's status).
  *
- * <p>Where later steps plug in: 4 (mirror the JWT mount) goes between the wait and the start,
- * marked below; 8 (purge reconciliation) is a {@link Supervisor.AfterStart} service added next to
- * the reload service, with the supervisor as its {@link RestartRequester}; the {@link
- * JwtChangeHandler} given to the constructor runs around each reload caused by a JWT change.
+ * <p>Step 4 (mirror the JWT mount) runs between the wait and the start; 8 (purge reconciliation)
+ * is the {@link PurgeService} made by the {@link JetStreamWiring}, an after-start service with the
+ * supervisor as its {@link RestartRequester} and the reload wiring's {@link JwtChangeHandler}.
  */
 final class Launcher {
 
@@ -35,23 +34,33 @@ final class Launcher {
     private final Path binary;
     private final List<String> args;
     private final Map<String, String> env;
-    private final JwtChangeHandler jwtHandler;
+    private final JetStreamWiring jetStream;
+
+    /**
+     * The JetStream wiring (purge reconciliation), built once the supervisor exists so that it can
+     * ask it for restarts. The service runs after the start and is the reload wiring's {@link
+     * JwtChangeHandler}.
+     */
+    @FunctionalInterface
+    interface JetStreamWiring {
+        PurgeService create(RestartRequester restart);
+    }
 
     /**
      * @param env the wrapper's environment, for the config's {@code $VAR}s (nats-server gets the same)
-     * @param jwtHandler what runs around a reload caused by a JWT change ({@link JwtChangeHandler#NONE})
+     * @param jetStream builds the purge service; {@code null} for none (reload wiring only)
      */
     Launcher(
             LauncherSettings settings,
             Path binary,
             List<String> args,
             Map<String, String> env,
-            JwtChangeHandler jwtHandler) {
+            JetStreamWiring jetStream) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.binary = Objects.requireNonNull(binary, "binary");
         this.args = List.copyOf(args);
         this.env = Map.copyOf(env);
-        this.jwtHandler = Objects.requireNonNull(jwtHandler, "jwtHandler");
+        this.jetStream = jetStream;
     }
 
     private static Logger log() {
@@ -62,7 +71,10 @@ final class Launcher {
         if (!awaitConfig()) {
             return Main.CONFIG_MISSING;
         }
-        // ---- Step 4 (mirror NATS_JWT_MOUNT_DIR) plugs in here. ----
+        // Step 4: nats-server's full resolver reads its directory once at start.
+        if (settings.jwtMountDir().isPresent()) {
+            PurgeService.mirrorJwtMount(settings);
+        }
 
         NatsServerCommand command = new NatsServerCommand(binary, settings.conf(), settings.monitorPort(), args);
         NatsServerProcess server;
@@ -85,23 +97,16 @@ final class Launcher {
         log().info("started nats-server (pid {}) with config '{}'", server.pid(), settings.conf());
         // Step 3, while nats-server starts: a config we cannot read is logged, not fatal.
         Optional<ServerConfig> config = ReloadService.readConfig(settings.conf(), env);
-        supervisor.addService(new ReloadService(settings, binary, env, config, jwtHandler, supervisor));
-        // ---- Step 8 (purge reconciliation, restarts through 'supervisor') plugs in here, with
-        // jetStreamDir(settings, config) for the data to reconcile. ----
-        return supervisor.run();
-    }
-
-    /**
-     * The directory holding per-account JetStream data: NATS_JETSTREAM_STORE_DIR (a store_dir,
-     * already resolved against the config's directory) plus the {@code jetstream} level nats-server
-     * appends, else what the parsed config says; empty when neither names one (JetStream off, or
-     * a config that does not parse).
-     */
-    static Optional<Path> jetStreamDir(LauncherSettings settings, Optional<ServerConfig> config) {
-        if (settings.jetStreamStoreDir().isPresent()) {
-            return Optional.of(settings.jetStreamStoreDir().get().resolve("jetstream"));
+        // Step 8 first, so that it is closed last: the watcher, closed before it, may still hand
+        // it a JWT change until then.
+        JwtChangeHandler jwtHandler = JwtChangeHandler.NONE;
+        if (jetStream != null) {
+            PurgeService purge = jetStream.create(supervisor);
+            supervisor.addService(purge);
+            jwtHandler = purge;
         }
-        return config.flatMap(ServerConfig::jetStreamDir);
+        supervisor.addService(new ReloadService(settings, binary, env, config, jwtHandler, supervisor));
+        return supervisor.run();
     }
 
     /** Step 2: true when NATS_CONF exists now or appears within NATS_CONFIG_WAIT. */

@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code pot-nats [run] [ARGS...] | store-dir --config FILE | version | --help}. The only place that calls {@code
+ * {@code pot-nats [run] [ARGS...] | store-dir --config FILE | reconcile [--dry-run] | version |
+ * --help}. The only place that calls {@code
  * System.exit}; everything else returns a status.
  *
  * <p>Exit status: nats-server's own when it ran (its code, or 128+n when signal n killed it); 2
@@ -50,13 +51,25 @@ public final class Main {
             }
             LauncherSettings settings = LauncherSettings.fromEnvironment(env);
             StderrLoggingProvider.setDebug(settings.debug());
+            if (command instanceof Command.Reconcile reconcile) {
+                return ReconcileCommand.run(settings, env, reconcile.dryRun(), System.out);
+            }
             Path binary = NatsServerLocator.locate(
                     settings.serverBin(), LauncherSettings.DEFAULT_SERVER_BIN, Optional.ofNullable(env.get("PATH")));
             // An instanceof chain, not a pattern switch: a switch over types is linked through
             // invokedynamic at first use and spins classes, ~20 ms before nats-server starts.
             if (command instanceof Command.Run run) {
-                // The JetStream wiring plugs its JwtChangeHandler in here (JwtChangeHandler.NONE: none).
-                return new Launcher(settings, binary, run.args(), env, JwtChangeHandler.NONE).run();
+                // The JetStream wiring: the purge service, built once the supervisor exists so that
+                // it can ask it for restarts; it is also the JwtChangeHandler of the reload wiring.
+                // An anonymous class, not a lambda: nothing on the start path links through
+                // invokedynamic.
+                Launcher.JetStreamWiring purge = new Launcher.JetStreamWiring() {
+                    @Override
+                    public PurgeService create(RestartRequester restart) {
+                        return new PurgeService(settings, env, restart);
+                    }
+                };
+                return new Launcher(settings, binary, run.args(), env, purge).run();
             }
             return version(binary);
         } catch (UsageException e) {

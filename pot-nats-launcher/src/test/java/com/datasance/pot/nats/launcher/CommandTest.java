@@ -43,10 +43,19 @@ class CommandTest {
     }
 
     @Test
+    void shouldParseReconcileWithAndWithoutDryRun() throws Exception {
+        assertEquals(new Command.Reconcile(false), Command.parse(new String[] {"reconcile"}));
+        assertEquals(new Command.Reconcile(true), Command.parse(new String[] {"reconcile", "--dry-run"}));
+        UsageException error =
+                assertThrows(UsageException.class, () -> Command.parse(new String[] {"reconcile", "--dry-run", "x"}));
+        assertEquals("'reconcile' takes only '--dry-run', found '--dry-run x'", error.getMessage());
+    }
+
+    @Test
     void shouldRejectUnknownCommand() {
         UsageException error = assertThrows(UsageException.class, () -> Command.parse(new String[] {"serve"}));
         assertEquals(
-                "unknown command 'serve'; expected 'run', 'store-dir', 'version' or '--help' (see 'pot-nats --help')",
+                "unknown command 'serve'; expected 'run', 'store-dir', 'reconcile', 'version' or '--help' (see 'pot-nats --help')",
                 error.getMessage());
         assertThrows(UsageException.class, () -> Command.parse(new String[] {"version", "extra"}));
     }

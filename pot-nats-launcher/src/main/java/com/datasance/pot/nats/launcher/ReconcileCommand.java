@@ -1,0 +1,74 @@
+package com.datasance.pot.nats.launcher;
+
+import com.datasance.pot.nats.api.PurgeOutcome;
+import com.datasance.pot.nats.api.PurgeReport;
+import com.datasance.pot.nats.config.ConfigException;
+import com.datasance.pot.nats.config.NatsConfigReader;
+import com.datasance.pot.nats.jetstream.JetStreamReconciler;
+import com.datasance.pot.nats.jetstream.ReconcileException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code pot-nats reconcile [--dry-run]}: one purge pass now against the running nats-server
+ * (NATS_CLIENT_URL), from the same environment contract and config as the wrapper. Prints one
+ * line per account and a summary on stdout; the library's log lines go to stderr.
+ *
+ * <p>Exit status: 0 when nothing failed (reconciliation off counts as nothing failed), 1 when an
+ * account failed or the pass could not run (config unreadable, server not answering).
+ */
+final class ReconcileCommand {
+
+    /** A command run by hand: a server that is not up within this is reported, not waited for. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
+
+    private ReconcileCommand() {}
+
+    static int run(LauncherSettings settings, Map<String, String> env, boolean dryRun, PrintStream out)
+            throws InterruptedException {
+        PurgeService.Setup setup;
+        try {
+            setup = PurgeService.Setup.of(
+                    settings, NatsConfigReader.readServerConfig(settings.conf(), env), READY_TIMEOUT);
+        } catch (ConfigException e) {
+            out.println("cannot read NATS_CONF: " + e.getMessage());
+            return Main.INTERNAL_ERROR;
+        }
+        if (setup.purgeOff().isPresent()) {
+            out.println("reconciliation is off: " + setup.purgeOff().get());
+            return 0;
+        }
+        JetStreamReconciler reconciler = JetStreamReconciler.of(setup.settings().orElseThrow());
+        PurgeReport report;
+        try {
+            report = dryRun ? reconciler.dryRun() : reconciler.reconcile();
+        } catch (ReconcileException e) {
+            out.println("reconcile failed: " + e.getMessage());
+            return Main.INTERNAL_ERROR;
+        }
+        for (PurgeOutcome outcome : report.outcomes()) {
+            out.println(line(outcome));
+        }
+        report.warning().ifPresent(warning -> out.println("warning: purging nothing: " + warning));
+        String note = dryRun
+                ? " (dry run, nothing sent)"
+                : report.requestsSent() || report.planned().isEmpty()
+                        ? ""
+                        : " (no NATS_SYS_USER_CRED_PATH, nothing sent)";
+        out.println("summary: " + report.summary() + note);
+        return report.succeeded() ? 0 : Main.INTERNAL_ERROR;
+    }
+
+    /** {@code purged KEY}, {@code would purge KEY}, {@code kept NAME: why}, {@code failed KEY: why}. */
+    static String line(PurgeOutcome outcome) {
+        return switch (outcome) {
+            case PurgeOutcome.Planned p -> "would purge " + p.account();
+            case PurgeOutcome.Purged p -> "purged " + p.account();
+            case PurgeOutcome.Skipped s ->
+                "kept '" + s.account() + "': " + s.reason().description()
+                        + (s.detail().isEmpty() ? "" : " (" + s.detail() + ")");
+            case PurgeOutcome.Failed f -> "failed " + f.account() + ": " + f.reason();
+        };
+    }
+}

@@ -1,0 +1,171 @@
+package com.datasance.pot.nats.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datasance.pot.nats.testkit.FreePorts;
+import com.datasance.pot.nats.testkit.Monitoring;
+import com.datasance.pot.nats.testkit.NatsServerBinary;
+import com.datasance.pot.nats.testkit.NatsServerFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Purge reconciliation through the launcher as a real process, in operator mode against the real
+ * nats-server: the startup pass of {@code pot-nats run}, and {@code pot-nats reconcile}. Each test
+ * checks that the live account keeps its messages and its files.
+ */
+class PurgeProcessTest {
+
+    @TempDir
+    Path dir;
+
+    private final int clientPort = FreePorts.next();
+    private final Monitoring monitoring = new Monitoring(FreePorts.next());
+
+    private String url() {
+        return "nats://127.0.0.1:" + clientPort;
+    }
+
+    private Wrapper run(Map<String, String> env) {
+        return Wrapper.start(dir, env, "-a", "127.0.0.1", "-p", Integer.toString(clientPort));
+    }
+
+    private void assertLiveIntact(PurgeFixture fixture, String url) throws Exception {
+        assertEquals(PurgeFixture.MESSAGES, fixture.streams(url, fixture.live).messageCount(PurgeFixture.STREAM));
+        assertTrue(fixture.streamOnDisk(fixture.live), "live account's stream files");
+    }
+
+    @Test
+    void shouldPurgeAtStartupAnAccountRemovedWhileTheWrapperWasDown() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
+        fixture.removeJwt(fixture.gone);
+        try (Wrapper wrapper = run(fixture.env(url(), monitoring.port()))) {
+            wrapper.awaitStarted();
+            wrapper.awaitOutput("JetStream purge pass: ");
+            String output = wrapper.output();
+            assertTrue(output.contains("purged account '" + fixture.gone.publicKey() + "'"), output);
+            assertTrue(output.contains("0 planned, 1 purged"), output);
+            assertFalse(Files.exists(fixture.storeDirOf(fixture.gone)), "gone account's data");
+            assertLiveIntact(fixture, url());
+        }
+    }
+
+    @Test
+    void shouldOnlyLogThePlanAtStartupWithoutSystemCreds() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
+        fixture.removeJwt(fixture.gone);
+        Map<String, String> env = fixture.env(url(), monitoring.port());
+        env.remove("NATS_SYS_USER_CRED_PATH");
+        try (Wrapper wrapper = run(env)) {
+            wrapper.awaitStarted();
+            wrapper.awaitOutput("JetStream purge pass: ");
+            String output = wrapper.output();
+            assertTrue(output.contains("would purge account '" + fixture.gone.publicKey() + "'"), output);
+            assertTrue(output.contains("no system-user creds configured, nothing sent"), output);
+            monitoring.awaitHealthy(Duration.ofSeconds(20));
+            assertTrue(fixture.streamOnDisk(fixture.gone), "gone account's data kept without creds");
+            assertLiveIntact(fixture, url());
+        }
+    }
+
+    @Test
+    void shouldSayOnceThatReconciliationIsOffWithoutOperatorMode() throws Exception {
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, "jetstream { store_dir: \"" + dir.resolve("store") + "\" }\n");
+        Map<String, String> env = Map.of(
+                "NATS_CONF", conf.toString(),
+                "NATS_SERVER_BIN", NatsServerBinary.require().toString(),
+                "NATS_MONITOR_PORT", Integer.toString(monitoring.port()),
+                "NATS_CLIENT_URL", url());
+        try (Wrapper wrapper = run(env)) {
+            wrapper.awaitStarted();
+            wrapper.awaitOutput("JetStream purge reconciliation is off: ");
+            assertTrue(wrapper.output().contains("does not run in operator mode"), wrapper.output());
+            assertFalse(wrapper.output().contains("JetStream purge pass: "), wrapper.output());
+        }
+    }
+
+    @Test
+    void shouldMirrorTheJwtMountBeforeNatsServerStarts() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
+        // The mount holds the JWTs; the resolver directory starts without the live account's.
+        Path mount = Files.createDirectories(dir.resolve("mount"));
+        for (Path jwt :
+                List.of(fixture.live.jwtFile(), fixture.operator.system().jwtFile())) {
+            Files.copy(jwt, mount.resolve(jwt.getFileName()));
+        }
+        Files.delete(fixture.live.jwtFile());
+        fixture.removeJwt(fixture.gone);
+        Map<String, String> env = fixture.env(url(), monitoring.port());
+        env.put("NATS_JWT_MOUNT_DIR", mount.toString());
+        try (Wrapper wrapper = run(env)) {
+            wrapper.awaitStarted();
+            wrapper.awaitOutput("JetStream purge pass: ");
+            assertTrue(Files.exists(fixture.live.jwtFile()), "live JWT mirrored from the mount");
+            String output = wrapper.output();
+            assertTrue(output.contains("mirrored NATS_JWT_MOUNT_DIR '" + mount + "'"), output);
+            assertTrue(output.contains("purged account '" + fixture.gone.publicKey() + "'"), output);
+            assertLiveIntact(fixture, url());
+        }
+    }
+
+    @Test
+    void shouldPrintThePlanOfReconcileDryRunAndChangeNothing() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
+        try (NatsServerFixture server = fixture.startServer()) {
+            fixture.removeJwt(fixture.gone);
+            Map<String, String> env = fixture.env(server.clientUrl(), monitoring.port());
+            try (Wrapper reconcile = Wrapper.start(dir, env, "reconcile", "--dry-run")) {
+                assertEquals(0, reconcile.awaitExit(), reconcile.output());
+                String output = reconcile.output();
+                assertTrue(output.contains("\nwould purge " + fixture.gone.publicKey() + "\n"), output);
+                assertTrue(output.contains("summary: 1 planned, 0 purged, 0 skipped, 0 failed (dry run"), output);
+            }
+            assertTrue(fixture.streamOnDisk(fixture.gone), "gone account's data kept by a dry run");
+            assertLiveIntact(fixture, server.clientUrl());
+        }
+    }
+
+    @Test
+    void shouldPurgeWithReconcileAndExitZero() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
+        try (NatsServerFixture server = fixture.startServer()) {
+            fixture.removeJwt(fixture.gone);
+            Map<String, String> env = fixture.env(server.clientUrl(), monitoring.port());
+            try (Wrapper reconcile = Wrapper.start(dir, env, "reconcile")) {
+                assertEquals(0, reconcile.awaitExit(), reconcile.output());
+                String output = reconcile.output();
+                assertTrue(output.contains("\npurged " + fixture.gone.publicKey() + "\n"), output);
+                assertTrue(output.contains("summary: 0 planned, 1 purged, 0 skipped, 0 failed\n"), output);
+            }
+            assertFalse(Files.exists(fixture.storeDirOf(fixture.gone)), "gone account's data");
+            assertLiveIntact(fixture, server.clientUrl());
+        }
+    }
+
+    @Test
+    void shouldExitOneFromReconcileWhenNoServerAnswers() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
+        fixture.removeJwt(fixture.gone);
+        try (Wrapper reconcile = Wrapper.start(dir, fixture.env(url(), monitoring.port()), "reconcile")) {
+            assertEquals(1, reconcile.awaitExit(), reconcile.output());
+            assertTrue(reconcile.output().contains("reconcile failed: "), reconcile.output());
+        }
+        assertTrue(fixture.streamOnDisk(fixture.gone), "nothing purged");
+    }
+
+    @Test
+    void shouldExitTwoFromReconcileOnBadUsage() throws Exception {
+        try (Wrapper reconcile = Wrapper.start(dir, Map.of(), "reconcile", "--force")) {
+            assertEquals(2, reconcile.awaitExit(), reconcile.output());
+            assertTrue(reconcile.output().contains("'reconcile' takes only '--dry-run', found '--force'"));
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package com.datasance.pot.nats.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datasance.pot.nats.api.ChangeCause;
+import com.datasance.pot.nats.api.ChangeSet;
+import com.datasance.pot.nats.api.PurgeReport;
+import com.datasance.pot.nats.config.NatsConfigReader;
+import com.datasance.pot.nats.config.ServerConfig;
+import com.datasance.pot.nats.jetstream.PurgeSettings;
+import com.datasance.pot.nats.testkit.NatsServerFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link PurgeService} in-process against a real nats-server: the pass after a JWT change (the
+ * watcher's call, made here directly), the restart request, the mount mirror before a reload, and
+ * how the setup follows the config.
+ */
+class PurgeServiceTest {
+
+    @TempDir
+    Path dir;
+
+    /** The seam the supervisor implements; records what was asked. */
+    private final List<String> restarts = new CopyOnWriteArrayList<>();
+
+    private static LauncherSettings settings(Map<String, String> env) throws UsageException {
+        return LauncherSettings.fromEnvironment(env);
+    }
+
+    private static ChangeSet jwtChange(Path path) {
+        return new ChangeSet(Set.of(ChangeCause.JWT), Instant.now(), Set.of(path));
+    }
+
+    private Optional<PurgeReport> passAfterChange(PurgeService service) throws Exception {
+        return service.requestPass(PurgeService.Pass.AFTER_CHANGE).get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldPurgeAfterAJwtChangeAndAskForARestartWhenConfigured() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir);
+        try (NatsServerFixture server = fixture.startServer()) {
+            Map<String, String> env = new HashMap<>(fixture.env(server.clientUrl(), 1));
+            env.put("NATS_RESTART_ON_ACCOUNT_REMOVAL", "true");
+            try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
+                fixture.removeJwt(fixture.gone);
+                service.afterReload(jwtChange(fixture.gone.jwtFile()));
+                PurgeReport report = passAfterChange(service).orElseThrow();
+
+                assertEquals(
+                        List.of(fixture.gone.publicKey()),
+                        report.purged().stream().map(p -> p.account()).toList());
+                assertFalse(Files.exists(fixture.storeDirOf(fixture.gone)));
+                assertEquals(1, restarts.size(), restarts.toString());
+                assertTrue(restarts.getFirst().startsWith("1 account(s) removed"), restarts.getFirst());
+                assertEquals(
+                        PurgeFixture.MESSAGES,
+                        fixture.streams(server.clientUrl(), fixture.live).messageCount(PurgeFixture.STREAM));
+                assertTrue(fixture.streamOnDisk(fixture.live));
+            }
+        }
+    }
+
+    @Test
+    void shouldNotAskForARestartByDefault() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir);
+        try (NatsServerFixture server = fixture.startServer()) {
+            Map<String, String> env = fixture.env(server.clientUrl(), 1);
+            try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
+                fixture.removeJwt(fixture.gone);
+                PurgeReport report = passAfterChange(service).orElseThrow();
+
+                assertEquals(1, report.purged().size());
+                assertEquals(List.of(), restarts);
+            }
+        }
+    }
+
+    @Test
+    void shouldPushClaimsAfterAChangeSoAnUpdatedLimitAppliesWithoutRestart() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir);
+        try (NatsServerFixture server = fixture.startServer()) {
+            Map<String, String> env = fixture.env(server.clientUrl(), 1);
+            try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
+                Map<String, Object> limits =
+                        new HashMap<>(com.datasance.pot.nats.testkit.NatsJwt.unlimitedAccountLimits());
+                limits.put("streams", 5);
+                fixture.operator.reissue(fixture.live, limits);
+                PurgeReport report = passAfterChange(service).orElseThrow();
+
+                assertEquals(List.of(), report.purged());
+                assertEquals(
+                        5, fixture.streams(server.clientUrl(), fixture.live).maxStreams());
+            }
+        }
+    }
+
+    @Test
+    void shouldMirrorTheMountBeforeAReload() throws Exception {
+        Path mount = Files.createDirectories(dir.resolve("mount"));
+        Path jwtDir = Files.createDirectories(dir.resolve("jwt"));
+        Files.writeString(mount.resolve("A.jwt"), "token");
+        Map<String, String> env = Map.of(
+                "NATS_CONF", dir.resolve("server.conf").toString(),
+                "NATS_JWT_DIR", jwtDir.toString(),
+                "NATS_JWT_MOUNT_DIR", mount.toString());
+        try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
+            service.beforeReload(jwtChange(mount.resolve("A.jwt")));
+            assertEquals("token", Files.readString(jwtDir.resolve("A.jwt")));
+        }
+    }
+
+    @Test
+    void shouldCompleteEmptyAndLogWhenTheConfigCannotBeRead() throws Exception {
+        Map<String, String> env =
+                Map.of("NATS_CONF", dir.resolve("missing.conf").toString());
+        try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
+            assertEquals(Optional.empty(), passAfterChange(service));
+        }
+    }
+
+    @Test
+    void shouldRunNoPassAfterClose() throws Exception {
+        Map<String, String> env =
+                Map.of("NATS_CONF", dir.resolve("missing.conf").toString());
+        PurgeService service = new PurgeService(settings(env), env, restarts::add);
+        service.close();
+        assertEquals(
+                Optional.empty(), service.requestPass(PurgeService.Pass.STARTUP).get(10, TimeUnit.SECONDS));
+    }
+
+    // ---- Setup: what the config and the environment allow ----
+
+    private ServerConfig config(String text) throws Exception {
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, text);
+        return NatsConfigReader.readServerConfig(conf, Map.of());
+    }
+
+    @Test
+    void shouldTurnEverythingOffWithoutOperatorMode() throws Exception {
+        ServerConfig config = config("jetstream: enabled\naccounts { A { jetstream: enabled } }\n");
+        PurgeService.Setup setup = PurgeService.Setup.of(
+                settings(Map.of("NATS_CONF", dir.resolve("server.conf").toString())), config);
+        assertEquals(Optional.empty(), setup.settings());
+        assertTrue(setup.purgeOff().orElseThrow().contains("does not run in operator mode"));
+    }
+
+    @Test
+    void shouldTurnEverythingOffWhenTheResolverIsNotNatsJwtDir() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withoutData(dir);
+        Map<String, String> env = new HashMap<>(fixture.env("nats://127.0.0.1:4999", 1));
+        env.put("NATS_JWT_DIR", dir.resolve("elsewhere").toString());
+        PurgeService.Setup setup =
+                PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.conf, env));
+        assertEquals(Optional.empty(), setup.settings());
+        assertTrue(
+                setup.purgeOff().orElseThrow().contains("not in NATS_JWT_DIR"),
+                setup.purgeOff().get());
+    }
+
+    @Test
+    void shouldKeepTheClaimsPushButNoPurgeWithoutJetStream() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withoutData(dir);
+        String text = Files.readString(fixture.conf).replaceAll("(?s)jetstream \\{.*?}\n", "");
+        Files.writeString(fixture.conf, text);
+        Map<String, String> env = fixture.env("nats://127.0.0.1:4999", 1);
+        PurgeService.Setup setup =
+                PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.conf, env));
+        assertTrue(setup.settings().isPresent());
+        assertTrue(
+                setup.purgeOff().orElseThrow().contains("does not enable JetStream"),
+                setup.purgeOff().get());
+    }
+
+    @Test
+    void shouldUseTheEnvironmentStoreDirCredsAndTheCaOfNatsSslDirForTls() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withoutData(dir);
+        Path ssl = Files.createDirectories(dir.resolve("certs"));
+        Files.writeString(ssl.resolve("ca.pem"), "pem");
+        Files.writeString(ssl.resolve("ca.crt"), "crt");
+        Map<String, String> env = new HashMap<>(fixture.env("tls://127.0.0.1:4999", 1));
+        env.put("NATS_SSL_DIR", ssl.toString());
+        env.put("NATS_JETSTREAM_STORE_DIR", "other-store");
+        PurgeService.Setup setup =
+                PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.conf, env));
+        PurgeSettings purge = setup.settings().orElseThrow();
+        assertEquals(Optional.empty(), setup.purgeOff());
+        assertEquals(fixture.conf.resolveSibling("other-store"), purge.storeDir());
+        assertEquals(Optional.of(ssl.resolve("ca.crt")), purge.caFile());
+        assertEquals(Optional.of(fixture.operator.system().credsFile()), purge.credsFile());
+        assertEquals(
+                fixture.operator.system().publicKey(), purge.systemAccount().orElseThrow());
+    }
+
+    @Test
+    void shouldTrustNoExtraCaForPlainNats() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withoutData(dir);
+        Path ssl = Files.createDirectories(dir.resolve("certs"));
+        Files.writeString(ssl.resolve("ca.crt"), "crt");
+        Map<String, String> env = new HashMap<>(fixture.env("nats://127.0.0.1:4999", 1));
+        env.put("NATS_SSL_DIR", ssl.toString());
+        env.remove("NATS_SYS_USER_CRED_PATH");
+        PurgeSettings purge = PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.conf, env))
+                .settings()
+                .orElseThrow();
+        assertEquals(Optional.empty(), purge.caFile());
+        assertEquals(Optional.empty(), purge.credsFile());
+        assertEquals(fixture.operator.storeDir(), purge.storeDir());
+    }
+}
