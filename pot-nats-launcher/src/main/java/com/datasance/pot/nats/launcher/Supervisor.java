@@ -129,7 +129,8 @@ final class Supervisor implements ServerControl {
 
     @Override
     public void requestRestart(String reason) {
-        restart(reason);
+        // The caller does not wait: nothing reads the stage.
+        CompletableFuture<OptionalLong> _ = restart(reason);
     }
 
     @Override
