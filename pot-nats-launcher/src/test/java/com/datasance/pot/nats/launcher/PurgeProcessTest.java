@@ -58,6 +58,29 @@ class PurgeProcessTest {
     }
 
     @Test
+    void shouldPurgeAnAccountWhoseJwtIsRemovedWhileTheWrapperRuns() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
+        Map<String, String> env = fixture.env(url(), monitoring.port());
+        env.put("NATS_RELOAD_DEBOUNCE", "100ms");
+        try (Wrapper wrapper = run(env)) {
+            wrapper.awaitStarted();
+            wrapper.awaitOutput("JetStream purge pass: 0 planned, 0 purged");
+            assertTrue(fixture.streamOnDisk(fixture.gone), "both accounts are live at start");
+
+            fixture.removeJwt(fixture.gone);
+
+            // The watcher sees the resolver change, nats-server reloads, then the pass purges the
+            // account that left and the claims of the rest are pushed.
+            wrapper.awaitOutput("purged account '" + fixture.gone.publicKey() + "'");
+            wrapper.awaitOutput("claims push: ");
+            String output = wrapper.output();
+            assertTrue(output.contains("reloaded nats-server"), output);
+            assertFalse(Files.exists(fixture.storeDirOf(fixture.gone)), "removed account's data");
+            assertLiveIntact(fixture, url());
+        }
+    }
+
+    @Test
     void shouldOnlyLogThePlanAtStartupWithoutSystemCreds() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
         fixture.removeJwt(fixture.gone);
