@@ -70,7 +70,7 @@ public record LauncherSettings(
     static final int DEFAULT_MONITOR_PORT = 8222;
     static final String DEFAULT_CLIENT_URL = "nats://127.0.0.1:4222";
 
-    private static final Set<String> URL_SCHEMES = Set.of("nats", "tls", "ws", "wss");
+    private static final Set<String> URL_SCHEMES = Set.of("nats", "tls");
 
     public LauncherSettings {
         Objects.requireNonNull(conf, "conf");
@@ -190,7 +190,7 @@ public record LauncherSettings(
 
         URI url(String name, String defaultValue) throws UsageException {
             String text = value(name).orElse(defaultValue).strip();
-            String accepted = "a URL such as 'nats://127.0.0.1:4222' (schemes nats, tls, ws, wss)";
+            String accepted = "a URL such as 'nats://127.0.0.1:4222' (schemes nats, tls)";
             try {
                 URI url = new URI(text);
                 if (url.getScheme() == null
