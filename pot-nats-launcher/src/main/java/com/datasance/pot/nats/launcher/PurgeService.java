@@ -278,13 +278,8 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             if (config.systemAccount().isEmpty()) {
                 return off(conf + " names no 'system_account'; the purge never runs without knowing it");
             }
-            String scheme = Optional.ofNullable(launcher.clientUrl().getScheme())
-                    .orElse("")
-                    .toLowerCase(Locale.ROOT);
-            if (!scheme.equals("nats") && !scheme.equals("tls")) {
-                return off("NATS_CLIENT_URL '" + launcher.clientUrl()
-                        + "': the purge connects with nats:// or tls:// only");
-            }
+            // LauncherSettings admits only nats:// and tls://, the schemes the purge connects with.
+            String scheme = launcher.clientUrl().getScheme().toLowerCase(Locale.ROOT);
             Optional<Path> storeDir = launcher.jetStreamStoreDir().or(config::storeDir);
             PurgeSettings settings;
             try {
