@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,8 +70,19 @@ final class Launcher {
     }
 
     int run() throws InterruptedException {
-        if (!awaitConfig()) {
-            return Main.CONFIG_MISSING;
+        // The handlers go in before anything is started: from here on a SIGTERM or SIGINT is a
+        // graceful stop with nats-server's own status, never the JVM's default exit (143) that
+        // would leave the stop to the shutdown hook.
+        BlockingQueue<Supervisor.Event> events = new LinkedBlockingQueue<>();
+        WrapperSignals.install(events);
+        switch (awaitConfig(events)) {
+            case NEVER_APPEARED -> {
+                return Main.CONFIG_MISSING;
+            }
+            case STOP_REQUESTED -> {
+                return 0;
+            }
+            case APPEARED -> {}
         }
         // Step 4: nats-server's full resolver reads its directory once at start.
         if (settings.jwtMountDir().isPresent()) {
@@ -90,9 +103,9 @@ final class Launcher {
                 () -> NatsServerProcess.start(command),
                 settings.shutdownTimeout(),
                 settings.lameDuck(),
-                List.of());
-        WrapperSignals.install(supervisor);
-        // Logged once the handlers are in place (tests wait for this line before signalling).
+                List.of(),
+                events);
+        // Tests wait for this line before signalling (the handlers are in place long before).
         // The pid and config only: passthrough arguments may carry a --pass.
         log().info("started nats-server (pid {}) with config '{}'", server.pid(), settings.conf());
         // Step 3, while nats-server starts: a config we cannot read is logged, not fatal.
@@ -109,11 +122,19 @@ final class Launcher {
         return supervisor.run();
     }
 
-    /** Step 2: true when NATS_CONF exists now or appears within NATS_CONFIG_WAIT. */
-    private boolean awaitConfig() throws InterruptedException {
+    /** How step 2 ended. */
+    private enum ConfigWait {
+        APPEARED,
+        NEVER_APPEARED,
+        /** SIGTERM or SIGINT while waiting: nothing runs yet, so the wrapper just ends (0). */
+        STOP_REQUESTED
+    }
+
+    /** Step 2: NATS_CONF exists now or appears within NATS_CONFIG_WAIT, unless a stop comes first. */
+    private ConfigWait awaitConfig(BlockingQueue<Supervisor.Event> events) throws InterruptedException {
         Path conf = settings.conf();
         if (Files.exists(conf)) {
-            return true;
+            return ConfigWait.APPEARED;
         }
         String wait = GoDuration.format(settings.configWait());
         log().info("waiting up to {} for NATS_CONF '{}' to appear", wait, conf);
@@ -123,10 +144,17 @@ final class Launcher {
         // Polling, not inotify: this runs once, for at most NATS_CONFIG_WAIT, and the config may
         // arrive through any parent directory (a volume mounted late, a symlink swapped in).
         while (!Files.exists(conf)) {
+            // A reload asked for before nats-server runs has nothing to reload: dropped.
+            for (Supervisor.Event event = events.poll(); event != null; event = events.poll()) {
+                if (event instanceof Supervisor.Event.Stop(String reason)) {
+                    log().info("{} while waiting for NATS_CONF '{}': nothing started, stopping", reason, conf);
+                    return ConfigWait.STOP_REQUESTED;
+                }
+            }
             long now = System.nanoTime();
             if (now - deadline >= 0) {
                 log().error("NATS_CONF '{}' did not appear within {}", conf, wait);
-                return false;
+                return ConfigWait.NEVER_APPEARED;
             }
             if (now - nextNotice >= 0) {
                 log().info("still waiting for NATS_CONF '{}'", conf);
@@ -135,6 +163,6 @@ final class Launcher {
             Thread.sleep(Math.min(POLL_MILLIS, Math.max(1, (deadline - now) / 1_000_000)));
         }
         log().info("NATS_CONF '{}' appeared", conf);
-        return true;
+        return ConfigWait.APPEARED;
     }
 }

@@ -87,7 +87,7 @@ final class Supervisor implements ServerControl {
     private final Duration shutdownTimeout;
     private final boolean lameDuck;
     private final List<AfterStart> afterStart = new ArrayList<>();
-    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Event> events;
     private final CurrentServer current;
 
     Supervisor(ServerProcess server, Duration shutdownTimeout, boolean lameDuck, List<AfterStart> afterStart) {
@@ -107,6 +107,21 @@ final class Supervisor implements ServerControl {
             Duration shutdownTimeout,
             boolean lameDuck,
             List<AfterStart> afterStart) {
+        this(server, starter, shutdownTimeout, lameDuck, afterStart, new LinkedBlockingQueue<>());
+    }
+
+    /**
+     * With {@code events} already fed by the wrapper's signal handlers, which the launcher
+     * installs before nats-server starts: a stop that arrived in between is acted on first.
+     */
+    Supervisor(
+            ServerProcess server,
+            ServerStarter starter,
+            Duration shutdownTimeout,
+            boolean lameDuck,
+            List<AfterStart> afterStart,
+            BlockingQueue<Event> events) {
+        this.events = Objects.requireNonNull(events, "events");
         this.current = new CurrentServer(Objects.requireNonNull(server, "server"));
         this.starter = Objects.requireNonNull(starter, "starter");
         this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");

@@ -4,6 +4,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * The wrapper's own SIGTERM, SIGINT and SIGHUP: each handler only enqueues an event for the
@@ -17,23 +18,23 @@ import java.lang.reflect.Proxy;
  * an upcall) would run Java in signal context, which the JVM does not support.
  *
  * <p>Why reflection: javac flags every use of {@code sun.misc} as "internal proprietary API" with a
- * warning that no suppression annotation silences, and the build fails on warnings. Looked up once,
- * after nats-server started, so the cost is off the start path.
+ * warning that no suppression annotation silences, and the build fails on warnings. Installed once,
+ * before nats-server starts, so that no SIGTERM ever meets the JVM's default action.
  */
 final class WrapperSignals {
 
     private WrapperSignals() {}
 
-    /** Routes TERM and INT to a stop, HUP to a reload. */
-    static void install(Supervisor supervisor) {
+    /** Routes TERM and INT to a stop, HUP to a reload, as events added to {@code sink}. */
+    static void install(BlockingQueue<Supervisor.Event> sink) {
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
             Constructor<?> newSignal = signalClass.getConstructor(String.class);
             Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
-            route(handle, newSignal, handlerClass, "TERM", new Supervisor.Event.Stop("SIGTERM"), supervisor);
-            route(handle, newSignal, handlerClass, "INT", new Supervisor.Event.Stop("SIGINT"), supervisor);
-            route(handle, newSignal, handlerClass, "HUP", new Supervisor.Event.Reload("SIGHUP"), supervisor);
+            route(handle, newSignal, handlerClass, "TERM", new Supervisor.Event.Stop("SIGTERM"), sink);
+            route(handle, newSignal, handlerClass, "INT", new Supervisor.Event.Stop("SIGINT"), sink);
+            route(handle, newSignal, handlerClass, "HUP", new Supervisor.Event.Reload("SIGHUP"), sink);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(
                     "cannot install the SIGTERM/SIGINT/SIGHUP handlers (is module jdk.unsupported in the runtime?)", e);
@@ -48,11 +49,11 @@ final class WrapperSignals {
             Class<?> handlerClass,
             String name,
             Supervisor.Event event,
-            Supervisor supervisor)
+            BlockingQueue<Supervisor.Event> sink)
             throws ReflectiveOperationException {
         InvocationHandler onSignal = (proxy, method, args) -> switch (method.getName()) {
             case "handle" -> {
-                supervisor.submit(event);
+                sink.add(event);
                 yield null;
             }
             case "hashCode" -> System.identityHashCode(proxy);

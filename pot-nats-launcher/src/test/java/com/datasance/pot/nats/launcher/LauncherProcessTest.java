@@ -135,6 +135,30 @@ class LauncherProcessTest {
     }
 
     @Test
+    void shouldExitZeroOnSigtermWhileWaitingForTheConfig() throws Exception {
+        Path conf = dir.resolve("late/server.conf");
+        Map<String, String> env = env(conf);
+        env.put("NATS_CONFIG_WAIT", "30s");
+        try (Wrapper wrapper = start(env)) {
+            wrapper.awaitOutput("waiting up to 30s for NATS_CONF '" + conf + "'");
+            wrapper.process().destroy(); // SIGTERM
+            assertEquals(0, wrapper.awaitExit(), wrapper.output());
+            assertTrue(wrapper.output().contains("SIGTERM while waiting for NATS_CONF"), wrapper.output());
+        }
+    }
+
+    @Test
+    void shouldStopGracefullyOnSigtermSentTheMomentNatsServerAnswers() throws Exception {
+        try (Wrapper wrapper = start(env(config("")))) {
+            // No wait for the wrapper's own log line: an orchestrator only sees the server ready.
+            monitoring.awaitHealthy(Duration.ofSeconds(20));
+            wrapper.process().destroy(); // SIGTERM
+            assertEquals(0, wrapper.awaitExit(), wrapper.output());
+            assertTrue(wrapper.output().contains("nats-server stopped: exit status 0"), wrapper.output());
+        }
+    }
+
+    @Test
     void shouldExit3WhenConfigNeverAppears() throws Exception {
         Map<String, String> env = env(dir.resolve("never.conf"));
         env.put("NATS_CONFIG_WAIT", "300ms");
