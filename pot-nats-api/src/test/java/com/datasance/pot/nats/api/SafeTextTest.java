@@ -1,0 +1,46 @@
+package com.datasance.pot.nats.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import org.junit.jupiter.api.Test;
+
+class SafeTextTest {
+
+    @Test
+    void shouldQuotePlainTextUnchanged() {
+        assertEquals("'ACCOUNT'", SafeText.quote("ACCOUNT"));
+        String plain = "store/jetstream/A1";
+        assertSame(plain, SafeText.escape(plain));
+    }
+
+    @Test
+    void shouldKeepEveryValueOnOneLine() {
+        assertEquals("'A\\n[INF] forged'", SafeText.quote("A\n[INF] forged"));
+        assertEquals("a\\rb\\tc\\u001b[31m", SafeText.escape("a\rb\tc\u001b[31m"));
+        assertEquals("x\\u2028y\\u0085z", SafeText.escape("x\u2028y\u0085z"));
+        assertEquals("it\\'s a \\\\ path", SafeText.escape("it's a \\ path"));
+    }
+
+    @Test
+    void shouldNeverPrintTheUserInfoOfAUrl() {
+        assertEquals("ws://***@host:4222", SafeText.redactUrl("ws://admin:S3cretPass@host:4222"));
+        assertEquals("nats://***@127.0.0.1:4222", SafeText.redactUrl("nats://tok3n@127.0.0.1:4222"));
+        assertEquals("nats://127.0.0.1:4222", SafeText.redactUrl("nats://127.0.0.1:4222"));
+    }
+
+    @Test
+    void shouldMaskUserInfoOfMalformedUrlsToo() {
+        String redacted = SafeText.redactUrl("nats://user:p ss{word}@host:4222");
+        assertFalse(redacted.contains("p ss"), redacted);
+        assertEquals("nats://***@host:4222", redacted);
+        assertEquals("nats://***@h\\nx", SafeText.redactUrl("nats://u:secret@h\nx"));
+    }
+
+    @Test
+    void shouldAcceptNull() {
+        assertEquals("null", SafeText.escape(null));
+        assertEquals("null", SafeText.redactUrl(null));
+    }
+}
