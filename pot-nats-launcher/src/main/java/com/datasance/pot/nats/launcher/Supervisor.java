@@ -79,6 +79,14 @@ final class Supervisor implements ServerControl {
             }
         }
 
+        /** A signal to the wrapper that nats-server gets as is (SIGUSR1, SIGUSR2). */
+        record Forward(String reason, ForwardedSignal signal) implements Event {
+            public Forward {
+                Objects.requireNonNull(reason, "reason");
+                Objects.requireNonNull(signal, "signal");
+            }
+        }
+
         /** nats-server exited by itself (or was killed by someone else). */
         record ServerExited(ServerProcess process, ExitStatus status) implements Event {}
     }
@@ -203,6 +211,13 @@ final class Supervisor implements ServerControl {
                             signalled.complete(OptionalLong.of(server.pid()));
                         } else {
                             signalled.complete(OptionalLong.empty());
+                        }
+                    }
+                    case Event.Forward(String reason, ForwardedSignal signal) -> {
+                        if (signal.sendTo(server)) {
+                            LOG.info("{}: forwarded {} to nats-server (pid {})", reason, signal, server.pid());
+                        } else {
+                            LOG.warn("{}: not forwarded, nats-server (pid {}) is not running", reason, server.pid());
                         }
                     }
                     case Event.Restart(String reason, CompletableFuture<OptionalLong> restarted) -> {

@@ -1,11 +1,12 @@
 package com.datasance.pot.nats.process;
 
+import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,36 +36,44 @@ public sealed interface ConfigCheck {
 
     /**
      * Runs {@code binary -t -c configFile} in the config file's directory with this JVM's
-     * environment, and waits at most {@code timeout}.
+     * environment, and waits at most {@code timeout}: the output is read on a daemon thread into a
+     * bounded tail, so no read of the pipe comes before the deadline applies. A
+     * check still running at the deadline (it blocks on a FIFO the config names, for one) is
+     * killed (SIGKILL). An interrupt kills it too and is rethrown at once: whoever stops the
+     * wrapper never waits for a check.
      *
      * @throws ProcessException when the check cannot run or does not finish in time
      */
     static ConfigCheck run(Path binary, Path configFile, Duration timeout)
             throws ProcessException, InterruptedException {
-        NatsServerCommand command =
-                new NatsServerCommand(binary, configFile, java.util.OptionalInt.empty(), List.of("-t"));
+        NatsServerCommand command = new NatsServerCommand(binary, configFile, OptionalInt.empty(), List.of("-t"));
         Process process;
         try {
             process = new ProcessBuilder(command.argv())
                     .directory(command.workingDirectory().toFile())
                     .redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.INHERIT)
+                    // Never the wrapper's stdin: the check must not read what is not its own.
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
         } catch (IOException e) {
             throw new ProcessException("cannot run '" + command.commandLine() + "': " + e.getMessage(), e);
         }
-        String output;
+        // The output is drained off-thread into a bounded tail: the deadline below applies however
+        // much the check prints, and whether it prints at all.
+        OutputTail tail = new OutputTail(process.getInputStream());
+        Thread drainer = Thread.ofPlatform()
+                .name("pot-nats-check-output")
+                .daemon(true)
+                .start(tail);
         try {
-            // The output is a line or two: reading it to the end cannot block on a full pipe.
-            output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new ProcessException("'" + command.commandLine() + "' did not finish within " + timeout);
+                throw new ProcessException("'" + command.commandLine() + "' did not finish within "
+                        + timeout.toMillis() + " ms and was killed; does the config name a FIFO, or a file on a"
+                        + " hung mount?");
             }
-        } catch (IOException e) {
-            process.destroyForcibly();
-            throw new ProcessException(
-                    "cannot read the output of '" + command.commandLine() + "': " + e.getMessage(), e);
+            // The pipe closes with the process; the bound only guards against a grandchild holding it.
+            drainer.join(OutputTail.DRAIN_GRACE);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             throw e;
@@ -72,7 +81,7 @@ public sealed interface ConfigCheck {
         if (process.exitValue() == 0) {
             return new Valid();
         }
-        return new Invalid(errorLine(output, process.exitValue()));
+        return new Invalid(errorLine(tail.text(), process.exitValue()));
     }
 
     /** The last non-blank line, without nats-server's {@code nats-server: } prefix. */

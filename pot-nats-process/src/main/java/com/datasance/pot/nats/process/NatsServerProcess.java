@@ -114,6 +114,25 @@ public final class NatsServerProcess implements ServerProcess {
         }
     }
 
+    /**
+     * SIGUSR1: nats-server reopens its log file, as log rotation expects.
+     *
+     * @return false when nats-server has already exited (nothing was sent)
+     */
+    public boolean reopenLogFile() {
+        return signal(PosixSignal.SIGUSR1);
+    }
+
+    /**
+     * SIGUSR2: nats-server enters lame duck mode (stops accepting clients, evicts the connected
+     * ones gradually, then exits by itself).
+     *
+     * @return false when nats-server has already exited (nothing was sent)
+     */
+    public boolean enterLameDuckMode() {
+        return signal(PosixSignal.SIGUSR2);
+    }
+
     @Override
     public ExitStatus stop(Duration timeout, boolean lameDuck) throws InterruptedException {
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());

@@ -14,6 +14,8 @@ enum PosixSignal {
     SIGINT(2),
     /** Cannot be caught: the last resort after the shutdown timeout. */
     SIGKILL(9),
+    /** Reopen the log file (what logrotate sends). */
+    SIGUSR1(10),
     /** Lame duck mode: stop accepting clients, evict the connected ones gradually, then exit. */
     SIGUSR2(12),
     SIGTERM(15);

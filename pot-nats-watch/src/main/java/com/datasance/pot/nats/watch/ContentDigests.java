@@ -20,7 +20,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -158,22 +158,65 @@ final class ContentDigests {
     }
 
     /**
-     * The directories whose events can announce a change of {@code root}.
+     * Which names in a watched directory matter: all of them (a directory inside a watched tree),
+     * or only some (the parent of a watched file or of a watched tree, the directory a symlink of
+     * the watched path lives in). Events for other names are no hint: a busy log file next to
+     * server.conf must not keep the quiet period from ending. Names starting with {@code ..} always
+     * matter (kubelet's {@code ..data} swap).
+     */
+    record Names(boolean all, Set<String> names) {
+        static final Names ALL = new Names(true, Set.of());
+
+        Names {
+            names = Set.copyOf(names);
+        }
+
+        static Names only(String name) {
+            return new Names(false, Set.of(name));
+        }
+
+        Names merge(Names other) {
+            if (all || other.all) {
+                return ALL;
+            }
+            Set<String> union = new HashSet<>(names);
+            union.addAll(other.names);
+            return new Names(false, union);
+        }
+
+        boolean matters(String name) {
+            return all || name.startsWith("..") || names.contains(name);
+        }
+    }
+
+    /** The directories to watch for {@code root}; see {@link #plan}. */
+    static Set<Path> directoriesFor(Path root) {
+        Map<Path, Names> plan = new LinkedHashMap<>();
+        plan(root, plan);
+        return plan.keySet();
+    }
+
+    /**
+     * Adds to {@code plan} the directories whose events can announce a change of {@code root}, and
+     * which of their names matter.
      *
      * <ul>
-     *   <li>A directory: itself, every directory below it (through symlinks, skipping kubelet's
-     *       {@code ..} entries), and its parent, which sees it deleted and re-created.
+     *   <li>A directory: itself and every directory below it (through symlinks, skipping kubelet's
+     *       {@code ..} entries), all names; and its parent, which sees it deleted and re-created.
      *   <li>A file: its parent (where kubelet renames {@code ..data} and editors rename their temp
      *       file), and the parent of the file it resolves to, which sees in-place writes through
      *       a symlink that leads elsewhere. No event ever names a ConfigMap's {@code server.conf}
      *       when {@code ..data} swaps, so the parent is the one that matters.
+     *   <li>Either, when it is a symlink (or a chain of them): the directory of every link in the
+     *       chain, so that a swap of the link itself, or of a {@code ..data} it points into, is an
+     *       event at once (not a find of the safety net).
      *   <li>A missing path: its nearest existing ancestor, until it appears.
      * </ul>
      */
-    static Set<Path> directoriesFor(Path root) {
-        Set<Path> directories = new LinkedHashSet<>();
+    static void plan(Path root, Map<Path, Names> plan) {
         if (Files.isDirectory(root)) {
-            addParent(directories, root);
+            addParent(plan, root);
+            addLinkChain(plan, root);
             try {
                 Files.walkFileTree(
                         root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
@@ -182,7 +225,7 @@ final class ContentDigests {
                                 if (isKubeletInternal(root, dir)) {
                                     return FileVisitResult.SKIP_SUBTREE;
                                 }
-                                directories.add(dir);
+                                plan.merge(dir, Names.ALL, Names::merge);
                                 return FileVisitResult.CONTINUE;
                             }
 
@@ -192,31 +235,50 @@ final class ContentDigests {
                             }
                         });
             } catch (IOException e) {
-                directories.add(root);
+                plan.merge(root, Names.ALL, Names::merge);
             }
         } else if (Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            addParent(directories, root);
+            addParent(plan, root);
+            addLinkChain(plan, root);
             try {
-                addParent(directories, root.toRealPath());
+                addParent(plan, root.toRealPath());
             } catch (IOException dangling) {
                 // A dangling symlink: its parent is watched, which is where a swap fixes it.
             }
         } else {
+            Path child = root;
             Path ancestor = root.getParent();
             while (ancestor != null && !Files.isDirectory(ancestor)) {
+                child = ancestor;
                 ancestor = ancestor.getParent();
             }
-            if (ancestor != null) {
-                directories.add(ancestor);
+            if (ancestor != null && child.getFileName() != null) {
+                plan.merge(ancestor, Names.only(child.getFileName().toString()), Names::merge);
             }
         }
-        return directories;
     }
 
-    private static void addParent(Set<Path> directories, Path path) {
+    /** The directory of each symlink from {@code path} on (at most 40 hops, as Linux allows). */
+    private static void addLinkChain(Map<Path, Names> plan, Path path) {
+        Path current = path.toAbsolutePath();
+        for (int hop = 0; hop < 40 && Files.isSymbolicLink(current); hop++) {
+            addParent(plan, current);
+            try {
+                Path target = Files.readSymbolicLink(current);
+                Path parent = current.getParent();
+                current = (parent == null ? target : parent.resolve(target)).normalize();
+            } catch (IOException | UnsupportedOperationException e) {
+                return;
+            }
+            addParent(plan, current);
+        }
+    }
+
+    private static void addParent(Map<Path, Names> plan, Path path) {
         Path parent = path.getParent();
-        if (parent != null && Files.isDirectory(parent)) {
-            directories.add(parent);
+        Path name = path.getFileName();
+        if (parent != null && name != null && Files.isDirectory(parent)) {
+            plan.merge(parent, Names.only(name.toString()), Names::merge);
         }
     }
 }

@@ -55,6 +55,15 @@ public final class ContentWatcher implements AutoCloseable {
 
     private static final Duration MIN_MAX_DELAY = Duration.ofSeconds(10);
 
+    /** The longest quiet period accepted: longer ones would overflow the deadline arithmetic. */
+    public static final Duration MAX_QUIET_PERIOD = Duration.ofHours(1);
+
+    /** How long {@link #close()} waits for the watcher thread before it abandons it. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
+
+    /** After an unexpected error in the loop, how long before it looks again (no busy loop). */
+    private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
+
     /** Opens the inotify source; package-private seam for tests (overflow, watch limits). */
     @FunctionalInterface
     interface HintSourceFactory {
@@ -69,6 +78,7 @@ public final class ContentWatcher implements AutoCloseable {
     private final ChangeListener listener;
     private final String threadName;
     private final HintSourceFactory inotify;
+    private final Snapshot initial;
 
     private final Object lock = new Object();
     // Guarded by lock.
@@ -81,6 +91,8 @@ public final class ContentWatcher implements AutoCloseable {
     private boolean closed;
 
     private volatile Thread thread;
+    /** A re-digest asked for outside the events (a moved content, a restarted loop): when its change began. */
+    private volatile Instant rescanFrom;
 
     private ContentWatcher(Builder builder) {
         this.quietPeriod = builder.quietPeriod;
@@ -91,6 +103,7 @@ public final class ContentWatcher implements AutoCloseable {
         this.listener = builder.listener;
         this.threadName = builder.threadName;
         this.inotify = builder.inotify;
+        this.initial = builder.baseline;
         this.watched = List.copyOf(builder.paths);
     }
 
@@ -113,7 +126,13 @@ public final class ContentWatcher implements AutoCloseable {
             started = true;
             source = openSource();
             refreshWatches();
-            baseline = digestAll(watched, Map.of(), false);
+            if (initial != null) {
+                // Whatever changed between the snapshot and now is reported after a quiet period.
+                baseline = digestAll(watched, initial.digests, false);
+                rescanFrom = initial.takenAt;
+            } else {
+                baseline = digestAll(watched, Map.of(), false);
+            }
             Thread worker = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::run);
             thread = worker;
             worker.start();
@@ -122,6 +141,37 @@ public final class ContentWatcher implements AutoCloseable {
                     watched.size(),
                     source.describe(),
                     quietPeriod.toMillis());
+        }
+    }
+
+    /**
+     * The content of {@code paths} now, to be the baseline of a watcher started later ({@link
+     * Builder#baseline}): take it before the process that reads the content starts, and a change
+     * made while that process starts is reported instead of lost.
+     */
+    public static Snapshot snapshot(Collection<WatchedPath> paths) {
+        ContentDigests digests = new ContentDigests();
+        Map<WatchedPath, Map<Path, String>> taken = new LinkedHashMap<>();
+        Instant at = InstantSource.system().instant();
+        for (WatchedPath path : new LinkedHashSet<>(paths)) {
+            taken.put(path, digests.digest(path.path(), false));
+        }
+        return new Snapshot(taken, at);
+    }
+
+    /** The digests of a watched set at one moment; opaque, immutable. */
+    public static final class Snapshot {
+        private final Map<WatchedPath, Map<Path, String>> digests;
+        private final Instant takenAt;
+
+        private Snapshot(Map<WatchedPath, Map<Path, String>> digests, Instant takenAt) {
+            this.digests = Map.copyOf(digests);
+            this.takenAt = takenAt;
+        }
+
+        /** How many files it holds a digest of. */
+        public int fileCount() {
+            return digests.values().stream().mapToInt(Map::size).sum();
         }
     }
 
@@ -175,7 +225,14 @@ public final class ContentWatcher implements AutoCloseable {
             worker.interrupt();
             if (worker != Thread.currentThread()) {
                 try {
-                    worker.join();
+                    // Stopping never waits on the watcher's work: a listener stuck in a read that
+                    // ignores interrupts (a FIFO, a hung mount) is abandoned; the thread is a daemon.
+                    if (!worker.join(CLOSE_GRACE)) {
+                        LOG.warn(
+                                "Watcher thread '{}' still busy {} ms after close; not waiting for it",
+                                worker.getName(),
+                                CLOSE_GRACE.toMillis());
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -215,15 +272,18 @@ public final class ContentWatcher implements AutoCloseable {
 
     /** Caller holds the lock. */
     private void refreshWatches() {
-        Set<Path> directories = new LinkedHashSet<>();
+        Map<Path, ContentDigests.Names> plan = new LinkedHashMap<>();
         for (WatchedPath path : watched) {
-            directories.addAll(ContentDigests.directoriesFor(path.path()));
+            ContentDigests.plan(path.path(), plan);
         }
+        Set<Path> directories = plan.keySet();
+        source.relevantNames(plan);
         try {
             source.watch(directories);
         } catch (HintSource.InotifyLimitException e) {
             source = fallBackToPolling(source, e);
             try {
+                source.relevantNames(plan);
                 source.watch(directories);
             } catch (HintSource.InotifyLimitException impossible) {
                 throw new IllegalStateException("polling has no watch limit", impossible);
@@ -242,7 +302,42 @@ public final class ContentWatcher implements AutoCloseable {
         return result;
     }
 
+    /**
+     * The thread's body: the loop, restarted after anything unexpected (an error in a digest, an
+     * OutOfMemoryError in the listener), so that no change is ever ignored for good because the
+     * thread died silently. After such an error every watched path is digested again.
+     */
     private void run() {
+        while (true) {
+            try {
+                loop();
+                return;
+            } catch (InterruptedException e) {
+                // close() interrupts: unwind.
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Throwable unexpected) {
+                synchronized (lock) {
+                    if (closed) {
+                        return;
+                    }
+                }
+                LOG.error(
+                        "Watcher thread failed; restarting its loop in {} ms and digesting every watched path again",
+                        ERROR_BACKOFF.toMillis(),
+                        unexpected);
+                rescanFrom = clock.instant();
+                try {
+                    Thread.sleep(ERROR_BACKOFF); // a backoff, not a wait for an event
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void loop() throws InterruptedException {
         long quietNanos = quietPeriod.toNanos();
         long maxDelayNanos = Math.max(MIN_MAX_DELAY.toNanos(), quietNanos * MAX_DELAY_IN_QUIET_PERIODS);
         long safetyNanos = safetyNetInterval.toNanos();
@@ -251,46 +346,77 @@ public final class ContentWatcher implements AutoCloseable {
         long burstStart = 0;
         long lastHint = 0;
         Instant firstEventAt = null;
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                HintSource current;
-                synchronized (lock) {
-                    if (closed) {
-                        return;
-                    }
-                    current = source;
+        while (!Thread.currentThread().isInterrupted()) {
+            HintSource current;
+            synchronized (lock) {
+                if (closed) {
+                    return;
                 }
-                long now = System.nanoTime();
-                long deadline = pending ? Math.min(lastHint + quietNanos, burstStart + maxDelayNanos) : nextSafetyNet;
-                long timeout = deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - now);
-                HintSource.Hint hint = current.await(timeout);
-                now = System.nanoTime();
-                if (hint != HintSource.Hint.NONE) {
-                    if (!pending) {
-                        pending = true;
-                        burstStart = now;
-                        firstEventAt = clock.instant();
-                    }
-                    lastHint = now;
-                    if (hint == HintSource.Hint.OVERFLOW) {
-                        LOG.debug("Event queue overflowed; the next digest covers every watched path");
-                    }
-                    continue;
-                }
-                if (pending && (now - lastHint >= quietNanos || now - burstStart >= maxDelayNanos)) {
-                    evaluate(firstEventAt, false);
-                    pending = false;
-                    firstEventAt = null;
-                    nextSafetyNet = safetyNanos > 0 ? System.nanoTime() + safetyNanos : Long.MAX_VALUE;
-                } else if (!pending && safetyNanos > 0 && now - nextSafetyNet >= 0) {
-                    evaluate(clock.instant(), true);
-                    nextSafetyNet = System.nanoTime() + safetyNanos;
-                }
+                current = source;
             }
-        } catch (InterruptedException e) {
-            // close() interrupts: unwind.
-            Thread.currentThread().interrupt();
+            Instant rescan = rescanFrom;
+            if (rescan != null) {
+                // The listener found the content moved under it, or the loop restarted: a burst
+                // as if an event had come, dated from when the change it belongs to began.
+                rescanFrom = null;
+                long now = System.nanoTime();
+                if (!pending) {
+                    pending = true;
+                    burstStart = now;
+                    firstEventAt = rescan;
+                }
+                lastHint = now;
+            }
+            long now = System.nanoTime();
+            long deadline = pending ? Math.min(lastHint + quietNanos, burstStart + maxDelayNanos) : nextSafetyNet;
+            long timeout = deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - now);
+            HintSource.Hint hint = current.await(timeout);
+            now = System.nanoTime();
+            if (hint != HintSource.Hint.NONE) {
+                if (!pending) {
+                    pending = true;
+                    burstStart = now;
+                    firstEventAt = clock.instant();
+                }
+                lastHint = now;
+                if (hint == HintSource.Hint.OVERFLOW) {
+                    LOG.debug("Event queue overflowed; the next digest covers every watched path");
+                }
+                continue;
+            }
+            if (pending && (now - lastHint >= quietNanos || now - burstStart >= maxDelayNanos)) {
+                pending = false;
+                Instant first = firstEventAt;
+                firstEventAt = null;
+                evaluate(first, false);
+                nextSafetyNet = safetyNanos > 0 ? System.nanoTime() + safetyNanos : Long.MAX_VALUE;
+            } else if (!pending && safetyNanos > 0 && now - nextSafetyNet >= 0) {
+                evaluate(clock.instant(), true);
+                nextSafetyNet = System.nanoTime() + safetyNanos;
+            }
         }
+    }
+
+    /**
+     * Whether the watched content still is what the listener was last told (the digests reported),
+     * for a listener about to act on it, e.g. right before it signals a server to read it. When it
+     * moved, this returns true and the watcher looks again after a quiet period and reports the
+     * difference, dated from {@code changeBegan}: the caller skips acting now and gets another call.
+     * Digests every watched path. Call it from the listener: the watcher thread looks again as soon
+     * as the listener returns.
+     */
+    public boolean contentMovedSinceReport(Instant changeBegan) {
+        synchronized (lock) {
+            if (closed || !started) {
+                return false;
+            }
+            Map<WatchedPath, Map<Path, String>> now = digestAll(watched, Map.of(), false);
+            if (now.equals(baseline)) {
+                return false;
+            }
+        }
+        rescanFrom = Objects.requireNonNull(changeBegan, "changeBegan");
+        return true;
     }
 
     private void evaluate(Instant firstEventAt, boolean safetyNet) {
@@ -346,9 +472,9 @@ public final class ContentWatcher implements AutoCloseable {
     private void runSafely(ChangeSet changes) {
         try {
             listener.onChange(changes);
-        } catch (VirtualMachineError fatal) {
-            throw fatal;
         } catch (Throwable e) {
+            // OutOfMemoryError included: the listener's allocation failed, not the watcher's; its
+            // memory is free again once the stack unwound.
             // The next change must still be seen: log and keep the thread alive.
             LOG.error("Change listener failed on {} ({}); still watching", changes.causes(), changes.paths(), e);
         }
@@ -368,8 +494,18 @@ public final class ContentWatcher implements AutoCloseable {
         private ChangeListener listener;
         private String threadName = "pot-nats-watch";
         private HintSourceFactory inotify = InotifyHints::open;
+        private Snapshot baseline;
 
         private Builder() {}
+
+        /**
+         * Starts from {@code snapshot} instead of the content at {@link #start()}: paths in it
+         * keep its digests, and a difference to the content at start is reported as a change.
+         */
+        public Builder baseline(Snapshot snapshot) {
+            this.baseline = Objects.requireNonNull(snapshot, "snapshot");
+            return this;
+        }
 
         /** Watches {@code path} (a file or a directory, recursively; it may not exist yet). */
         public Builder watch(Path path, ChangeCause cause) {
@@ -384,7 +520,13 @@ public final class ContentWatcher implements AutoCloseable {
 
         /** How long no event must arrive before the content is digested; default 500 ms. */
         public Builder quietPeriod(Duration quietPeriod) {
-            this.quietPeriod = positive("quiet period", quietPeriod);
+            positive("quiet period", quietPeriod);
+            if (quietPeriod.compareTo(MAX_QUIET_PERIOD) > 0) {
+                throw new IllegalArgumentException(
+                        "quiet period must be at most " + MAX_QUIET_PERIOD.toMinutes() + " minutes, found '"
+                                + quietPeriod + "'");
+            }
+            this.quietPeriod = quietPeriod;
             return this;
         }
 

@@ -2,6 +2,7 @@ package com.datasance.pot.nats.watch;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,6 +29,12 @@ interface HintSource extends AutoCloseable {
      * @throws InotifyLimitException when the kernel refuses more watches or instances
      */
     void watch(Set<Path> directories) throws InotifyLimitException;
+
+    /**
+     * Which names matter in each watched directory; events for other names are no hint. A source
+     * that cannot tell names apart (the poller) ignores this and reports every change.
+     */
+    default void relevantNames(Map<Path, ContentDigests.Names> names) {}
 
     /** Waits up to {@code timeoutNanos} (negative: no limit) and drains every hint that arrived. */
     Hint await(long timeoutNanos) throws InterruptedException;

@@ -16,6 +16,7 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -36,6 +37,7 @@ final class InotifyHints implements HintSource {
 
     private final WatchService service;
     private final Map<Path, Registration> registrations = new HashMap<>();
+    private volatile Map<Path, ContentDigests.Names> relevant = Map.of();
 
     private InotifyHints(WatchService service) {
         this.service = service;
@@ -108,22 +110,31 @@ final class InotifyHints implements HintSource {
     }
 
     @Override
+    public void relevantNames(Map<Path, ContentDigests.Names> names) {
+        relevant = Map.copyOf(names);
+    }
+
+    @Override
     public Hint await(long timeoutNanos) throws InterruptedException {
         try {
             WatchKey key = timeoutNanos < 0 ? service.take() : service.poll(timeoutNanos, TimeUnit.NANOSECONDS);
             Hint hint = Hint.NONE;
+            Map<Path, ContentDigests.Names> names = relevant;
             while (key != null) {
-                for (WatchEvent<?> event : key.pollEvents()) {
+                List<WatchEvent<?>> events = key.pollEvents();
+                ContentDigests.Names wanted =
+                        key.watchable() instanceof Path dir ? names.get(dir) : null;
+                for (WatchEvent<?> event : events) {
                     if (OVERFLOW.equals(event.kind())) {
                         hint = Hint.OVERFLOW;
-                    } else if (hint == Hint.NONE) {
+                    } else if (hint == Hint.NONE && matters(wanted, event)) {
                         hint = Hint.EVENT;
                     }
                 }
-                key.reset();
-                // A key with no events is still a hint: the JDK signals a key when its watch is
-                // removed (IN_IGNORED), which is how a deleted directory shows up.
-                if (hint == Hint.NONE) {
+                boolean valid = key.reset();
+                // A key whose watch is gone is still a hint: the JDK signals a key when its watch
+                // is removed (IN_IGNORED), which is how a deleted directory shows up.
+                if (hint == Hint.NONE && (events.isEmpty() || !valid)) {
                     hint = Hint.EVENT;
                 }
                 key = service.poll();
@@ -132,6 +143,14 @@ final class InotifyHints implements HintSource {
         } catch (ClosedWatchServiceException closed) {
             return Hint.NONE;
         }
+    }
+
+    /** Events for names nobody watches in that directory (a busy log file) are no hint. */
+    private static boolean matters(ContentDigests.Names wanted, WatchEvent<?> event) {
+        if (wanted == null || !(event.context() instanceof Path name)) {
+            return true;
+        }
+        return wanted.matters(name.toString());
     }
 
     /** How many directories the kernel watches for us; for tests and log lines. */
