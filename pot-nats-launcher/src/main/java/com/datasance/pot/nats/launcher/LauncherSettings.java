@@ -37,6 +37,8 @@ import java.util.Set;
  * @param shutdownTimeout NATS_SHUTDOWN_TIMEOUT, graceful stop budget before SIGKILL
  * @param lameDuck NATS_LAME_DUCK, lame duck mode before the stop
  * @param restartOnAccountRemoval NATS_RESTART_ON_ACCOUNT_REMOVAL
+ * @param restartOnUnreloadable NATS_RESTART_ON_UNRELOADABLE: a config change nats-server cannot
+ *     reload (e.g. {@code port}) restarts it gracefully instead of being only reported
  * @param debug POT_NATS_DEBUG, the wrapper's debug log lines
  */
 public record LauncherSettings(
@@ -57,6 +59,7 @@ public record LauncherSettings(
         Duration shutdownTimeout,
         boolean lameDuck,
         boolean restartOnAccountRemoval,
+        boolean restartOnUnreloadable,
         boolean debug) {
 
     /** The image's nats-server, tried first when NATS_SERVER_BIN is unset. */
@@ -117,6 +120,7 @@ public record LauncherSettings(
         Duration shutdownTimeout = read.duration("NATS_SHUTDOWN_TIMEOUT", Duration.ofSeconds(30));
         boolean lameDuck = read.bool("NATS_LAME_DUCK");
         boolean restart = read.bool("NATS_RESTART_ON_ACCOUNT_REMOVAL");
+        boolean restartOnUnreloadable = read.bool("NATS_RESTART_ON_UNRELOADABLE");
         boolean debug = read.bool("POT_NATS_DEBUG");
         return new LauncherSettings(
                 conf,
@@ -136,6 +140,7 @@ public record LauncherSettings(
                 shutdownTimeout,
                 lameDuck,
                 restart,
+                restartOnUnreloadable,
                 debug);
     }
 

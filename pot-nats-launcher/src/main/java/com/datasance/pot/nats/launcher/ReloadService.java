@@ -63,7 +63,14 @@ final class ReloadService implements Supervisor.AfterStart {
     private final JwtChangeHandler jwtHandler;
     private final ServerControl control;
     private volatile Optional<ServerConfig> config;
-    private ContentWatcher watcher;
+    /**
+     * The config nats-server runs on, as far as the wrapper knows: the one it was started with,
+     * then each one applied. Compared with a new config for options nats-server cannot reload.
+     * Only the watcher thread uses it after the start.
+     */
+    private Optional<ServerConfig> running;
+    private volatile ContentWatcher watcher;
+    private final Optional<ContentWatcher.Snapshot> baseline;
     /** Why the last read of the config failed; only the watcher thread reads and writes it. */
     private Optional<ConfigException> lastReadError = Optional.empty();
 
@@ -74,10 +81,27 @@ final class ReloadService implements Supervisor.AfterStart {
             Optional<ServerConfig> config,
             JwtChangeHandler jwtHandler,
             ServerControl control) {
+        this(settings, binary, env, config, Optional.empty(), jwtHandler, control);
+    }
+
+    /**
+     * @param baseline the content of the watched set taken before nats-server started: whatever
+     *     changed between it and the watcher's start is applied, not lost
+     */
+    ReloadService(
+            LauncherSettings settings,
+            Path binary,
+            Map<String, String> env,
+            Optional<ServerConfig> config,
+            Optional<ContentWatcher.Snapshot> baseline,
+            JwtChangeHandler jwtHandler,
+            ServerControl control) {
+        this.baseline = Objects.requireNonNull(baseline, "baseline");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.binary = Objects.requireNonNull(binary, "binary");
         this.env = Map.copyOf(env);
         this.config = Objects.requireNonNull(config, "config");
+        this.running = config;
         this.jwtHandler = Objects.requireNonNull(jwtHandler, "jwtHandler");
         this.control = Objects.requireNonNull(control, "control");
     }
@@ -100,13 +124,14 @@ final class ReloadService implements Supervisor.AfterStart {
     public AutoCloseable start(ServerProcess server) {
         List<WatchedPath> watched = watched(config);
         Duration quiet = settings.reloadDebounce().isZero() ? Duration.ofMillis(1) : settings.reloadDebounce();
-        ContentWatcher started = ContentWatcher.builder()
+        ContentWatcher.Builder builder = ContentWatcher.builder()
                 .watchAll(watched)
                 .quietPeriod(quiet)
                 .safetyNetInterval(SAFETY_NET)
                 .threadName("pot-nats-reload")
-                .listener(this::onChange)
-                .build();
+                .listener(this::onChange);
+        baseline.ifPresent(builder::baseline);
+        ContentWatcher started = builder.build();
         watcher = started;
         started.start();
         LOG.info(
@@ -132,6 +157,11 @@ final class ReloadService implements Supervisor.AfterStart {
      * rotation must reload, not restart.
      */
     List<WatchedPath> watched(Optional<ServerConfig> parsed) {
+        return watched(settings, parsed);
+    }
+
+    /** {@link #watched(Optional)} for {@code settings}, before a service exists (the start-up snapshot). */
+    static List<WatchedPath> watched(LauncherSettings settings, Optional<ServerConfig> parsed) {
         List<WatchedPath> others = List.of(
                 new WatchedPath(settings.accounts(), ChangeCause.ACCOUNTS),
                 new WatchedPath(settings.sslDir(), ChangeCause.SSL),
@@ -189,8 +219,28 @@ final class ReloadService implements Supervisor.AfterStart {
 
     private void apply(ChangeSet changes, String causes) throws InterruptedException {
         if (settings.mode() == ServerMode.SERVER) {
-            if (valid(causes)) {
+            if (!valid(causes) || moved(changes, causes)) {
+                return;
+            }
+            List<Unreloadable.Change> refused = unreloadable(changes);
+            if (refused.isEmpty()) {
                 reload(changes, causes);
+                return;
+            }
+            String what = refused.stream().map(Unreloadable.Change::toString).collect(Collectors.joining(", "));
+            if (settings.restartOnUnreloadable()) {
+                LOG.warn(
+                        "{} changed options nats-server cannot reload ({}); restarting it (NATS_RESTART_ON_UNRELOADABLE=true)",
+                        causes,
+                        what);
+                restart(changes, causes);
+            } else {
+                LOG.error(
+                        "not reloading for {}: nats-server cannot reload {}, and would refuse the whole reload;"
+                                + " it keeps running on the config it has. Restart it to apply, or set"
+                                + " NATS_RESTART_ON_UNRELOADABLE=true",
+                        causes,
+                        what);
             }
             return;
         }
@@ -200,11 +250,11 @@ final class ReloadService implements Supervisor.AfterStart {
                 || changes.contains(ChangeCause.ACCOUNTS)
                 || changes.contains(ChangeCause.CREDS);
         if (restart) {
-            if (valid(causes)) {
+            if (valid(causes) && !moved(changes, causes)) {
                 restart(changes, causes);
             }
         } else if (changes.contains(ChangeCause.SSL)) {
-            if (valid(causes)) {
+            if (valid(causes) && !moved(changes, causes)) {
                 reload(changes, causes);
             }
         } else {
@@ -219,6 +269,10 @@ final class ReloadService implements Supervisor.AfterStart {
             check = ConfigCheck.run(binary, settings.conf(), CHECK_TIMEOUT);
         } catch (ProcessException e) {
             LOG.error("not applying the change of {}: cannot check the config: {}", causes, e.getMessage());
+            return false;
+        }
+        if (check instanceof ConfigCheck.TimedOut(String error)) {
+            LOG.error("not applying the change of {}: {}; nats-server keeps running on the config it has", causes, error);
             return false;
         }
         if (check instanceof ConfigCheck.Invalid(String error)) {
@@ -238,6 +292,30 @@ final class ReloadService implements Supervisor.AfterStart {
         return true;
     }
 
+    /**
+     * Whether the content changed again since this change was reported, e.g. during the config
+     * check: then what was checked is not what nats-server would read, so nothing is signalled
+     * and the watcher reports the newer content after a quiet period.
+     */
+    private boolean moved(ChangeSet changes, String causes) {
+        ContentWatcher current = watcher;
+        if (current != null && current.contentMovedSinceReport(changes.firstEventAt())) {
+            LOG.info("not applying the change of {} yet: the content changed again since it was checked", causes);
+            return true;
+        }
+        return false;
+    }
+
+    /** The options of a config change that nats-server would refuse to reload. */
+    private List<Unreloadable.Change> unreloadable(ChangeSet changes) {
+        Optional<ServerConfig> next = config;
+        if (!changes.contains(ChangeCause.CONFIG) || running.isEmpty() || next.isEmpty()) {
+            return List.of();
+        }
+        return Unreloadable.between(
+                running.get().document().root(), next.get().document().root());
+    }
+
     private void reload(ChangeSet changes, String causes) throws InterruptedException {
         Optional<String> before =
                 monitorPort().isPresent() ? Varz.configLoadTime(monitorPort().getAsInt()) : Optional.empty();
@@ -254,6 +332,7 @@ final class ReloadService implements Supervisor.AfterStart {
             return;
         }
         if (monitorPort().isEmpty()) {
+            applied();
             LOG.info(
                     "sent SIGHUP to nats-server (pid {}) for {}, {} ms after the first change (NATS_MONITOR_PORT=0:"
                             + " not confirmed)",
@@ -267,6 +346,7 @@ final class ReloadService implements Supervisor.AfterStart {
         while (System.nanoTime() - deadline < 0) {
             Optional<String> now = Varz.configLoadTime(port);
             if (now.isPresent() && !now.equals(before)) {
+                applied();
                 LOG.info(
                         "reloaded nats-server (pid {}) for {}: applied {} ms after the first change",
                         pid.getAsLong(),
@@ -291,6 +371,7 @@ final class ReloadService implements Supervisor.AfterStart {
             OptionalLong pid =
                     control.restart("config watcher (" + causes + ")").get(bound.toMillis(), TimeUnit.MILLISECONDS);
             if (pid.isPresent()) {
+                applied();
                 LOG.info(
                         "restarted nats-server (now pid {}) for {}, {} ms after the first change",
                         pid.getAsLong(),
@@ -299,6 +380,13 @@ final class ReloadService implements Supervisor.AfterStart {
             }
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("restart for {} not confirmed within {}", causes, GoDuration.format(bound));
+        }
+    }
+
+    /** nats-server now runs on the config last read. */
+    private void applied() {
+        if (config.isPresent()) {
+            running = config;
         }
     }
 

@@ -30,6 +30,18 @@ public sealed interface ConfigCheck {
         }
     }
 
+    /**
+     * The check did not end within its deadline and was killed: nats-server blocks reading the
+     * config (a FIFO it names, a file on a hung mount), so the config is no better than invalid.
+     *
+     * @param error what happened, naming the command line and the deadline
+     */
+    record TimedOut(String error) implements ConfigCheck {
+        public TimedOut {
+            Objects.requireNonNull(error, "error");
+        }
+    }
+
     default boolean valid() {
         return this instanceof Valid;
     }
@@ -42,7 +54,8 @@ public sealed interface ConfigCheck {
      * killed (SIGKILL). An interrupt kills it too and is rethrown at once: whoever stops the
      * wrapper never waits for a check.
      *
-     * @throws ProcessException when the check cannot run or does not finish in time
+     * @return {@link Valid}, {@link Invalid}, or {@link TimedOut} when the deadline passed
+     * @throws ProcessException when the check cannot run (binary missing or not executable)
      */
     static ConfigCheck run(Path binary, Path configFile, Duration timeout)
             throws ProcessException, InterruptedException {
@@ -68,9 +81,8 @@ public sealed interface ConfigCheck {
         try {
             if (!process.waitFor(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new ProcessException("'" + command.commandLine() + "' did not finish within "
-                        + timeout.toMillis() + " ms and was killed; does the config name a FIFO, or a file on a"
-                        + " hung mount?");
+                return new TimedOut("'" + command.commandLine() + "' did not finish within " + timeout.toMillis()
+                        + " ms and was killed; does the config name a FIFO, or a file on a hung mount?");
             }
             // The pipe closes with the process; the bound only guards against a grandchild holding it.
             drainer.join(OutputTail.DRAIN_GRACE);
