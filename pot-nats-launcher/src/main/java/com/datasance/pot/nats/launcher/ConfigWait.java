@@ -1,0 +1,297 @@
+package com.datasance.pot.nats.launcher;
+
+import com.datasance.pot.nats.api.SafeText;
+import com.datasance.pot.nats.process.ConfigCheck;
+import com.datasance.pot.nats.process.ProcessException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DESIGN.md runtime step 2: before nats-server starts, NATS_CONF must exist as a regular file, keep
+ * the same content for the quiet period (NATS_RELOAD_DEBOUNCE) and pass {@code nats-server -t},
+ * all within NATS_CONFIG_WAIT. A config written in pieces (a {@code listen} line first, the {@code
+ * authorization} block a second later) never starts a server on its first half. The log says what
+ * is awaited, and why it did not come.
+ *
+ * <p>Polling, not inotify: this runs once, for at most NATS_CONFIG_WAIT, and the config may arrive
+ * through any parent directory (a volume mounted late, a symlink swapped in). A SIGTERM or SIGINT
+ * ends the wait at once, a config check under way included.
+ */
+final class ConfigWait {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigWait.class);
+
+    private static final Duration STILL_WAITING_EVERY = Duration.ofSeconds(10);
+    private static final long POLL_MILLIS = 50;
+    /** nats-server -t takes well under a second; a check that takes this long is killed. */
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(20);
+    /** Even at the very end of the wait, a check gets this long. */
+    private static final Duration MIN_CHECK_TIMEOUT = Duration.ofSeconds(1);
+
+    /** How the wait ended. */
+    enum Outcome {
+        /** Stable and valid: start nats-server. */
+        READY,
+        /** Never there, or never stable and valid, within NATS_CONFIG_WAIT: exit 3. */
+        NEVER_VALID,
+        /** NATS_CONF is a FIFO, a device, a socket or a directory: nats-server must not read it (exit 3). */
+        NOT_A_FILE,
+        /** The check could not run: the binary is missing or not executable (exit 4). */
+        BINARY_MISSING,
+        /** SIGTERM or SIGINT while waiting: nothing runs yet, the wrapper just ends (0). */
+        STOP_REQUESTED
+    }
+
+    /** What NATS_CONF is right now. */
+    private sealed interface State {
+        record Missing() implements State {}
+
+        record Dangling(String target) implements State {}
+
+        record Special(String kind) implements State {}
+
+        record Regular(String digest, boolean settledBefore) implements State {}
+    }
+
+    private final LauncherSettings settings;
+    private final Path binary;
+    private final BlockingQueue<Supervisor.Event> events;
+
+    ConfigWait(LauncherSettings settings, Path binary, BlockingQueue<Supervisor.Event> events) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.binary = Objects.requireNonNull(binary, "binary");
+        this.events = Objects.requireNonNull(events, "events");
+    }
+
+    Outcome await() throws InterruptedException {
+        Path conf = settings.conf();
+        String name = SafeText.quote(conf.toString());
+        long quiet = Math.max(1, settings.reloadDebounce().toNanos());
+        long start = System.nanoTime();
+        long deadline = start + settings.configWait().toNanos();
+        long nextNotice = start + STILL_WAITING_EVERY.toNanos();
+        boolean announced = false;
+        String lastDigest = null;
+        long stableSince = 0;
+        String judgedDigest = null;
+        String lastProblem = "it did not appear";
+        while (true) {
+            if (stopRequested(conf)) {
+                return Outcome.STOP_REQUESTED;
+            }
+            long now = System.nanoTime();
+            State state = inspect(conf);
+            switch (state) {
+                case State.Special(String kind) -> {
+                    LOG.error(
+                            "NATS_CONF {} is {}, not a regular file: nats-server would block reading it or fail;"
+                                    + " mount the config file there",
+                            name,
+                            kind);
+                    return Outcome.NOT_A_FILE;
+                }
+                case State.Missing() -> {
+                    lastDigest = null;
+                    lastProblem = "it did not appear";
+                }
+                case State.Dangling(String target) -> {
+                    lastDigest = null;
+                    String problem = "it is a symlink to " + SafeText.quote(target) + ", which does not exist";
+                    if (!problem.equals(lastProblem)) {
+                        LOG.warn("NATS_CONF {}: {}; waiting for the target", name, problem);
+                    }
+                    lastProblem = problem;
+                }
+                case State.Regular(String digest, boolean settledBefore) -> {
+                    if (!digest.equals(lastDigest)) {
+                        lastDigest = digest;
+                        // A file last written longer than a quiet period ago is stable already:
+                        // the usual start (a mounted config) does not wait for nothing.
+                        stableSince = settledBefore ? now - quiet : now;
+                        lastProblem = "its content kept changing";
+                    }
+                    if (now - stableSince >= quiet && !digest.equals(judgedDigest)) {
+                        Optional<ConfigCheck> verdict = check(conf, deadline);
+                        if (verdict.isEmpty()) {
+                            return Outcome.STOP_REQUESTED;
+                        }
+                        if (!(inspect(conf) instanceof State.Regular(String after, boolean ignored))
+                                || !after.equals(digest)) {
+                            continue; // changed during the check: judge the new content
+                        }
+                        judgedDigest = digest;
+                        switch (verdict.get()) {
+                            case ConfigCheck.Valid() -> {
+                                if (announced) {
+                                    LOG.info("NATS_CONF {} is stable and valid", name);
+                                }
+                                return Outcome.READY;
+                            }
+                            case ConfigCheck.Invalid(String error) -> lastProblem = "nats-server rejects it: " + error;
+                            case ConfigCheck.TimedOut(String error) -> lastProblem = error;
+                        }
+                        LOG.warn("NATS_CONF {} is not valid yet ({}); waiting for a valid one", name, lastProblem);
+                    }
+                }
+            }
+            now = System.nanoTime();
+            if (now - deadline >= 0) {
+                LOG.error(
+                        "NATS_CONF {} was not there, stable and valid within {}: {}",
+                        name,
+                        GoDuration.format(settings.configWait()),
+                        lastProblem);
+                return Outcome.NEVER_VALID;
+            }
+            if (!announced) {
+                announced = true;
+                LOG.info(
+                        "waiting up to {} for NATS_CONF {} to exist, keep its content for {} and pass"
+                                + " 'nats-server -t'",
+                        GoDuration.format(settings.configWait()),
+                        name,
+                        GoDuration.format(Duration.ofNanos(quiet)));
+            } else if (now - nextNotice >= 0) {
+                LOG.info("still waiting for NATS_CONF {}: {}", name, lastProblem);
+                nextNotice += STILL_WAITING_EVERY.toNanos();
+            }
+            Thread.sleep(Math.min(POLL_MILLIS, Math.max(1, (deadline - now) / 1_000_000)));
+        }
+    }
+
+    /** Drains the events: a stop ends the wait; a reload asked for before nats-server runs is dropped. */
+    private boolean stopRequested(Path conf) {
+        for (Supervisor.Event event = events.poll(); event != null; event = events.poll()) {
+            if (event instanceof Supervisor.Event.Stop(String reason)) {
+                LOG.info("{} while waiting for NATS_CONF {}: nothing started, stopping", reason, SafeText.quote(conf.toString()));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code nats-server -t} on its own thread, so that a stop is seen while it runs; empty when a
+     * stop came first (the check is then killed through its interrupt).
+     */
+    private Optional<ConfigCheck> check(Path conf, long deadline) throws InterruptedException {
+        long remaining = Math.max(MIN_CHECK_TIMEOUT.toNanos(), deadline - System.nanoTime());
+        Duration timeout = Duration.ofNanos(Math.min(CHECK_TIMEOUT.toNanos(), remaining));
+        CompletableFuture<ConfigCheck> result = new CompletableFuture<>();
+        Thread checker = Thread.ofPlatform().name("pot-nats-config-wait").daemon(true).start(() -> {
+            try {
+                result.complete(ConfigCheck.run(binary, conf, timeout));
+            } catch (InterruptedException e) {
+                result.cancel(false);
+            } catch (ProcessException | RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        while (true) {
+            try {
+                return Optional.of(result.get(POLL_MILLIS, TimeUnit.MILLISECONDS));
+            } catch (TimeoutException e) {
+                if (stopRequested(conf)) {
+                    checker.interrupt();
+                    return Optional.empty();
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof ProcessException failed) {
+                    throw new CheckCannotRun(failed);
+                }
+                throw new IllegalStateException("the config check failed", e.getCause());
+            } catch (InterruptedException e) {
+                checker.interrupt();
+                throw e;
+            }
+        }
+    }
+
+    /** The check itself cannot run (binary missing): unchecked, mapped to exit 4 by the caller. */
+    static final class CheckCannotRun extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CheckCannotRun(ProcessException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private State inspect(Path conf) {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(conf, BasicFileAttributes.class);
+        } catch (IOException missing) {
+            if (Files.isSymbolicLink(conf)) {
+                try {
+                    return new State.Dangling(Files.readSymbolicLink(conf).toString());
+                } catch (IOException e) {
+                    return new State.Dangling("?");
+                }
+            }
+            return new State.Missing();
+        }
+        if (attrs.isDirectory()) {
+            return new State.Special("a directory");
+        }
+        if (!attrs.isRegularFile()) {
+            return new State.Special(kind(conf));
+        }
+        Optional<String> digest = digest(conf);
+        if (digest.isEmpty()) {
+            return new State.Missing(); // vanished or unreadable between the two looks
+        }
+        long age = System.currentTimeMillis() - attrs.lastModifiedTime().toMillis();
+        return new State.Regular(digest.get(), age > settings.reloadDebounce().toMillis());
+    }
+
+    /** What a non-regular file is, from its st_mode (unix attribute view, present on Linux). */
+    private static String kind(Path conf) {
+        try {
+            int mode = (Integer) Files.getAttribute(conf, "unix:mode");
+            return switch (mode & 0170000) {
+                case 0010000 -> "a FIFO";
+                case 0020000 -> "a character device";
+                case 0060000 -> "a block device";
+                case 0140000 -> "a socket";
+                default -> "not a regular file";
+            };
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "a special file";
+        }
+    }
+
+    /** SHA-256 of the content, streamed: memory does not grow with the file. */
+    private static Optional<String> digest(Path file) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
+        byte[] buffer = new byte[8192];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                sha256.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.of(HexFormat.of().formatHex(sha256.digest()));
+    }
+}
