@@ -49,6 +49,7 @@ public final class NatsConfigReader {
         Path parent = file.getParent();
         Path baseDir = absolute.getParent();
         Parser.Session session = new Parser.Session(environment, baseDir);
+        session.bytesRead = text.length();
         session.includeChain.push(real);
         Parser parser =
                 new Parser(file.toString(), text, parent == null ? Path.of("") : parent, Optional.empty(), session);

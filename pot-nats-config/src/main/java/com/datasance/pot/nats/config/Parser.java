@@ -47,7 +47,14 @@ final class Parser {
     /** Environment variables parsed during one read (each may reference others). */
     static final int MAX_ENVIRONMENT_LOOKUPS = 10_000;
 
-    static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
+    /**
+     * The most config text one read takes in, over the main file and all its includes: 8 MiB, or a
+     * sixteenth of the heap when that is less (a parsed config costs several times its size in
+     * tokens and values; the image's wrapper runs with a 64 MiB heap). nats-server accepts larger
+     * configs; pot-nats then says it does not read them and nats-server remains the judge.
+     */
+    static final long MAX_FILE_BYTES =
+            Math.min(8L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 16);
 
     /** nats-server treats raw strings that look like bcrypt hashes as strings, not variables. */
     private static final String BCRYPT_PREFIX = "2a$";
@@ -66,6 +73,8 @@ final class Parser {
         final Set<String> environmentChain = new LinkedHashSet<>();
         final IdentityHashMap<ConfigValue, Long> weights = new IdentityHashMap<>();
         int environmentLookups;
+        /** Characters of config text read so far, for {@link #MAX_FILE_BYTES}. */
+        long bytesRead;
 
         Session(Map<String, String> environment, Path baseDir) {
             this.environment = Map.copyOf(environment);
@@ -414,6 +423,13 @@ final class Parser {
                     at, "include cycle: " + String.join(" -> ", cycle) + " -> '" + real + "'; remove one include");
         }
         String content = readConfigFile(path, real, at);
+        session.bytesRead += content.length();
+        if (session.bytesRead > MAX_FILE_BYTES) {
+            throw new ConfigException(
+                    at,
+                    "the config and its includes hold more than " + MAX_FILE_BYTES + " bytes (at '" + path
+                            + "'); pot-nats does not read configs that large");
+        }
         session.includes.add(new FileReference(
                 FileReference.Kind.INCLUDE, path.toAbsolutePath().normalize(), "include", at));
         session.includeChain.push(real);
@@ -442,7 +458,8 @@ final class Parser {
             if (size > MAX_FILE_BYTES) {
                 throw new ConfigException(
                         at,
-                        "'" + path + "' is " + size + " bytes; config files over " + MAX_FILE_BYTES + " are refused");
+                        "'" + path + "' is " + size + " bytes; pot-nats does not read configs over " + MAX_FILE_BYTES
+                                + " bytes (nats-server still judges it)");
             }
             return new String(Files.readAllBytes(real), StandardCharsets.UTF_8);
         } catch (IOException | SecurityException e) {

@@ -179,7 +179,10 @@ final class ConfigWait {
     private boolean stopRequested(Path conf) {
         for (Supervisor.Event event = events.poll(); event != null; event = events.poll()) {
             if (event instanceof Supervisor.Event.Stop(String reason)) {
-                LOG.info("{} while waiting for NATS_CONF {}: nothing started, stopping", reason, SafeText.quote(conf.toString()));
+                LOG.info(
+                        "{} while waiting for NATS_CONF {}: nothing started, stopping",
+                        reason,
+                        SafeText.quote(conf.toString()));
                 return true;
             }
         }
@@ -194,15 +197,18 @@ final class ConfigWait {
         long remaining = Math.max(MIN_CHECK_TIMEOUT.toNanos(), deadline - System.nanoTime());
         Duration timeout = Duration.ofNanos(Math.min(CHECK_TIMEOUT.toNanos(), remaining));
         CompletableFuture<ConfigCheck> result = new CompletableFuture<>();
-        Thread checker = Thread.ofPlatform().name("pot-nats-config-wait").daemon(true).start(() -> {
-            try {
-                result.complete(ConfigCheck.run(binary, conf, timeout));
-            } catch (InterruptedException e) {
-                result.cancel(false);
-            } catch (ProcessException | RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        });
+        Thread checker = Thread.ofPlatform()
+                .name("pot-nats-config-wait")
+                .daemon(true)
+                .start(() -> {
+                    try {
+                        result.complete(ConfigCheck.run(binary, conf, timeout));
+                    } catch (InterruptedException e) {
+                        result.cancel(false);
+                    } catch (ProcessException | RuntimeException e) {
+                        result.completeExceptionally(e);
+                    }
+                });
         while (true) {
             try {
                 return Optional.of(result.get(POLL_MILLIS, TimeUnit.MILLISECONDS));

@@ -1,5 +1,6 @@
 package com.datasance.pot.nats.launcher;
 
+import com.datasance.pot.nats.api.SafeText;
 import java.math.BigDecimal;
 import java.time.Duration;
 
@@ -42,7 +43,8 @@ final class GoDuration {
         int i = 0;
         while (i < s.length()) {
             int start = i;
-            while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+            // ASCII digits only, as Go: Character.isDigit would take Arabic-Indic and other digits.
+            while (i < s.length() && (isAsciiDigit(s.charAt(i)) || s.charAt(i) == '.')) {
                 i++;
             }
             String number = s.substring(start, i);
@@ -50,7 +52,7 @@ final class GoDuration {
                 throw new IllegalArgumentException("expected a number at '" + s.substring(start) + "'");
             }
             int unitStart = i;
-            while (i < s.length() && !Character.isDigit(s.charAt(i)) && s.charAt(i) != '.') {
+            while (i < s.length() && !isAsciiDigit(s.charAt(i)) && s.charAt(i) != '.') {
                 i++;
             }
             long unit = unitNanos(s.substring(unitStart, i));
@@ -62,6 +64,10 @@ final class GoDuration {
         return Duration.ofNanos(nanos.longValue());
     }
 
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
     private static long unitNanos(String unit) {
         return switch (unit) {
             case "ns" -> 1L;
@@ -71,7 +77,7 @@ final class GoDuration {
             case "m" -> 60_000_000_000L;
             case "h" -> 3_600_000_000_000L;
             case "" -> throw new IllegalArgumentException("missing unit");
-            default -> throw new IllegalArgumentException("unknown unit '" + unit + "'");
+            default -> throw new IllegalArgumentException("unknown unit " + SafeText.quote(unit));
         };
     }
 

@@ -1,10 +1,10 @@
 package com.datasance.pot.nats.launcher;
 
+import com.datasance.pot.nats.api.SafeText;
 import com.datasance.pot.nats.config.ServerConfig;
 import com.datasance.pot.nats.process.NatsServerCommand;
 import com.datasance.pot.nats.process.NatsServerProcess;
 import com.datasance.pot.nats.process.ProcessException;
-import com.datasance.pot.nats.api.SafeText;
 import com.datasance.pot.nats.watch.ContentWatcher;
 import java.nio.file.Path;
 import java.util.List;
@@ -117,7 +117,10 @@ final class Launcher {
                 events);
         // Tests wait for this line before signalling (the handlers are in place long before).
         // The pid and config only: passthrough arguments may carry a --pass.
-        log().info("started nats-server (pid {}) with config {}", server.pid(), SafeText.quote(settings.conf().toString()));
+        log().info(
+                        "started nats-server (pid {}) with config {}",
+                        server.pid(),
+                        SafeText.quote(settings.conf().toString()));
         // Step 8 first, so that it is closed last: the watcher, closed before it, may still hand
         // it a JWT change until then.
         JwtChangeHandler jwtHandler = JwtChangeHandler.NONE;

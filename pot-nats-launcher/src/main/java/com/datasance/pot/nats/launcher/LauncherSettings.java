@@ -1,6 +1,8 @@
 package com.datasance.pot.nats.launcher;
 
+import com.datasance.pot.nats.api.SafeText;
 import com.datasance.pot.nats.api.ServerMode;
+import com.datasance.pot.nats.watch.ContentWatcher;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -73,6 +75,15 @@ public record LauncherSettings(
     static final int DEFAULT_MONITOR_PORT = 8222;
     static final String DEFAULT_CLIENT_URL = "nats://127.0.0.1:4222";
 
+    /**
+     * The longest NATS_RELOAD_DEBOUNCE: the watcher's bound (an hour without a reload is no
+     * debounce; longer ones overflowed the watcher's deadline arithmetic and were never applied).
+     */
+    static final Duration MAX_RELOAD_DEBOUNCE = ContentWatcher.MAX_QUIET_PERIOD;
+
+    /** The longest NATS_CONFIG_WAIT and NATS_SHUTDOWN_TIMEOUT: a day, far from any overflow. */
+    static final Duration MAX_WAIT = Duration.ofHours(24);
+
     private static final Set<String> URL_SCHEMES = Set.of("nats", "tls");
 
     public LauncherSettings {
@@ -115,9 +126,9 @@ public record LauncherSettings(
         Optional<Path> storeDir = read.optionalPath("NATS_JETSTREAM_STORE_DIR", confDir);
         Optional<Path> jwtMountDir = read.optionalPath("NATS_JWT_MOUNT_DIR", Path.of(""));
         ServerMode mode = read.mode("NATS_SERVER_MODE");
-        Duration debounce = read.duration("NATS_RELOAD_DEBOUNCE", Duration.ofMillis(500));
-        Duration configWait = read.duration("NATS_CONFIG_WAIT", Duration.ofSeconds(30));
-        Duration shutdownTimeout = read.duration("NATS_SHUTDOWN_TIMEOUT", Duration.ofSeconds(30));
+        Duration debounce = read.duration("NATS_RELOAD_DEBOUNCE", Duration.ofMillis(500), MAX_RELOAD_DEBOUNCE);
+        Duration configWait = read.duration("NATS_CONFIG_WAIT", Duration.ofSeconds(30), MAX_WAIT);
+        Duration shutdownTimeout = read.duration("NATS_SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), MAX_WAIT);
         boolean lameDuck = read.bool("NATS_LAME_DUCK");
         boolean restart = read.bool("NATS_RESTART_ON_ACCOUNT_REMOVAL");
         boolean restartOnUnreloadable = read.bool("NATS_RESTART_ON_UNRELOADABLE");
@@ -152,8 +163,16 @@ public record LauncherSettings(
             return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
         }
 
+        /** The value escaped onto one line (a newline in it cannot split the message). */
         private static UsageException bad(String name, String value, String accepted) {
-            return new UsageException("bad value for " + name + ": '" + value + "'; expected " + accepted);
+            return new UsageException(
+                    "bad value for " + name + ": " + SafeText.quote(value) + "; expected " + accepted);
+        }
+
+        /** For values that may carry a secret: a URL's user info is never printed. */
+        private static UsageException badUrl(String name, String value, String accepted) {
+            return new UsageException(
+                    "bad value for " + name + ": '" + SafeText.redactUrl(value) + "'; expected " + accepted);
         }
 
         Path path(String name, String defaultValue) throws UsageException {
@@ -182,8 +201,13 @@ public record LauncherSettings(
                 return defaultValue;
             }
             String accepted = "a port number 1..65535, or 0 to disable monitoring";
+            String digits = value.get().strip();
+            // ASCII digits only: Integer.parseInt also reads Arabic-Indic and other Unicode digits.
+            if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw bad(name, value.get(), accepted);
+            }
             try {
-                int port = Integer.parseInt(value.get().strip());
+                int port = Integer.parseInt(digits);
                 if (port < 0 || port > 65535) {
                     throw bad(name, value.get(), accepted);
                 }
@@ -201,11 +225,11 @@ public record LauncherSettings(
                 if (url.getScheme() == null
                         || !URL_SCHEMES.contains(url.getScheme().toLowerCase(Locale.ROOT))
                         || url.getHost() == null) {
-                    throw bad(name, text, accepted);
+                    throw badUrl(name, text, accepted);
                 }
                 return url;
             } catch (URISyntaxException e) {
-                throw bad(name, text, accepted);
+                throw badUrl(name, text, accepted);
             }
         }
 
@@ -217,16 +241,21 @@ public record LauncherSettings(
             return ServerMode.parse(value.get()).orElseThrow(() -> bad(name, value.get(), ServerMode.accepted()));
         }
 
-        Duration duration(String name, Duration defaultValue) throws UsageException {
+        Duration duration(String name, Duration defaultValue, Duration max) throws UsageException {
             Optional<String> value = value(name);
             if (value.isEmpty()) {
                 return defaultValue;
             }
+            Duration parsed;
             try {
-                return GoDuration.parse(value.get());
+                parsed = GoDuration.parse(value.get());
             } catch (IllegalArgumentException e) {
                 throw bad(name, value.get(), "a non-negative " + GoDuration.ACCEPTED.substring(2));
             }
+            if (parsed.compareTo(max) > 0) {
+                throw bad(name, value.get(), "at most '" + GoDuration.format(max) + "'");
+            }
+            return parsed;
         }
 
         boolean bool(String name) throws UsageException {

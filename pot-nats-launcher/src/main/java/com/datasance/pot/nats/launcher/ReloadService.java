@@ -69,6 +69,7 @@ final class ReloadService implements Supervisor.AfterStart {
      * Only the watcher thread uses it after the start.
      */
     private Optional<ServerConfig> running;
+
     private volatile ContentWatcher watcher;
     private final Optional<ContentWatcher.Snapshot> baseline;
     /** Why the last read of the config failed; only the watcher thread reads and writes it. */
@@ -272,7 +273,8 @@ final class ReloadService implements Supervisor.AfterStart {
             return false;
         }
         if (check instanceof ConfigCheck.TimedOut(String error)) {
-            LOG.error("not applying the change of {}: {}; nats-server keeps running on the config it has", causes, error);
+            LOG.error(
+                    "not applying the change of {}: {}; nats-server keeps running on the config it has", causes, error);
             return false;
         }
         if (check instanceof ConfigCheck.Invalid(String error)) {

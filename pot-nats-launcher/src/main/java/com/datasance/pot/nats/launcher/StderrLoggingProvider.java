@@ -21,7 +21,8 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * The launcher's SLF4J backend: one line per event on stderr, in nats-server's own layout so one
  * grep reads both, e.g. {@code [pot-nats] 2026/11/23 15:15:26.123456 [INF] message}. Levels INF,
  * WRN, ERR, DBG (TRACE prints as DBG); debug lines only when POT_NATS_DEBUG=true. A throwable adds
- * its message, and its stack trace when debug is on.
+ * its message, and its stack trace when debug is on (printed as the JVM prints it, over many
+ * lines). Control characters in a message are escaped, so one event is always one line.
  *
  * <p>A few dozen lines instead of logback: nothing to configure, and no XML parser loaded at start.
  */
@@ -115,9 +116,11 @@ public final class StderrLoggingProvider implements SLF4JServiceProvider {
             line.append("[pot-nats] ");
             // Local time, as nats-server's own log lines (Go's log package) use.
             appendTimestamp(line, LocalDateTime.now(ZoneId.systemDefault()));
-            line.append(" [").append(tag(level)).append("] ").append(message);
+            line.append(" [").append(tag(level)).append("] ");
+            appendOneLine(line, message);
             if (throwable != null) {
-                line.append(": ").append(throwable);
+                line.append(": ");
+                appendOneLine(line, String.valueOf(throwable));
             }
             line.append(System.lineSeparator());
             PrintStream err = System.err;
@@ -126,6 +129,33 @@ public final class StderrLoggingProvider implements SLF4JServiceProvider {
                 throwable.printStackTrace(err);
             }
             err.flush();
+        }
+    }
+
+    /**
+     * Appends {@code text} with its control characters escaped ({@code \n}, {@code \r}, {@code
+     * \t}, {@code \u2028}...): whatever a message carries from outside (a file name, an error of
+     * nats-server, an exception's message), it cannot split the line or forge another one. Quotes
+     * and backslashes stay as they are: the layout of our own messages does not change.
+     */
+    static void appendOneLine(StringBuilder line, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n' -> line.append("\\n");
+                case '\r' -> line.append("\\r");
+                case '\t' -> line.append("\\t");
+                default -> {
+                    int type = Character.getType(c);
+                    if (Character.isISOControl(c)
+                            || type == Character.LINE_SEPARATOR
+                            || type == Character.PARAGRAPH_SEPARATOR) {
+                        line.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        line.append(c);
+                    }
+                }
+            }
         }
     }
 

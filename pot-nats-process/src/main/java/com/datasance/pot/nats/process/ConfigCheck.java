@@ -74,10 +74,8 @@ public sealed interface ConfigCheck {
         // The output is drained off-thread into a bounded tail: the deadline below applies however
         // much the check prints, and whether it prints at all.
         OutputTail tail = new OutputTail(process.getInputStream());
-        Thread drainer = Thread.ofPlatform()
-                .name("pot-nats-check-output")
-                .daemon(true)
-                .start(tail);
+        Thread drainer =
+                Thread.ofPlatform().name("pot-nats-check-output").daemon(true).start(tail);
         try {
             if (!process.waitFor(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();

@@ -135,7 +135,15 @@ public final class NatsServerProcess implements ServerProcess {
 
     @Override
     public ExitStatus stop(Duration timeout, boolean lameDuck) throws InterruptedException {
-        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        if (timeout.isZero() || timeout.isNegative()) {
+            // No grace at all: SIGKILL at once, so that the outcome (128+9) does not depend on
+            // whether nats-server happened to exit on a SIGINT within no time.
+            if (signal(PosixSignal.SIGKILL)) {
+                log().info("nats-server (pid {}) stop timeout is 0s: SIGKILL at once", pid);
+            }
+            return awaitExit();
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
         if (lameDuck && signal(PosixSignal.SIGUSR2)) {
             // Lame duck mode ends with nats-server exiting by itself after lame_duck_duration; it
             // gets half of the budget, the clean stop below the rest.
@@ -150,7 +158,10 @@ public final class NatsServerProcess implements ServerProcess {
             if (status != null) {
                 return status;
             }
-            log().warn("nats-server (pid {}) still running {} after the stop request; sending SIGKILL", pid, timeout);
+            log().warn(
+                            "nats-server (pid {}) still running {} after the stop request; sending SIGKILL",
+                            pid,
+                            goDuration(timeout));
             signal(PosixSignal.SIGKILL);
         }
         return awaitExit();
@@ -169,6 +180,12 @@ public final class NatsServerProcess implements ServerProcess {
     @Override
     public String toString() {
         return "nats-server pid " + pid + " '" + commandLine + "'";
+    }
+
+    /** {@code 30s}, {@code 1500ms}: the way the NATS_* durations are written, not Java's {@code PT30S}. */
+    static String goDuration(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     /** Sends {@code signal} unless the child is known to have exited; false when it is gone. */

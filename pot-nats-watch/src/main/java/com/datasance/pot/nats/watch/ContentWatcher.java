@@ -522,9 +522,8 @@ public final class ContentWatcher implements AutoCloseable {
         public Builder quietPeriod(Duration quietPeriod) {
             positive("quiet period", quietPeriod);
             if (quietPeriod.compareTo(MAX_QUIET_PERIOD) > 0) {
-                throw new IllegalArgumentException(
-                        "quiet period must be at most " + MAX_QUIET_PERIOD.toMinutes() + " minutes, found '"
-                                + quietPeriod + "'");
+                throw new IllegalArgumentException("quiet period must be at most " + MAX_QUIET_PERIOD.toMinutes()
+                        + " minutes, found '" + quietPeriod + "'");
             }
             this.quietPeriod = quietPeriod;
             return this;

@@ -122,8 +122,7 @@ final class InotifyHints implements HintSource {
             Map<Path, ContentDigests.Names> names = relevant;
             while (key != null) {
                 List<WatchEvent<?>> events = key.pollEvents();
-                ContentDigests.Names wanted =
-                        key.watchable() instanceof Path dir ? names.get(dir) : null;
+                ContentDigests.Names wanted = key.watchable() instanceof Path dir ? names.get(dir) : null;
                 for (WatchEvent<?> event : events) {
                     if (OVERFLOW.equals(event.kind())) {
                         hint = Hint.OVERFLOW;
