@@ -152,11 +152,12 @@ final class ConfigWait {
             }
             now = System.nanoTime();
             if (now - deadline >= 0) {
-                LOG.error(
-                        "NATS_CONF {} was not there, stable and valid within {}: {}",
-                        name,
-                        GoDuration.format(settings.configWait()),
-                        lastProblem);
+                String wait = GoDuration.format(settings.configWait());
+                if (state instanceof State.Missing) {
+                    LOG.error("NATS_CONF {} did not appear within {}", name, wait);
+                } else {
+                    LOG.error("NATS_CONF {} was not there, stable and valid within {}: {}", name, wait, lastProblem);
+                }
                 return Outcome.NEVER_VALID;
             }
             if (!announced) {

@@ -71,6 +71,8 @@ final class Launcher {
         // would leave the stop to the shutdown hook.
         BlockingQueue<Supervisor.Event> events = new LinkedBlockingQueue<>();
         WrapperSignals.install(events);
+        // No thread of ours dies silently: one that does ends the wrapper with a clear status.
+        Thread.setDefaultUncaughtExceptionHandler(new FatalErrors(events));
         ConfigWait.Outcome waited;
         try {
             waited = new ConfigWait(settings, binary, events).await();
@@ -132,5 +134,22 @@ final class Launcher {
         supervisor.addService(
                 new ReloadService(settings, binary, env, config, Optional.of(baseline), jwtHandler, supervisor));
         return supervisor.run();
+    }
+
+    /**
+     * The handler of errors nothing caught. The watcher restarts its own loop; any other thread of
+     * the wrapper ({@code pot-nats-*}) that dies ends the wrapper (exit 1, nats-server stopped
+     * gracefully) instead of leaving it half alive. Threads of libraries (jnats) are logged only:
+     * their owners reconnect or fail the call that used them.
+     */
+    private record FatalErrors(BlockingQueue<Supervisor.Event> events) implements Thread.UncaughtExceptionHandler {
+        @Override
+        public void uncaughtException(Thread thread, Throwable error) {
+            String reason = "thread " + SafeText.quote(thread.getName()) + " died: " + error;
+            log().error(reason, error);
+            if (thread.getName().startsWith("pot-nats")) {
+                events.add(new Supervisor.Event.Fatal(reason));
+            }
+        }
     }
 }

@@ -6,8 +6,10 @@ import com.datasance.pot.nats.process.NatsServerLocator;
 import com.datasance.pot.nats.process.ProcessException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,9 @@ public final class Main {
     static final int CONFIG_MISSING = 3;
     static final int BINARY_MISSING = 4;
     static final int INTERNAL_ERROR = 1;
+
+    /** 'nats-server --version' prints one line at once; a binary that hangs is not waited for longer. */
+    private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(10);
 
     private Main() {}
 
@@ -120,10 +125,19 @@ public final class Main {
         System.out.println("pot-nats " + wrapperVersion());
         System.out.flush();
         try {
-            return new ProcessBuilder(binary.toString(), "--version")
+            // Output inherited, not read: nothing here can block before the deadline applies.
+            Process process = new ProcessBuilder(binary.toString(), "--version")
                     .inheritIO()
-                    .start()
-                    .waitFor();
+                    .start();
+            if (!process.waitFor(VERSION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                log().error(
+                                "'{} --version' did not finish within {} and was killed",
+                                binary,
+                                GoDuration.format(VERSION_TIMEOUT));
+                return INTERNAL_ERROR;
+            }
+            return process.exitValue();
         } catch (IOException e) {
             log().error("cannot run '{} --version': {}", binary, e.getMessage());
             return BINARY_MISSING;

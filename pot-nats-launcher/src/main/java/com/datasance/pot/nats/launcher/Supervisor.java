@@ -79,6 +79,17 @@ final class Supervisor implements ServerControl {
             }
         }
 
+        /**
+         * A thread of the wrapper died of an error nothing handled: nats-server is stopped
+         * gracefully and the wrapper exits 1, rather than run half alive (a watcher or purge that
+         * no longer runs while nats-server serves on).
+         */
+        record Fatal(String reason) implements Event {
+            public Fatal {
+                Objects.requireNonNull(reason, "reason");
+            }
+        }
+
         /** A signal to the wrapper that nats-server gets as is (SIGUSR1, SIGUSR2). */
         record Forward(String reason, ForwardedSignal signal) implements Event {
             public Forward {
@@ -238,6 +249,13 @@ final class Supervisor implements ServerControl {
                         ExitStatus status = server.stop(shutdownTimeout, lameDuck);
                         LOG.info("nats-server stopped: {}", status);
                         return status.code();
+                    }
+                    case Event.Fatal(String reason) -> {
+                        LOG.error("{}; stopping nats-server (pid {}) and exiting with status 1", reason, server.pid());
+                        closeAll(services);
+                        ExitStatus status = server.stop(shutdownTimeout, lameDuck);
+                        LOG.info("nats-server stopped: {}", status);
+                        return 1;
                     }
                     case Event.ServerExited(ServerProcess process, ExitStatus status) -> {
                         if (!Objects.equals(process, server)) {

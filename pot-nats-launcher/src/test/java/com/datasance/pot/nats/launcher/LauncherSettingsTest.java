@@ -135,4 +135,54 @@ class LauncherSettingsTest {
                 assertThrows(UsageException.class, () -> LauncherSettings.fromEnvironment(Map.of(variable, value)));
         assertEquals("bad value for " + variable + ": '" + value + "'; expected " + accepted, error.getMessage());
     }
+
+    private static String rejected(Map<String, String> env) {
+        return assertThrows(UsageException.class, () -> LauncherSettings.fromEnvironment(env))
+                .getMessage();
+    }
+
+    @Test
+    void shouldAcceptOnlyAsciiDigits() {
+        // Arabic-Indic digits: Integer.parseInt and Character.isDigit read them as 25001 and 1.
+        String port = rejected(Map.of("NATS_MONITOR_PORT", "\u0662\u0665\u0660\u0660\u0661"));
+        assertTrue(port.startsWith("bad value for NATS_MONITOR_PORT"), port);
+        String duration = rejected(Map.of("NATS_RELOAD_DEBOUNCE", "\u0661s"));
+        assertTrue(duration.startsWith("bad value for NATS_RELOAD_DEBOUNCE"), duration);
+    }
+
+    @Test
+    void shouldPrintARejectedValueOnOneLine() {
+        String message = rejected(Map.of("NATS_SERVER_MODE", "leaf\nserver"));
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.contains("'leaf\\nserver'"), message);
+    }
+
+    @Test
+    void shouldNeverPrintTheUserInfoOfAUrl() {
+        String message = rejected(Map.of("NATS_CLIENT_URL", "ws://admin:S3cretPass@nats.example:443"));
+        assertFalse(message.contains("S3cretPass"), message);
+        assertFalse(message.contains("admin"), message);
+        assertTrue(message.contains("ws://***@nats.example:443"), message);
+    }
+
+    @Test
+    void shouldBoundTheDebounceAndTheWaits() throws Exception {
+        String debounce = rejected(Map.of("NATS_RELOAD_DEBOUNCE", "100000h"));
+        assertTrue(debounce.endsWith("expected at most '1h0m0s'"), debounce);
+        assertEquals(
+                Duration.ofHours(1),
+                LauncherSettings.fromEnvironment(Map.of("NATS_RELOAD_DEBOUNCE", "1h"))
+                        .reloadDebounce());
+        String wait = rejected(Map.of("NATS_CONFIG_WAIT", "25h"));
+        assertTrue(wait.endsWith("expected at most '24h0m0s'"), wait);
+    }
+
+    @Test
+    void shouldReadRestartOnUnreloadable() throws Exception {
+        assertFalse(LauncherSettings.fromEnvironment(Map.of()).restartOnUnreloadable());
+        assertTrue(LauncherSettings.fromEnvironment(Map.of("NATS_RESTART_ON_UNRELOADABLE", "true"))
+                .restartOnUnreloadable());
+        String bad = rejected(Map.of("NATS_RESTART_ON_UNRELOADABLE", "maybe"));
+        assertTrue(bad.startsWith("bad value for NATS_RESTART_ON_UNRELOADABLE"), bad);
+    }
 }

@@ -23,4 +23,13 @@ class StderrLoggingProviderTest {
         assertEquals("DBG", StderrLoggingProvider.tag(Level.DEBUG));
         assertEquals("DBG", StderrLoggingProvider.tag(Level.TRACE));
     }
+
+    @Test
+    void shouldNeverLetAMessageSplitTheLine() {
+        StringBuilder line = new StringBuilder();
+        StderrLoggingProvider.appendOneLine(
+                line, "file 'a\n[pot-nats] 2026/01/01 00:00:00.000000 [INF] forged'\r\t\u2028\u0000");
+        assertEquals(
+                "file 'a\\n[pot-nats] 2026/01/01 00:00:00.000000 [INF] forged'\\r\\t\\u2028\\u0000", line.toString());
+    }
 }

@@ -126,4 +126,64 @@ class NatsServerProcessTest {
         assertEquals(bad + ":2:1: unknown field \"foo_unknown\"", invalid.error());
         assertFalse(result.valid());
     }
+
+    @Test
+    void shouldKillAConfigCheckThatBlocksOnAFifo(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("included.conf");
+        Process mkfifo =
+                new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor());
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, "port: 4222\ninclude included.conf\n");
+        // nats-server -t opens the FIFO and blocks: the deadline must still apply.
+        ConfigCheck result = ConfigCheck.run(NatsServerBinary.require(), conf, Duration.ofMillis(500));
+        ConfigCheck.TimedOut timedOut = assertInstanceOf(ConfigCheck.TimedOut.class, result);
+        assertTrue(timedOut.error().contains("did not finish within 500 ms"), timedOut.error());
+        assertFalse(result.valid());
+    }
+
+    @Test
+    void shouldStopAConfigCheckWhenInterrupted(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("included.conf");
+        assertEquals(
+                0,
+                new ProcessBuilder("mkfifo", fifo.toString())
+                        .inheritIO()
+                        .start()
+                        .waitFor());
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, "include included.conf\n");
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread checker = Thread.ofPlatform().start(() -> {
+            try {
+                ConfigCheck.run(NatsServerBinary.require(), conf, Duration.ofMinutes(10));
+                outcome.complete(null);
+            } catch (Exception e) {
+                outcome.complete(e);
+            }
+        });
+        // Whenever the interrupt lands (before or during the wait), the check ends with it.
+        checker.interrupt();
+        Throwable thrown = outcome.get(30, TimeUnit.SECONDS);
+        assertInstanceOf(InterruptedException.class, thrown);
+    }
+
+    @Test
+    void shouldKeepOnlyTheTailOfAHugeOutput() throws Exception {
+        byte[] big = new byte[OutputTail.TAIL_BYTES * 4];
+        java.util.Arrays.fill(big, (byte) 'x');
+        big[big.length - 1] = 'E';
+        OutputTail tail = new OutputTail(new java.io.ByteArrayInputStream(big));
+        tail.run();
+        String text = tail.text();
+        assertEquals(OutputTail.TAIL_BYTES, text.length());
+        assertTrue(text.endsWith("xE"), text.substring(text.length() - 5));
+    }
+
+    @Test
+    void shouldWriteDurationsAsTheVariablesAreWritten() {
+        assertEquals("0s", NatsServerProcess.goDuration(Duration.ZERO));
+        assertEquals("30s", NatsServerProcess.goDuration(Duration.ofSeconds(30)));
+        assertEquals("1500ms", NatsServerProcess.goDuration(Duration.ofMillis(1500)));
+    }
 }
