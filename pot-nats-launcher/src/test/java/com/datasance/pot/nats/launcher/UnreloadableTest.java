@@ -43,7 +43,7 @@ class UnreloadableTest {
     @Test
     void shouldReportAnOptionAddedOrRemovedInABlock() throws Exception {
         assertEquals(
-                List.of("cluster.port (unset) -> '6222'", "lame_duck_duration '30s' -> (unset)"),
+                List.of("lame_duck_duration '30s' -> (unset)", "cluster.port (unset) -> '6222'"),
                 between("lame_duck_duration: 30s\ncluster { name: c }\n", "cluster { name: c, port: 6222 }\n"));
     }
 
