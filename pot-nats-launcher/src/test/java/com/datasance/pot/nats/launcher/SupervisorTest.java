@@ -144,4 +144,36 @@ class SupervisorTest {
         assertEquals(OptionalLong.empty(), reload.get());
         assertEquals(List.of(), server.calls);
     }
+
+    @Test
+    void shouldStopTheServerAndExitOneWhenAThreadOfTheWrapperDied() throws Exception {
+        FakeServer server = new FakeServer();
+        Supervisor supervisor = new Supervisor(
+                server, Duration.ofSeconds(3), false, List.of(_ -> () -> server.calls.add("service closed")));
+        supervisor.submit(new Supervisor.Event.Fatal("thread 'pot-nats-purge' died: java.lang.OutOfMemoryError"));
+        assertEquals(1, supervisor.run());
+        assertEquals(List.of("service closed", "stop PT3S false"), server.calls);
+    }
+
+    @Test
+    void shouldKeepRunningWhenASignalCannotBeForwarded() throws Exception {
+        // A fake is no nats-server child: the forward is refused, logged, and nothing else happens.
+        FakeServer server = new FakeServer();
+        Supervisor supervisor = new Supervisor(server, Duration.ofSeconds(1), false, List.of());
+        supervisor.submit(new Supervisor.Event.Forward("SIGUSR1", ForwardedSignal.SIGUSR1));
+        supervisor.submit(new Supervisor.Event.Stop("SIGTERM"));
+        assertEquals(0, supervisor.run());
+        assertEquals(List.of("stop PT1S false"), server.calls);
+    }
+
+    @Test
+    void shouldMapEachWrapperSignalToItsEvent() {
+        assertEquals(new Supervisor.Event.Stop("SIGTERM"), WrapperSignals.eventFor("TERM"));
+        assertEquals(new Supervisor.Event.Stop("SIGINT"), WrapperSignals.eventFor("INT"));
+        assertEquals("SIGHUP", ((Supervisor.Event.Reload) WrapperSignals.eventFor("HUP")).reason());
+        assertEquals(
+                new Supervisor.Event.Forward("SIGUSR1", ForwardedSignal.SIGUSR1), WrapperSignals.eventFor("USR1"));
+        assertEquals(
+                new Supervisor.Event.Forward("SIGUSR2", ForwardedSignal.SIGUSR2), WrapperSignals.eventFor("USR2"));
+    }
 }
