@@ -186,7 +186,7 @@ class HardeningTest {
         Path conf = dir.resolve("server.conf");
         Files.writeString(conf, "a");
         InotifyHints hints = InotifyHints.open();
-        closing.add(hints::close);
+        closing.add(hints);
         Map<Path, ContentDigests.Names> plan = new java.util.LinkedHashMap<>();
         ContentDigests.plan(conf, plan);
         hints.relevantNames(plan);
