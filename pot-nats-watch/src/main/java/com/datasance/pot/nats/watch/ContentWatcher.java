@@ -112,9 +112,10 @@ public final class ContentWatcher implements AutoCloseable {
     }
 
     /**
-     * Registers the watches, records the current content as the baseline and starts the thread.
-     * Content changed after this returns is reported; start the watcher before the process that
-     * reads the content, so nothing falls between the two.
+     * Registers the watches, records the current content as the baseline (or takes the {@linkplain
+     * Builder#baseline snapshot} given, and reports what differs from it after a quiet period) and
+     * starts the thread. Content changed after this returns is reported; start the watcher before
+     * the process that reads the content, or take a snapshot before it, so nothing falls between.
      *
      * @throws IllegalStateException when already started or closed
      */
