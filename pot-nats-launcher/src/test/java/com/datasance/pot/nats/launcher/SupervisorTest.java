@@ -171,9 +171,7 @@ class SupervisorTest {
         assertEquals(new Supervisor.Event.Stop("SIGTERM"), WrapperSignals.eventFor("TERM"));
         assertEquals(new Supervisor.Event.Stop("SIGINT"), WrapperSignals.eventFor("INT"));
         assertEquals("SIGHUP", ((Supervisor.Event.Reload) WrapperSignals.eventFor("HUP")).reason());
-        assertEquals(
-                new Supervisor.Event.Forward("SIGUSR1", ForwardedSignal.SIGUSR1), WrapperSignals.eventFor("USR1"));
-        assertEquals(
-                new Supervisor.Event.Forward("SIGUSR2", ForwardedSignal.SIGUSR2), WrapperSignals.eventFor("USR2"));
+        assertEquals(new Supervisor.Event.Forward("SIGUSR1", ForwardedSignal.SIGUSR1), WrapperSignals.eventFor("USR1"));
+        assertEquals(new Supervisor.Event.Forward("SIGUSR2", ForwardedSignal.SIGUSR2), WrapperSignals.eventFor("USR2"));
     }
 }
