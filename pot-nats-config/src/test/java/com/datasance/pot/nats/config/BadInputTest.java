@@ -116,10 +116,11 @@ class BadInputTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void shouldParseATenMegabyteFile() throws Exception {
-        StringBuilder text = new StringBuilder(11 * 1024 * 1024);
+    void shouldParseAFileJustUnderTheCap() throws Exception {
+        long size = Parser.MAX_FILE_BYTES - 1024;
+        StringBuilder text = new StringBuilder((int) size + 1024);
         int blocks = 0;
-        while (text.length() < 10 * 1024 * 1024) {
+        while (text.length() < size - 200) {
             text.append("block")
                     .append(blocks++)
                     .append(" {\n  name: \"value ")
@@ -130,6 +131,19 @@ class BadInputTest {
         Files.writeString(file, text);
         ConfigDocument doc = NatsConfigReader.read(file, Map.of());
         assertEquals(blocks, doc.root().entries().size());
+    }
+
+    @Test
+    void shouldRefuseConfigTextOverTheCapAcrossIncludes() throws Exception {
+        // Each file is under the cap, together they are over it: memory is bounded per read.
+        String half = "# " + "x".repeat((int) (Parser.MAX_FILE_BYTES / 2)) + "\n";
+        Files.writeString(dir.resolve("a.conf"), half);
+        Files.writeString(dir.resolve("b.conf"), half);
+        Files.writeString(dir.resolve("main.conf"), "include a.conf\ninclude b.conf\n");
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> NatsConfigReader.read(dir.resolve("main.conf"), Map.of()));
+        assertTrue(e.getMessage().contains("pot-nats does not read configs that large"), e.getMessage());
+        assertTrue(e.getMessage().contains("b.conf"), e.getMessage());
     }
 
     @Test
