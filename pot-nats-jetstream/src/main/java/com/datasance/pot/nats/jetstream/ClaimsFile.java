@@ -50,8 +50,8 @@ sealed interface ClaimsFile {
             return new Rejected("it is not a regular file");
         }
         if (attributes.size() > JetStreamReconciler.MAX_JWT_BYTES) {
-            return new Rejected("it has " + attributes.size() + " bytes, more than "
-                    + JetStreamReconciler.MAX_JWT_BYTES + " allowed");
+            return new Rejected("it has " + attributes.size() + " bytes, more than " + JetStreamReconciler.MAX_JWT_BYTES
+                    + " allowed");
         }
         byte[] body;
         // NOFOLLOW_LINKS: O_NOFOLLOW, so a symlink swapped in after the stat fails the open.
@@ -89,7 +89,8 @@ sealed interface ClaimsFile {
         }
         try {
             JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-            String type = claims.path("nats").path("type").asText(claims.path("type").asText(""));
+            String type =
+                    claims.path("nats").path("type").asText(claims.path("type").asText(""));
             JsonNode sub = claims.get("sub");
             return "account".equals(type) && sub != null && sub.isTextual() ? sub.asText() : null;
         } catch (IOException | IllegalArgumentException e) {

@@ -3,15 +3,19 @@ package com.datasance.pot.nats.jetstream;
 import com.datasance.pot.nats.api.PurgeOutcome;
 import com.datasance.pot.nats.api.PurgeReport;
 import com.datasance.pot.nats.api.PurgeSkipReason;
+import com.datasance.pot.nats.api.SafeText;
 import io.nats.client.Message;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,10 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.Comparator;
-import com.datasance.pot.nats.api.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +86,25 @@ public final class JetStreamReconciler {
      */
     public JetStreamReconciler withSettings(PurgeSettings newSettings) {
         return new JetStreamReconciler(newSettings, memory);
+    }
+
+    /**
+     * Connects as the configured system user and checks that the creds sign in and belong to the
+     * system account (every server answers the system ping), then disconnects; sends nothing
+     * else. Lets a caller report a wrong setting at start instead of at the first real removal.
+     *
+     * @throws ReconcileException saying exactly what is wrong: no creds, unreadable creds, nothing
+     *     listening before the ready deadline, the sign-in refused, TLS failing (with the PKIX
+     *     reason), or creds of another account
+     */
+    public void checkConnection() throws ReconcileException, InterruptedException {
+        if (settings.credsFile().isEmpty()) {
+            throw new ReconcileException("no system user creds configured");
+        }
+        try (SystemConnection connection =
+                SystemConnection.open(settings, settings.credsFile().get())) {
+            LOG.debug("connection check passed for {}", SafeText.quote(SafeText.redactUrl(settings.clientUrl())));
+        }
     }
 
     /** When the earliest account now waiting out its grace period becomes due, if any waits. */
@@ -183,19 +202,18 @@ public final class JetStreamReconciler {
                 // Rule 6: an account nats-server still serves (a SIGHUP does not make it forget a
                 // removed JWT) keeps its data; only a known zero purges.
                 switch (connection.connectionsOf(account)) {
-                    case SystemConnection.Connections.Known known when known.total() > 0 -> {
+                    case SystemConnection.Connections.Known known
+                    when known.total() > 0 -> {
                         outcomes[i] = new PurgeOutcome.Skipped(
-                                account,
-                                PurgeSkipReason.HAS_CONNECTIONS,
-                                known.total() + " client connection(s)");
+                                account, PurgeSkipReason.HAS_CONNECTIONS, known.total() + " client connection(s)");
                         continue;
                     }
                     case SystemConnection.Connections.Known none -> {
                         // no client: go on
                     }
                     case SystemConnection.Connections.Unknown unknown -> {
-                        outcomes[i] = new PurgeOutcome.Skipped(
-                                account, PurgeSkipReason.CONNECTIONS_UNKNOWN, unknown.why());
+                        outcomes[i] =
+                                new PurgeOutcome.Skipped(account, PurgeSkipReason.CONNECTIONS_UNKNOWN, unknown.why());
                         continue;
                     }
                 }
@@ -281,7 +299,8 @@ public final class JetStreamReconciler {
     }
 
     private PurgeReport finish(PurgePlan plan, List<PurgeOutcome> outcomes, boolean sent, String note) {
-        String dir = settings.resolverDir().map(Path::toString).map(SafeText::escape).orElse("(none)");
+        String dir =
+                settings.resolverDir().map(Path::toString).map(SafeText::escape).orElse("(none)");
         for (PurgeOutcome outcome : outcomes) {
             switch (outcome) {
                 case PurgeOutcome.Planned p ->
@@ -361,8 +380,10 @@ public final class JetStreamReconciler {
                 }
             }
         } catch (IOException e) {
-            throw new ReconcileException("cannot read the resolver directory " + SafeText.quote(dir.toString())
-                    + ": " + SafeText.escape(e.toString()), e);
+            throw new ReconcileException(
+                    "cannot read the resolver directory " + SafeText.quote(dir.toString()) + ": "
+                            + SafeText.escape(e.toString()),
+                    e);
         }
         memory.pushed.keySet().retainAll(seen);
         for (Map.Entry<String, String> skip : skipped.entrySet()) {

@@ -126,7 +126,9 @@ public final class JwtMountMirror {
             List<String> removed = new ArrayList<>();
             boolean holdsAccounts = holdsAccountOtherThan(mounted.keySet(), systemAccount);
             if (!holdsAccounts) {
-                long others = owned.keySet().stream().filter(n -> !mounted.containsKey(n)).count();
+                long others = owned.keySet().stream()
+                        .filter(n -> !mounted.containsKey(n))
+                        .count();
                 if (others > 0) {
                     LOG.warn(
                             "JWT mirror: mount {} holds no account JWT{}; removing none of the {} JWT(s) mirrored"
@@ -186,8 +188,7 @@ public final class JwtMountMirror {
      */
     public static int removeLeftovers(Path resolverDir) throws ReconcileException {
         int removed = 0;
-        try (DirectoryStream<Path> stream =
-                Files.newDirectoryStream(resolverDir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(resolverDir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
             for (Path leftover : stream) {
                 if (Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS)) {
                     Files.deleteIfExists(leftover);
@@ -238,9 +239,11 @@ public final class JwtMountMirror {
         } catch (NoSuchFileException e) {
             return manifest;
         } catch (IOException e) {
-            throw new ReconcileException("cannot read the mirror manifest " + quote(file) + ": "
-                    + SafeText.escape(e.toString()) + "; remove it to start over (nothing will be removed"
-                    + " until the mirror copies again)", e);
+            throw new ReconcileException(
+                    "cannot read the mirror manifest " + quote(file) + ": "
+                            + SafeText.escape(e.toString()) + "; remove it to start over (nothing will be removed"
+                            + " until the mirror copies again)",
+                    e);
         }
         for (String line : lines) {
             int space = line.lastIndexOf(' ');
@@ -253,7 +256,8 @@ public final class JwtMountMirror {
 
     private static void writeManifest(Path dir, Map<String, String> owned) throws ReconcileException {
         StringBuilder text = new StringBuilder();
-        owned.forEach((name, digest) -> text.append(name).append(' ').append(digest).append('\n'));
+        owned.forEach(
+                (name, digest) -> text.append(name).append(' ').append(digest).append('\n'));
         writeAtomically(dir, dir.resolve(MANIFEST), text.toString().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -1,12 +1,12 @@
 package com.datasance.pot.nats.jetstream;
 
+import com.datasance.pot.nats.api.SafeText;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
-import com.datasance.pot.nats.api.SafeText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -62,8 +62,8 @@ final class SystemConnection implements AutoCloseable {
      */
     static SystemConnection open(PurgeSettings settings, Path creds) throws ReconcileException, InterruptedException {
         if (!Files.isReadable(creds)) {
-            throw new ReconcileException("system user creds " + SafeText.quote(creds.toString())
-                    + " do not exist or cannot be read");
+            throw new ReconcileException(
+                    "system user creds " + SafeText.quote(creds.toString()) + " do not exist or cannot be read");
         }
         String url = SafeText.redactUrl(settings.clientUrl());
         Instant deadline = Instant.now().plus(settings.readyTimeout());
@@ -219,7 +219,8 @@ final class SystemConnection implements AutoCloseable {
             if (tls) {
                 return new ConnectProblem.Tls(innermost.toString());
             }
-            if (thrown instanceof IOException && thrown.getCause() == null
+            if (thrown instanceof IOException
+                    && thrown.getCause() == null
                     && String.valueOf(thrown.getMessage()).startsWith("Unable to connect")) {
                 // Nothing reached the listener: no socket at all, as with a refused connect.
                 return new ConnectProblem.NotListening(String.valueOf(thrown.getMessage()));
@@ -283,8 +284,8 @@ final class SystemConnection implements AutoCloseable {
                     break;
                 }
                 if (message.isStatusMessage()) {
-                    return new Connections.Unknown("status " + message.getStatus().getCode() + " on '"
-                            + SERVER_PING_CONNZ + "'");
+                    return new Connections.Unknown(
+                            "status " + message.getStatus().getCode() + " on '" + SERVER_PING_CONNZ + "'");
                 }
                 ServerReply reply;
                 try {
@@ -293,9 +294,13 @@ final class SystemConnection implements AutoCloseable {
                     return new Connections.Unknown("unreadable reply on '" + SERVER_PING_CONNZ + "': "
                             + SafeText.escape(String.valueOf(e.getMessage())));
                 }
-                if (reply.error() != null || reply.data() == null || reply.data().total() == null) {
+                if (reply.error() != null
+                        || reply.data() == null
+                        || reply.data().total() == null) {
                     return new Connections.Unknown("reply on '" + SERVER_PING_CONNZ + "' without a total"
-                            + (reply.error() == null ? "" : ": " + SafeText.escape(reply.error().toString())));
+                            + (reply.error() == null
+                                    ? ""
+                                    : ": " + SafeText.escape(reply.error().toString())));
                 }
                 totals.put(reply.serverId(), reply.data().total());
             }
@@ -303,7 +308,8 @@ final class SystemConnection implements AutoCloseable {
                 return new Connections.Unknown(totals.size() + " of " + servers + " server(s) answered on '"
                         + SERVER_PING_CONNZ + "' within '" + settings.requestTimeout() + "'");
             }
-            return new Connections.Known(totals.values().stream().mapToLong(Long::longValue).sum());
+            return new Connections.Known(
+                    totals.values().stream().mapToLong(Long::longValue).sum());
         } finally {
             inbox.unsubscribe();
         }

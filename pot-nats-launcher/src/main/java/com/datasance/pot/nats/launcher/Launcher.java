@@ -86,7 +86,7 @@ final class Launcher {
         }
         // Step 4: nats-server's full resolver reads its directory once at start.
         if (settings.jwtMountDir().isPresent()) {
-            PurgeService.mirrorJwtMount(settings);
+            PurgeService.mirrorJwtMount(settings, env);
         }
 
         NatsServerCommand command = new NatsServerCommand(binary, settings.conf(), settings.monitorPort(), args);

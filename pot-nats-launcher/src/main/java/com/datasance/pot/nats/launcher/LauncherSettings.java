@@ -37,6 +37,8 @@ import java.util.Set;
  * @param shutdownTimeout NATS_SHUTDOWN_TIMEOUT, graceful stop budget before SIGKILL
  * @param lameDuck NATS_LAME_DUCK, lame duck mode before the stop
  * @param restartOnAccountRemoval NATS_RESTART_ON_ACCOUNT_REMOVAL
+ * @param purgeGrace NATS_PURGE_GRACE, how long an account's JWT must be absent before its data is
+ *     purged ({@code 0}: at once)
  * @param debug POT_NATS_DEBUG, the wrapper's debug log lines
  */
 public record LauncherSettings(
@@ -57,6 +59,7 @@ public record LauncherSettings(
         Duration shutdownTimeout,
         boolean lameDuck,
         boolean restartOnAccountRemoval,
+        Duration purgeGrace,
         boolean debug) {
 
     /** The image's nats-server, tried first when NATS_SERVER_BIN is unset. */
@@ -69,6 +72,7 @@ public record LauncherSettings(
     static final String DEFAULT_CREDS_DIR = "/etc/nats/creds/";
     static final int DEFAULT_MONITOR_PORT = 8222;
     static final String DEFAULT_CLIENT_URL = "nats://127.0.0.1:4222";
+    static final Duration DEFAULT_PURGE_GRACE = Duration.ofMinutes(5);
 
     private static final Set<String> URL_SCHEMES = Set.of("nats", "tls");
 
@@ -88,6 +92,7 @@ public record LauncherSettings(
         Objects.requireNonNull(reloadDebounce, "reloadDebounce");
         Objects.requireNonNull(configWait, "configWait");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(purgeGrace, "purgeGrace");
     }
 
     /**
@@ -117,6 +122,7 @@ public record LauncherSettings(
         Duration shutdownTimeout = read.duration("NATS_SHUTDOWN_TIMEOUT", Duration.ofSeconds(30));
         boolean lameDuck = read.bool("NATS_LAME_DUCK");
         boolean restart = read.bool("NATS_RESTART_ON_ACCOUNT_REMOVAL");
+        Duration purgeGrace = read.duration("NATS_PURGE_GRACE", DEFAULT_PURGE_GRACE);
         boolean debug = read.bool("POT_NATS_DEBUG");
         return new LauncherSettings(
                 conf,
@@ -136,6 +142,7 @@ public record LauncherSettings(
                 shutdownTimeout,
                 lameDuck,
                 restart,
+                purgeGrace,
                 debug);
     }
 
