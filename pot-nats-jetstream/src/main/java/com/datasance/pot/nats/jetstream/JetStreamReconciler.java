@@ -182,6 +182,7 @@ public final class JetStreamReconciler {
                     continue;
                 }
                 String account = candidate.account();
+                String subject = subject(account); // throws for anything but an account key
                 // Rule 4: the directory may have changed since the plan (a mount rotating, an
                 // account re-added); look again right before the request.
                 Optional<String> unsafe = Directories.unsafeNow(resolverDir, settings.systemAccount());
@@ -217,7 +218,7 @@ public final class JetStreamReconciler {
                         continue;
                     }
                 }
-                replies.set(i, connection.send(subject(account), new byte[0]));
+                replies.set(i, connection.send(subject, new byte[0]));
                 inFlight.add(i);
                 if (inFlight.size() >= IN_FLIGHT) {
                     int oldest = inFlight.poll();

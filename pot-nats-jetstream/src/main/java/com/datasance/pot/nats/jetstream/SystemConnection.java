@@ -268,6 +268,9 @@ final class SystemConnection implements AutoCloseable {
      * many servers answer as answered the ping at connect time is the total known.
      */
     Connections connectionsOf(String account) throws InterruptedException {
+        if (!PurgePlan.isAccountKey(account)) {
+            throw new IllegalStateException("not an account key: " + SafeText.quote(account));
+        }
         byte[] filter = utf8("{\"acc\":\"" + account + "\",\"limit\":1}");
         Subscription inbox = connection.subscribe(connection.createInbox());
         try {

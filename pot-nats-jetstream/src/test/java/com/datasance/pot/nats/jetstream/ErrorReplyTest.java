@@ -60,13 +60,21 @@ class ErrorReplyTest {
                 responder.publish(message.getReplyTo(), reply.getBytes(StandardCharsets.UTF_8));
             });
             dispatcher.subscribe(JetStreamReconciler.PURGE_SUBJECT_PREFIX + "*");
+            // Stand-ins for the system account's ping and connection count (this server has no
+            // system account): one server, no client of the account.
+            Dispatcher system = responder.createDispatcher(message -> responder.publish(
+                    message.getReplyTo(),
+                    "{\"server\":{\"id\":\"NFAKE\"},\"data\":{\"total\":0}}".getBytes(StandardCharsets.UTF_8)));
+            system.subscribe("$SYS.REQ.SERVER.PING");
+            system.subscribe("$SYS.REQ.SERVER.PING.CONNZ");
             responder.flush(java.time.Duration.ofSeconds(5));
             PurgeSettings settings = PurgeSettings.operatorMode(
                             operator.storeDir(),
                             operator.resolverDir(),
                             operator.system().publicKey(),
                             server.clientUrl())
-                    .withCredsFile(operator.system().credsFile());
+                    .withCredsFile(operator.system().credsFile())
+                    .withGrace(java.time.Duration.ZERO);
             return JetStreamReconciler.of(settings).reconcile();
         }
     }
