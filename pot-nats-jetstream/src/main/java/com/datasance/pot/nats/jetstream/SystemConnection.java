@@ -201,12 +201,15 @@ final class SystemConnection implements AutoCloseable {
 
         private static ConnectProblem classify(Throwable thrown) {
             Throwable innermost = thrown;
-            boolean tls = false;
+            Throwable tls = null;
             for (Throwable t = thrown; t != null; t = t.getCause()) {
-                if (t instanceof javax.net.ssl.SSLException
-                        || t instanceof java.security.cert.CertificateException
-                        || t instanceof java.security.cert.CertPathValidatorException) {
-                    tls = true;
+                if (tls == null
+                        && (t instanceof javax.net.ssl.SSLException
+                                || t instanceof java.security.cert.CertificateException
+                                || t instanceof java.security.cert.CertPathValidatorException)) {
+                    // the outermost TLS exception's message names the check ('PKIX path
+                    // validation failed: ...'), the innermost the detail
+                    tls = t;
                 }
                 if (t instanceof java.net.ConnectException
                         || t instanceof java.net.NoRouteToHostException
@@ -216,8 +219,9 @@ final class SystemConnection implements AutoCloseable {
                 }
                 innermost = t;
             }
-            if (tls) {
-                return new ConnectProblem.Tls(innermost.toString());
+            if (tls != null) {
+                return new ConnectProblem.Tls(
+                        tls == innermost ? tls.toString() : tls.getMessage() + " (" + innermost.getMessage() + ")");
             }
             if (thrown instanceof IOException
                     && thrown.getCause() == null
@@ -235,14 +239,14 @@ final class SystemConnection implements AutoCloseable {
     private static final Duration QUIET = Duration.ofMillis(250);
 
     // The servers that answered the ping at connect time; each must answer a connection count.
-    private int servers;
+    private java.util.Set<String> servers = java.util.Set.of();
 
     /**
      * Pings every server through {@code $SYS.REQ.SERVER.PING}. Only the system account has
      * responders there, so no answer means the creds belong to another account (nats-server 2.9.10
      * carries out a purge sent by any account's user: this check is ours).
      */
-    private int countServers(Path creds) throws ReconcileException, InterruptedException {
+    private java.util.Set<String> countServers(Path creds) throws ReconcileException, InterruptedException {
         java.util.Set<String> ids = gather(SERVER_PING, new byte[0]);
         if (ids.isEmpty()) {
             throw new ReconcileException("the creds " + SafeText.quote(creds.toString()) + " signed in at "
@@ -252,7 +256,7 @@ final class SystemConnection implements AutoCloseable {
                     + settings.systemAccount().map(a -> " '" + a + "'").orElse("")
                     + "; NATS_SYS_USER_CRED_PATH must name the system account's user creds");
         }
-        return ids.size();
+        return java.util.Set.copyOf(ids);
     }
 
     /** How many client connections of {@code account} the servers have, or why that is not known. */
@@ -277,7 +281,7 @@ final class SystemConnection implements AutoCloseable {
             connection.publish(SERVER_PING_CONNZ, inbox.getSubject(), filter);
             java.util.Map<String, Long> totals = new java.util.HashMap<>();
             Instant deadline = Instant.now().plus(settings.requestTimeout());
-            while (totals.size() < servers) {
+            while (!totals.keySet().containsAll(servers)) {
                 Duration left = Duration.between(Instant.now(), deadline);
                 if (left.isNegative() || left.isZero()) {
                     break;
@@ -307,8 +311,8 @@ final class SystemConnection implements AutoCloseable {
                 }
                 totals.put(reply.serverId(), reply.data().total());
             }
-            if (totals.size() < servers) {
-                return new Connections.Unknown(totals.size() + " of " + servers + " server(s) answered on '"
+            if (!totals.keySet().containsAll(servers)) {
+                return new Connections.Unknown(totals.size() + " of " + servers.size() + " server(s) answered on '"
                         + SERVER_PING_CONNZ + "' within '" + settings.requestTimeout() + "'");
             }
             return new Connections.Known(

@@ -52,7 +52,7 @@ class ErrorReplyTest {
     }
 
     private PurgeReport passAgainstResponder(List<String> replies, AtomicInteger requests) throws Exception {
-        try (NatsServerFixture server = NatsServerFixture.startWithConfig(dir.resolve("plain"), "");
+        try (NatsServerFixture server = NatsServerFixture.startWithConfig(dir.resolve("plain"), "no_sys_acc: true\n");
                 Connection responder = Nats.connect(server.clientUrl())) {
             Dispatcher dispatcher = responder.createDispatcher(message -> {
                 int n = requests.getAndIncrement();
@@ -60,7 +60,7 @@ class ErrorReplyTest {
                 responder.publish(message.getReplyTo(), reply.getBytes(StandardCharsets.UTF_8));
             });
             dispatcher.subscribe(JetStreamReconciler.PURGE_SUBJECT_PREFIX + "*");
-            // Stand-ins for the system account's ping and connection count (this server has no
+            // Stand-ins for the system account's ping and connection count (no_sys_acc: this server has no
             // system account): one server, no client of the account.
             Dispatcher system = responder.createDispatcher(message -> responder.publish(
                     message.getReplyTo(),
@@ -113,7 +113,7 @@ class ErrorReplyTest {
 
         PurgeReport report = passAgainstResponder(List.of("{\"type\":\"x\",\"initiated\":false}"), requests);
 
-        assertEquals(1, report.failed().size());
+        assertEquals(1, report.failed().size(), report.toString());
         assertTrue(report.failed().getFirst().reason().contains("initiated: true"));
         assertTrue(Files.isDirectory(
                 operator.accountStoreDir(live).resolve("streams").resolve("S")));
