@@ -47,10 +47,12 @@ class LauncherSettingsTest {
     void shouldReadAZeroPurgeGraceAsPurgeAtOnce() throws Exception {
         assertEquals(
                 Duration.ZERO,
-                LauncherSettings.fromEnvironment(Map.of("NATS_PURGE_GRACE", "0")).purgeGrace());
+                LauncherSettings.fromEnvironment(Map.of("NATS_PURGE_GRACE", "0"))
+                        .purgeGrace());
         assertEquals(
                 Duration.ofSeconds(90),
-                LauncherSettings.fromEnvironment(Map.of("NATS_PURGE_GRACE", "1m30s")).purgeGrace());
+                LauncherSettings.fromEnvironment(Map.of("NATS_PURGE_GRACE", "1m30s"))
+                        .purgeGrace());
     }
 
     @Test

@@ -63,7 +63,8 @@ class PurgeServiceTest {
 
                 assertEquals(
                         List.of(fixture.gone.publicKey()),
-                        report.purged().stream().map(p -> p.account()).toList());
+                        report.purged().stream().map(p -> p.account()).toList(),
+                        report.toString());
                 assertFalse(Files.exists(fixture.storeDirOf(fixture.gone)));
                 assertEquals(1, restarts.size(), restarts.toString());
                 assertTrue(restarts.getFirst().startsWith("1 account(s) removed"), restarts.getFirst());
@@ -140,10 +141,12 @@ class PurgeServiceTest {
     @Test
     void shouldPurgeNothingWithACacheResolverWhoseFilesNatsServerEvicts() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir);
-        Files.writeString(fixture.conf, Files.readString(fixture.conf)
-                .replace("type: full", "type: cache")
-                .replace("allow_delete: false", "limit: 3")
-                .replace("interval: \"2m\"", "ttl: \"20s\""));
+        Files.writeString(
+                fixture.conf,
+                Files.readString(fixture.conf)
+                        .replace("type: full", "type: cache")
+                        .replace("allow_delete: false", "limit: 3")
+                        .replace("interval: \"2m\"", "ttl: \"20s\""));
         try (NatsServerFixture server = fixture.startServer()) {
             Map<String, String> env = fixture.env(server.clientUrl(), 1);
             try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
@@ -153,10 +156,11 @@ class PurgeServiceTest {
                 Optional<PurgeReport> report = passAfterChange(service);
 
                 assertEquals(Optional.empty(), report);
-                assertTrue(PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.conf, Map.of()))
-                        .purgeOff()
-                        .orElseThrow()
-                        .contains("'cache' resolver"));
+                assertTrue(
+                        PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.conf, Map.of()))
+                                .purgeOff()
+                                .orElseThrow()
+                                .contains("'cache' resolver"));
                 assertEquals(
                         PurgeFixture.MESSAGES,
                         fixture.streams(server.clientUrl(), fixture.gone).messageCount(PurgeFixture.STREAM));
@@ -171,7 +175,8 @@ class PurgeServiceTest {
     void shouldRunNoPurgeAtStartWhenTheCredsAreNotTheSystemAccounts() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir);
         try (NatsServerFixture server = fixture.startServer()) {
-            Map<String, String> env = new HashMap<>(fixture.env(server.clientUrl(), server.monitoring().port()));
+            Map<String, String> env = new HashMap<>(
+                    fixture.env(server.clientUrl(), server.monitoring().port()));
             env.put("NATS_SYS_USER_CRED_PATH", fixture.live.credsFile().toString());
             try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
                 fixture.removeJwt(fixture.gone);
