@@ -25,8 +25,12 @@ import java.util.HexFormat;
  */
 sealed interface ClaimsFile {
 
-    /** An account JWT to push: the account, the JWT (trimmed), the SHA-256 of it. */
-    record Candidate(String account, byte[] jwt, String digest) implements ClaimsFile {}
+    /** An account JWT to push: the account, the JWT (trimmed, ASCII), the SHA-256 of it. */
+    record Candidate(String account, String jwt, String digest) implements ClaimsFile {
+        byte[] body() {
+            return jwt.getBytes(StandardCharsets.US_ASCII);
+        }
+    }
 
     record Rejected(String why) implements ClaimsFile {}
 
@@ -77,7 +81,7 @@ sealed interface ClaimsFile {
         if (!subject.equals(key)) {
             return new Rejected("the JWT's subject is not the file's key");
         }
-        return new Candidate(key, jwt, sha256(jwt));
+        return new Candidate(key, new String(jwt, StandardCharsets.US_ASCII), sha256(jwt));
     }
 
     /** The {@code sub} of an account JWT (v2 {@code nats.type}, or v1 {@code type}), or null. */

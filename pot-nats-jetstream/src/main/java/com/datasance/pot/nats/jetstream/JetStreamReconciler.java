@@ -408,7 +408,7 @@ public final class JetStreamReconciler {
                 SystemConnection.open(settings, settings.credsFile().get())) {
             Deque<Map.Entry<ClaimsFile.Candidate, CompletableFuture<Message>>> inFlight = new ArrayDeque<>();
             for (ClaimsFile.Candidate candidate : changed) {
-                inFlight.add(Map.entry(candidate, connection.send(CLAIMS_UPDATE_SUBJECT, candidate.jwt())));
+                inFlight.add(Map.entry(candidate, connection.send(CLAIMS_UPDATE_SUBJECT, candidate.body())));
                 if (inFlight.size() >= PUSH_IN_FLIGHT) {
                     settle(connection, inFlight.poll(), updated, failed);
                 }
@@ -434,7 +434,7 @@ public final class JetStreamReconciler {
             Map<String, String> failed)
             throws InterruptedException {
         ClaimsFile.Candidate candidate = sent.getKey();
-        SystemConnection.Reply reply = connection.await(CLAIMS_UPDATE_SUBJECT, candidate.jwt(), sent.getValue());
+        SystemConnection.Reply reply = connection.await(CLAIMS_UPDATE_SUBJECT, candidate.body(), sent.getValue());
         switch (reply) {
             case SystemConnection.Reply.Failed f -> failed.put(candidate.account(), f.why());
             case SystemConnection.Reply.Answered a -> {

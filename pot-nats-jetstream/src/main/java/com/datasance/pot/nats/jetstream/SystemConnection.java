@@ -221,7 +221,9 @@ final class SystemConnection implements AutoCloseable {
             }
             if (tls != null) {
                 return new ConnectProblem.Tls(
-                        tls == innermost ? tls.toString() : tls.getMessage() + " (" + innermost.getMessage() + ")");
+                        tls.equals(innermost)
+                                ? tls.toString()
+                                : tls.getMessage() + " (" + innermost.getMessage() + ")");
             }
             if (thrown instanceof IOException
                     && thrown.getCause() == null
