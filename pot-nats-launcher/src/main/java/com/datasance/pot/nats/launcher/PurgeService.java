@@ -214,13 +214,14 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
                     setup.purgeOff().isEmpty() ? Optional.of(reconciler.reconcile()) : Optional.empty();
             if (kind == Pass.AFTER_CHANGE) {
                 queueClaimsPush(reconciler);
-                int purged = report.map(r -> r.purged().size()).orElse(0);
-                // nats-server keeps a removed account in memory until it restarts (a SIGHUP does
-                // not drop it): only a restart makes the removal take full effect.
-                if (purged > 0 && settings.restartOnAccountRemoval()) {
-                    restart.requestRestart(purged + " account(s) removed from the resolver were purged"
-                            + " (NATS_RESTART_ON_ACCOUNT_REMOVAL=true)");
-                }
+            }
+            int purged = report.map(r -> r.purged().size()).orElse(0);
+            // nats-server keeps a removed account in memory until it restarts (a SIGHUP does not
+            // drop it): only a restart makes the removal take full effect. Not after the startup
+            // pass: that server has just started without the removed JWTs.
+            if (kind != Pass.STARTUP && purged > 0 && settings.restartOnAccountRemoval()) {
+                restart.requestRestart(purged + " account(s) removed from the resolver were purged"
+                        + " (NATS_RESTART_ON_ACCOUNT_REMOVAL=true)");
             }
             return report;
         } catch (ConfigException e) {
