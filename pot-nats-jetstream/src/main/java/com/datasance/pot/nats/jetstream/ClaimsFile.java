@@ -36,6 +36,26 @@ sealed interface ClaimsFile {
 
     ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * What a stat (without following links) says about a file: enough to tell that it was not
+     * rewritten since it was last read, as long as its mtime is not too recent to trust.
+     */
+    record Stamp(Object fileKey, long size, java.nio.file.attribute.FileTime modified) {}
+
+    /** The file's {@link Stamp}, or empty when it is not a regular file or cannot be stat'ed. */
+    static java.util.Optional<Stamp> stamp(Path path) {
+        try {
+            BasicFileAttributes attributes =
+                    Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return attributes.isRegularFile()
+                    ? java.util.Optional.of(
+                            new Stamp(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime()))
+                    : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     static ClaimsFile read(Path path, String key) {
         if (!PurgePlan.isAccountKey(key)) {
             return new Rejected("the name is not '<account public key>.jwt'");
@@ -61,12 +81,13 @@ sealed interface ClaimsFile {
         // NOFOLLOW_LINKS: O_NOFOLLOW, so a symlink swapped in after the stat fails the open.
         try (SeekableByteChannel channel =
                 Files.newByteChannel(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer buffer = ByteBuffer.allocate(JetStreamReconciler.MAX_JWT_BYTES + 1);
+            // The size as stat'ed plus one byte: a file that grew since is rejected, not read on.
+            ByteBuffer buffer = ByteBuffer.allocate((int) attributes.size() + 1);
             while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                // read until end of file or one byte past the bound
+                // read until end of file or one byte past the stat'ed size
             }
             if (!buffer.hasRemaining()) {
-                return new Rejected("it grew past " + JetStreamReconciler.MAX_JWT_BYTES + " bytes while read");
+                return new Rejected("it grew while it was read");
             }
             body = Arrays.copyOf(buffer.array(), buffer.position());
         } catch (IOException e) {

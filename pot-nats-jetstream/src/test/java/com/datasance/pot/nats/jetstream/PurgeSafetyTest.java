@@ -103,6 +103,41 @@ class PurgeSafetyTest {
     }
 
     @Test
+    void shouldKeepTheDataWhileTheMountFlapsBetweenAFullAndAHalfSet() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            Path resolver = scenario.operator.resolverDir();
+            Path mount = Files.createDirectories(dir.resolve("mount"));
+            for (OperatorFixture.Account account : List.of(scenario.operator.system(), scenario.live, scenario.gone)) {
+                Files.copy(account.jwtFile(), mount.resolve(account.jwtFile().getFileName()));
+            }
+            Optional<String> system = Optional.of(scenario.operator.system().publicKey());
+            JwtMountMirror.mirror(mount, resolver, system);
+            ManualClock clock = new ManualClock();
+            JetStreamReconciler reconciler =
+                    JetStreamReconciler.of(scenario.settings().withGrace(Duration.ofMinutes(5)), clock);
+            Path aside = dir.resolve("aside.jwt");
+
+            for (int flap = 0; flap < 3; flap++) {
+                // Half the set: the mirror removes what it mirrored, the pass only starts waiting.
+                Files.move(mount.resolve(scenario.gone.jwtFile().getFileName()), aside);
+                assertEquals(
+                        List.of(scenario.gone.jwtFile().getFileName().toString()),
+                        JwtMountMirror.mirror(mount, resolver, system).removed());
+                assertEquals(PurgeSkipReason.IN_GRACE_PERIOD, skipReason(reconciler.reconcile(), scenario.gone));
+                clock.advance(Duration.ofMinutes(3));
+                // The full set again: copied back, the absence is over.
+                Files.move(aside, mount.resolve(scenario.gone.jwtFile().getFileName()));
+                JwtMountMirror.mirror(mount, resolver, system);
+                assertTrue(reconciler.reconcile().outcomes().isEmpty());
+                clock.advance(Duration.ofMinutes(3));
+            }
+
+            assertEquals(PurgeScenario.MESSAGES, messages(scenario, scenario.gone));
+            assertEquals(PurgeScenario.MESSAGES, scenario.liveMessages());
+        }
+    }
+
+    @Test
     void shouldNeverPurgeAnAccountThatHasClientConnections() throws Exception {
         try (PurgeScenario scenario = PurgeScenario.start(dir)) {
             JetStreamReconciler reconciler = JetStreamReconciler.of(scenario.settings());
