@@ -3,15 +3,19 @@ package com.datasance.pot.nats.jetstream;
 import com.datasance.pot.nats.api.PurgeOutcome;
 import com.datasance.pot.nats.api.PurgeReport;
 import com.datasance.pot.nats.api.PurgeSkipReason;
+import com.datasance.pot.nats.api.SafeText;
 import io.nats.client.Message;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,13 +49,71 @@ public final class JetStreamReconciler {
     static final String CLAIMS_UPDATE_SUBJECT = "$SYS.REQ.CLAIMS.UPDATE";
 
     private final PurgeSettings settings;
+    private final Memory memory;
 
-    private JetStreamReconciler(PurgeSettings settings) {
+    /**
+     * What a reconciler remembers between passes, in memory only (no state file): when each
+     * account's JWT was first seen absent (the grace period counts from there, so after a restart
+     * it counts from the start-up pass), and the digest of each JWT last pushed.
+     */
+    private static final class Memory {
+        final Clock clock;
+        final Map<String, Instant> absentSince = new ConcurrentHashMap<>();
+        final Map<String, String> pushed = new ConcurrentHashMap<>();
+        // The stat of each file when its content was last found equal to what was pushed.
+        final Map<String, ClaimsFile.Stamp> pushedStamps = new ConcurrentHashMap<>();
+
+        Memory(Clock clock) {
+            this.clock = clock;
+        }
+    }
+
+    private JetStreamReconciler(PurgeSettings settings, Memory memory) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.memory = memory;
     }
 
     public static JetStreamReconciler of(PurgeSettings settings) {
-        return new JetStreamReconciler(settings);
+        return of(settings, Clock.systemUTC());
+    }
+
+    static JetStreamReconciler of(PurgeSettings settings, Clock clock) {
+        return new JetStreamReconciler(settings, new Memory(Objects.requireNonNull(clock, "clock")));
+    }
+
+    /**
+     * A reconciler for {@code newSettings} that keeps this one's memory (absences under way, the
+     * digests last pushed): a long-running caller makes one per pass as the config changes
+     * without restarting any grace period.
+     */
+    public JetStreamReconciler withSettings(PurgeSettings newSettings) {
+        return new JetStreamReconciler(newSettings, memory);
+    }
+
+    /**
+     * Connects as the configured system user and checks that the creds sign in and belong to the
+     * system account (every server answers the system ping), then disconnects; sends nothing
+     * else. Lets a caller report a wrong setting at start instead of at the first real removal.
+     *
+     * @throws ReconcileException saying exactly what is wrong: no creds, unreadable creds, nothing
+     *     listening before the ready deadline, the sign-in refused, TLS failing (with the PKIX
+     *     reason), or creds of another account
+     */
+    public void checkConnection() throws ReconcileException, InterruptedException {
+        if (settings.credsFile().isEmpty()) {
+            throw new ReconcileException("no system user creds configured");
+        }
+        try (SystemConnection connection =
+                SystemConnection.open(settings, settings.credsFile().get())) {
+            LOG.debug("connection check passed for {}", SafeText.quote(SafeText.redactUrl(settings.clientUrl())));
+        }
+    }
+
+    /** When the earliest account now waiting out its grace period becomes due, if any waits. */
+    public Optional<Instant> nextDue() {
+        return memory.absentSince.values().stream()
+                .min(Comparator.naturalOrder())
+                .map(since -> since.plus(settings.grace()));
     }
 
     public PurgeSettings settings() {
@@ -98,15 +161,16 @@ public final class JetStreamReconciler {
      * @throws InterruptedException as {@link #reconcile()}
      */
     public PurgeReport execute(PurgePlan plan) throws ReconcileException, InterruptedException {
-        if (plan.toPurge().isEmpty()) {
-            return finish(plan, plan.outcomes(), false, "nothing to purge");
+        List<PurgeOutcome> planned = graced(plan);
+        boolean anyDue = planned.stream().anyMatch(PurgeOutcome.Planned.class::isInstance);
+        if (!anyDue) {
+            return finish(plan, planned, false, plan.toPurge().isEmpty() ? "nothing to purge" : "");
         }
         if (settings.credsFile().isEmpty()) {
-            return finish(plan, plan.outcomes(), false, "no system-user creds configured, nothing sent");
+            return finish(plan, planned, false, "no system-user creds configured, nothing sent");
         }
         Path resolverDir =
                 settings.resolverDir().orElseThrow(() -> new IllegalStateException("planned without a resolver dir"));
-        List<PurgeOutcome> planned = plan.outcomes();
         PurgeOutcome[] outcomes = new PurgeOutcome[planned.size()];
         // Up to IN_FLIGHT requests wait for their replies at once: the pass pays the round trip
         // once per window, not once per account.
@@ -120,6 +184,7 @@ public final class JetStreamReconciler {
                     continue;
                 }
                 String account = candidate.account();
+                String subject = subject(account); // throws for anything but an account key
                 // Rule 4: the directory may have changed since the plan (a mount rotating, an
                 // account re-added); look again right before the request.
                 Optional<String> unsafe = Directories.unsafeNow(resolverDir, settings.systemAccount());
@@ -130,16 +195,36 @@ public final class JetStreamReconciler {
                                     ? PurgeSkipReason.RESOLVER_DIR_UNREADABLE
                                     : PurgeSkipReason.RESOLVER_DIR_EMPTY,
                             CHANGED_DURING_PASS);
-                } else if (Directories.hasJwt(resolverDir, account)) {
+                    continue;
+                }
+                if (Directories.hasJwt(resolverDir, account)) {
+                    memory.absentSince.remove(account);
                     outcomes[i] = new PurgeOutcome.Skipped(account, PurgeSkipReason.BACK_IN_RESOLVER);
-                } else {
-                    replies.set(i, connection.send(subject(account), new byte[0]));
-                    inFlight.add(i);
-                    if (inFlight.size() >= IN_FLIGHT) {
-                        int oldest = inFlight.poll();
-                        outcomes[oldest] =
-                                outcome(connection, planned.get(oldest).account(), replies.get(oldest));
+                    continue;
+                }
+                // Rule 6: an account nats-server still serves (a SIGHUP does not make it forget a
+                // removed JWT) keeps its data; only a known zero purges.
+                switch (connection.connectionsOf(account)) {
+                    case SystemConnection.Connections.Known known
+                    when known.total() > 0 -> {
+                        outcomes[i] = new PurgeOutcome.Skipped(
+                                account, PurgeSkipReason.HAS_CONNECTIONS, known.total() + " client connection(s)");
+                        continue;
                     }
+                    case SystemConnection.Connections.Known none -> {
+                        // no client: go on
+                    }
+                    case SystemConnection.Connections.Unknown unknown -> {
+                        outcomes[i] =
+                                new PurgeOutcome.Skipped(account, PurgeSkipReason.CONNECTIONS_UNKNOWN, unknown.why());
+                        continue;
+                    }
+                }
+                replies.set(i, connection.send(subject, new byte[0]));
+                inFlight.add(i);
+                if (inFlight.size() >= IN_FLIGHT) {
+                    int oldest = inFlight.poll();
+                    outcomes[oldest] = outcome(connection, planned.get(oldest).account(), replies.get(oldest));
                 }
             }
             while (!inFlight.isEmpty()) {
@@ -147,7 +232,48 @@ public final class JetStreamReconciler {
                 outcomes[oldest] = outcome(connection, planned.get(oldest).account(), replies.get(oldest));
             }
         }
+        for (PurgeOutcome outcome : outcomes) {
+            if (outcome instanceof PurgeOutcome.Purged purged) {
+                memory.absentSince.remove(purged.account());
+            }
+        }
         return finish(plan, Arrays.asList(outcomes), true, "");
+    }
+
+    /**
+     * Rule 5: the plan with every account whose JWT has not been absent for the whole grace period
+     * turned into {@code Skipped(IN_GRACE_PERIOD)}. Absences are counted from the first pass that
+     * saw them; an account no longer planned (JWT back, data gone, a pass-wide rule holding)
+     * starts again from zero.
+     */
+    private List<PurgeOutcome> graced(PurgePlan plan) {
+        Instant now = memory.clock.instant();
+        memory.absentSince.keySet().retainAll(Set.copyOf(plan.toPurge()));
+        List<PurgeOutcome> result = new ArrayList<>(plan.outcomes().size());
+        List<String> waiting = new ArrayList<>();
+        for (PurgeOutcome outcome : plan.outcomes()) {
+            if (outcome instanceof PurgeOutcome.Planned planned) {
+                Instant since = memory.absentSince.computeIfAbsent(planned.account(), account -> now);
+                Instant due = since.plus(settings.grace());
+                if (now.isBefore(due)) {
+                    result.add(new PurgeOutcome.Skipped(
+                            planned.account(),
+                            PurgeSkipReason.IN_GRACE_PERIOD,
+                            "absent since " + since + ", due at " + due));
+                    waiting.add(SafeText.quote(planned.account()) + " due at " + due);
+                    continue;
+                }
+            }
+            result.add(outcome);
+        }
+        if (!waiting.isEmpty()) {
+            LOG.info(
+                    "JetStream purge: {} account(s) waiting out the grace period '{}': {}",
+                    waiting.size(),
+                    settings.grace(),
+                    String.join(", ", waiting));
+        }
+        return result;
     }
 
     private static final int IN_FLIGHT = 32;
@@ -156,7 +282,8 @@ public final class JetStreamReconciler {
     /** The purge subject for {@code account}; throws rather than ever build one from a non-key. */
     private static String subject(String account) {
         if (!PurgePlan.isAccountKey(account)) {
-            throw new IllegalStateException("refusing to send a purge for '" + account + "', not an account key");
+            throw new IllegalStateException(
+                    "refusing to send a purge for " + SafeText.quote(account) + ", not an account key");
         }
         return PURGE_SUBJECT_PREFIX + account;
     }
@@ -175,29 +302,37 @@ public final class JetStreamReconciler {
     }
 
     private PurgeReport finish(PurgePlan plan, List<PurgeOutcome> outcomes, boolean sent, String note) {
-        String dir = settings.resolverDir().map(Path::toString).orElse("(none)");
+        String dir =
+                settings.resolverDir().map(Path::toString).map(SafeText::escape).orElse("(none)");
         for (PurgeOutcome outcome : outcomes) {
             switch (outcome) {
                 case PurgeOutcome.Planned p ->
-                    LOG.info("JetStream purge: would purge account '{}' ({})", p.account(), note);
+                    LOG.info("JetStream purge: would purge account {} ({})", SafeText.quote(p.account()), note);
                 case PurgeOutcome.Purged p ->
-                    LOG.info("JetStream purge: purged account '{}', not in resolver dir '{}'", p.account(), dir);
+                    LOG.info(
+                            "JetStream purge: purged account {}, not in resolver dir '{}'",
+                            SafeText.quote(p.account()),
+                            dir);
                 case PurgeOutcome.Skipped s ->
                     LOG.info(
-                            "JetStream purge: skipped '{}': {}{}",
-                            s.account(),
+                            "JetStream purge: skipped {}: {}{}",
+                            SafeText.quote(s.account()),
                             s.reason().description(),
-                            s.detail().isEmpty() ? "" : " (" + s.detail() + ")");
+                            s.detail().isEmpty() ? "" : " (" + SafeText.escape(s.detail()) + ")");
                 case PurgeOutcome.Failed f ->
-                    LOG.warn("JetStream purge: failed for account '{}': {}", f.account(), f.reason());
+                    LOG.warn(
+                            "JetStream purge: failed for account {}: {}",
+                            SafeText.quote(f.account()),
+                            SafeText.escape(f.reason()));
             }
         }
         Optional<String> warning = plan.warning();
-        plan.warning().ifPresent(w -> LOG.warn("JetStream purge: purging nothing: {}", w));
+        plan.warning().ifPresent(w -> LOG.warn("JetStream purge: purging nothing: {}", SafeText.escape(w)));
         for (PurgeOutcome outcome : outcomes) {
             if (warning.isEmpty()
                     && outcome instanceof PurgeOutcome.Skipped s
                     && s.detail().equals(CHANGED_DURING_PASS)) {
+                // the detail is our own constant, never outside text
                 warning = Optional.of("the resolver directory '" + dir + "' changed during the pass ("
                         + s.reason().description() + "); no request was sent while it was so");
                 LOG.warn("JetStream purge: {}", warning.get());
@@ -208,10 +343,19 @@ public final class JetStreamReconciler {
         return report;
     }
 
+    /** A JWT larger than this is not an account JWT nats-server would accept (its default max_payload is 1 MiB). */
+    static final int MAX_JWT_BYTES = 1 << 20;
+
+    private static final int PUSH_IN_FLIGHT = 16;
+
     /**
-     * Publishes every account JWT of the resolver directory, as the raw JWT, to {@code
-     * $SYS.REQ.CLAIMS.UPDATE} over one connection as the system user, so that added and changed
-     * accounts take effect without a restart. Without creds nothing is sent.
+     * Publishes the account JWTs of the resolver directory that were added or changed since this
+     * reconciler's last push (by SHA-256 of the content; the first push sends all) to {@code
+     * $SYS.REQ.CLAIMS.UPDATE} over one connection as the system user, up to {@value
+     * #PUSH_IN_FLIGHT} requests in flight, so that added and changed accounts take effect without
+     * a restart. Only regular files (a symlink is never followed), at most {@value #MAX_JWT_BYTES}
+     * bytes, whose content is an account JWT whose subject is the file's key are sent; every other
+     * file is skipped with the reason, logged, and never sent. Without creds nothing is sent.
      *
      * @throws ReconcileException as {@link #reconcile()}, or when the resolver directory cannot be read
      */
@@ -221,57 +365,100 @@ public final class JetStreamReconciler {
             return new ClaimsPushReport(List.of(), Map.of(), false);
         }
         Path dir = settings.resolverDir().get();
-        List<Path> jwts = new ArrayList<>();
+        List<ClaimsFile.Candidate> changed = new ArrayList<>();
+        Map<String, String> skipped = new LinkedHashMap<>();
+        Set<String> seen = new java.util.HashSet<>();
+        Instant trustedBefore = Instant.now().minusSeconds(1);
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + Directories.JWT_SUFFIX)) {
             for (Path path : stream) {
                 String name = path.getFileName().toString();
-                if (Files.isRegularFile(path)
-                        && PurgePlan.isAccountKey(name.substring(0, name.length() - Directories.JWT_SUFFIX.length()))) {
-                    jwts.add(path);
+                String key = name.substring(0, name.length() - Directories.JWT_SUFFIX.length());
+                // A file whose stat is what it was when its content matched the last push is not
+                // read again (10,001 JWTs: a stat each instead of a read and a parse each); an
+                // mtime within the last second is not trusted (a same-size rewrite in the same
+                // clock tick would look unchanged).
+                Optional<ClaimsFile.Stamp> stamp = ClaimsFile.stamp(path);
+                if (stamp.isPresent()
+                        && stamp.get().equals(memory.pushedStamps.get(key))
+                        && stamp.get().modified().toInstant().isBefore(trustedBefore)) {
+                    seen.add(key);
+                    continue;
+                }
+                switch (ClaimsFile.read(path, key)) {
+                    case ClaimsFile.Candidate candidate -> {
+                        seen.add(key);
+                        if (!candidate.digest().equals(memory.pushed.get(key))) {
+                            changed.add(candidate);
+                            memory.pushedStamps.remove(key);
+                        } else {
+                            stamp.ifPresent(s -> memory.pushedStamps.put(key, s));
+                        }
+                    }
+                    case ClaimsFile.Rejected rejected -> skipped.put(name, rejected.why());
                 }
             }
         } catch (IOException e) {
-            throw new ReconcileException("cannot read the resolver directory '" + dir + "': " + e, e);
+            throw new ReconcileException(
+                    "cannot read the resolver directory " + SafeText.quote(dir.toString()) + ": "
+                            + SafeText.escape(e.toString()),
+                    e);
         }
-        jwts.sort(null);
+        memory.pushed.keySet().retainAll(seen);
+        memory.pushedStamps.keySet().retainAll(seen);
+        for (Map.Entry<String, String> skip : skipped.entrySet()) {
+            LOG.warn(
+                    "claims push: skipped {}: {}; not sent",
+                    SafeText.quote(skip.getKey()),
+                    SafeText.escape(skip.getValue()));
+        }
+        changed.sort(Comparator.comparing(ClaimsFile.Candidate::account));
+        if (changed.isEmpty()) {
+            LOG.info("claims push: no account JWT added or changed since the last push");
+            return new ClaimsPushReport(List.of(), Map.of(), false);
+        }
         if (settings.credsFile().isEmpty()) {
-            LOG.info("claims push: no system-user creds configured, {} JWT(s) not pushed", jwts.size());
+            LOG.info("claims push: no system-user creds configured, {} JWT(s) not pushed", changed.size());
             return new ClaimsPushReport(List.of(), Map.of(), false);
         }
         List<String> updated = new ArrayList<>();
         Map<String, String> failed = new LinkedHashMap<>();
         try (SystemConnection connection =
                 SystemConnection.open(settings, settings.credsFile().get())) {
-            for (Path jwt : jwts) {
-                String name = jwt.getFileName().toString();
-                String account = name.substring(0, name.length() - Directories.JWT_SUFFIX.length());
-                byte[] body;
-                try {
-                    body = Files.readAllBytes(jwt);
-                } catch (IOException e) {
-                    failed.put(account, "cannot read '" + jwt + "': " + e.getMessage());
-                    continue;
+            Deque<Map.Entry<ClaimsFile.Candidate, CompletableFuture<Message>>> inFlight = new ArrayDeque<>();
+            for (ClaimsFile.Candidate candidate : changed) {
+                inFlight.add(Map.entry(candidate, connection.send(CLAIMS_UPDATE_SUBJECT, candidate.body())));
+                if (inFlight.size() >= PUSH_IN_FLIGHT) {
+                    settle(connection, inFlight.poll(), updated, failed);
                 }
-                SystemConnection.Reply reply = connection.request(CLAIMS_UPDATE_SUBJECT, trim(body));
-                switch (reply) {
-                    case SystemConnection.Reply.Failed f -> failed.put(account, f.why());
-                    case SystemConnection.Reply.Answered a -> updated.add(account);
-                }
+            }
+            while (!inFlight.isEmpty()) {
+                settle(connection, inFlight.poll(), updated, failed);
             }
         }
         for (Map.Entry<String, String> failure : failed.entrySet()) {
-            LOG.warn("claims push: failed for account '{}': {}", failure.getKey(), failure.getValue());
+            LOG.warn(
+                    "claims push: failed for account {}: {}",
+                    SafeText.quote(failure.getKey()),
+                    SafeText.escape(failure.getValue()));
         }
         LOG.info("claims push: {} account JWT(s) pushed, {} failed", updated.size(), failed.size());
         return new ClaimsPushReport(updated, failed, true);
     }
 
-    /** JWT files written by hand often end with a newline; nats-server decodes the token exactly. */
-    private static byte[] trim(byte[] body) {
-        int end = body.length;
-        while (end > 0 && Character.isWhitespace(body[end - 1])) {
-            end--;
+    private void settle(
+            SystemConnection connection,
+            Map.Entry<ClaimsFile.Candidate, CompletableFuture<Message>> sent,
+            List<String> updated,
+            Map<String, String> failed)
+            throws InterruptedException {
+        ClaimsFile.Candidate candidate = sent.getKey();
+        SystemConnection.Reply reply = connection.await(CLAIMS_UPDATE_SUBJECT, candidate.body(), sent.getValue());
+        switch (reply) {
+            case SystemConnection.Reply.Failed f -> failed.put(candidate.account(), f.why());
+            case SystemConnection.Reply.Answered a -> {
+                updated.add(candidate.account());
+                memory.pushed.put(candidate.account(), candidate.digest());
+            }
         }
-        return end == body.length ? body : java.util.Arrays.copyOf(body, end);
     }
 }

@@ -1,16 +1,26 @@
 package com.datasance.pot.nats.jetstream;
 
+import com.datasance.pot.nats.api.SafeText;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,17 +28,41 @@ import org.slf4j.LoggerFactory;
 /**
  * Mirrors the {@code *.jwt} files of a read-only mount (a Secret or ConfigMap volume) into the
  * writable resolver directory nats-server owns. Each copy goes through a temp file in the target
- * directory and an atomic rename, so nats-server never reads a half-written JWT. JWTs that left the
- * mount are removed, except when the mount holds no JWT at all: a volume is briefly empty while
- * it rotates, and emptying the resolver then would make every account look removed.
+ * directory and an atomic rename, so nats-server never reads a half-written JWT, with the mode
+ * nats-server gives its own JWT files (0640).
  *
- * <p>Stateless; not safe to run twice at once on the same target.
+ * <p>Ownership: the mirror removes only JWTs it copied itself, and only while they still hold
+ * what it copied. What it copied is listed in a manifest beside them ({@value #MANIFEST}; the
+ * resolver reads only {@code *.jwt}), so this survives restarts. A JWT nats-server wrote (an
+ * account pushed with {@code nsc push}, i.e. {@code $SYS.REQ.CLAIMS.UPDATE}) or anyone else wrote
+ * is never removed. Nothing at all is removed while the mount is missing, empty, or holds no
+ * account JWT but the system account's: a rotating or broken volume looks like that, and removing
+ * then would make every account look gone.
+ *
+ * <p>Leftover temp files ({@code .pot-nats-*.tmp}, e.g. after a SIGKILL mid-copy) are removed at
+ * the start of each run. Not safe to run twice at once on the same target.
  */
 public final class JwtMountMirror {
 
     private static final Logger LOG = LoggerFactory.getLogger(JwtMountMirror.class);
 
-    /** What one mirror run changed. */
+    /** The manifest of mirrored JWTs, one {@code <file name> <sha-256>} per line. */
+    public static final String MANIFEST = ".pot-nats-mirror";
+
+    private static final String TEMP_PREFIX = ".pot-nats-";
+    private static final String TEMP_SUFFIX = ".tmp";
+
+    /** nats-server 2.9's dir store writes its JWT files 0640. */
+    private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-r-----");
+
+    /**
+     * What one mirror run changed.
+     *
+     * @param copied JWT file names copied (new or changed in the mount)
+     * @param removed JWT file names removed (mirrored earlier, gone from the mount)
+     * @param mountEmpty true when the mount was missing, empty or held no account JWT but the
+     *     system account's, so that nothing was removed
+     */
     public record Result(List<String> copied, List<String> removed, boolean mountEmpty) {
         public Result {
             copied = List.copyOf(Objects.requireNonNull(copied, "copied"));
@@ -42,82 +76,223 @@ public final class JwtMountMirror {
 
     private JwtMountMirror() {}
 
+    /** {@link #mirror(Path, Path, Optional)} without knowing the system account. */
+    public static Result mirror(Path mountDir, Path resolverDir) throws ReconcileException {
+        return mirror(mountDir, resolverDir, Optional.empty());
+    }
+
     /**
-     * Makes the {@code *.jwt} files of {@code resolverDir} equal to those of {@code mountDir}
-     * (by content; unchanged files are not rewritten).
+     * Makes the {@code *.jwt} files of {@code resolverDir} that the mirror owns equal to those of
+     * {@code mountDir} (by content; unchanged files are not rewritten).
      *
+     * @param systemAccount the system account's key: a mount holding only its JWT removes nothing
      * @throws ReconcileException naming the path when a directory cannot be read or written
      */
-    public static Result mirror(Path mountDir, Path resolverDir) throws ReconcileException {
+    public static Result mirror(Path mountDir, Path resolverDir, Optional<String> systemAccount)
+            throws ReconcileException {
         Map<String, Path> mounted = jwts(mountDir);
         try {
             Files.createDirectories(resolverDir);
         } catch (IOException e) {
-            throw new ReconcileException("cannot create the resolver directory '" + resolverDir + "': " + e, e);
+            throw new ReconcileException(
+                    "cannot create the resolver directory " + quote(resolverDir) + ": " + SafeText.escape(e.toString()),
+                    e);
         }
-        Map<String, Path> present = jwts(resolverDir);
+        removeLeftovers(resolverDir);
+        Map<String, String> manifest = readManifest(resolverDir);
+        Map<String, String> owned = new TreeMap<>(manifest);
         List<String> copied = new ArrayList<>();
-        for (Map.Entry<String, Path> entry : mounted.entrySet()) {
-            Path target = resolverDir.resolve(entry.getKey());
-            try {
-                byte[] content = Files.readAllBytes(entry.getValue());
-                if (present.containsKey(entry.getKey()) && Arrays.equals(content, Files.readAllBytes(target))) {
+        try {
+            for (Map.Entry<String, Path> entry : mounted.entrySet()) {
+                Path target = resolverDir.resolve(entry.getKey());
+                byte[] content;
+                try {
+                    content = Files.readAllBytes(entry.getValue());
+                } catch (IOException e) {
+                    throw new ReconcileException(
+                            "cannot read " + quote(entry.getValue()) + ": " + SafeText.escape(e.toString()), e);
+                }
+                String digest = sha256(content);
+                Optional<String> present = digestOf(target);
+                if (present.filter(digest::equals).isPresent()) {
+                    // Same bytes: ours from now on, whoever wrote them (nothing to rewrite).
+                    owned.put(entry.getKey(), digest);
                     continue;
                 }
-                Path temp = Files.createTempFile(resolverDir, ".pot-nats-", ".tmp");
-                try {
-                    Files.write(temp, content);
-                    moveAtomically(temp, target);
-                } finally {
-                    Files.deleteIfExists(temp);
-                }
+                writeAtomically(resolverDir, target, content);
+                owned.put(entry.getKey(), digest);
                 copied.add(entry.getKey());
-            } catch (IOException e) {
-                throw new ReconcileException(
-                        "cannot copy '" + entry.getValue() + "' to '" + target + "': " + e.getMessage(), e);
             }
-        }
-        List<String> removed = new ArrayList<>();
-        if (mounted.isEmpty()) {
-            if (!present.isEmpty()) {
-                LOG.warn(
-                        "JWT mirror: mount '{}' holds no JWT; keeping the {} JWT(s) in '{}' (a rotating volume is briefly empty)",
-                        mountDir,
-                        present.size(),
-                        resolverDir);
-            }
-        } else {
-            for (String name : present.keySet()) {
-                if (!mounted.containsKey(name)) {
+            List<String> removed = new ArrayList<>();
+            boolean holdsAccounts = holdsAccountOtherThan(mounted.keySet(), systemAccount);
+            if (!holdsAccounts) {
+                long others = owned.keySet().stream()
+                        .filter(n -> !mounted.containsKey(n))
+                        .count();
+                if (others > 0) {
+                    LOG.warn(
+                            "JWT mirror: mount {} holds no account JWT{}; removing none of the {} JWT(s) mirrored"
+                                    + " into {} (a rotating or broken volume looks like this)",
+                            quote(mountDir),
+                            systemAccount.isPresent() ? " but the system account's" : "",
+                            others,
+                            quote(resolverDir));
+                }
+            } else {
+                for (String name : List.copyOf(owned.keySet())) {
+                    if (mounted.containsKey(name)) {
+                        continue;
+                    }
+                    String mirroredDigest = owned.remove(name);
                     Path gone = resolverDir.resolve(name);
+                    Optional<String> now = digestOf(gone);
+                    if (now.isEmpty()) {
+                        continue; // already gone
+                    }
+                    if (!now.get().equals(mirroredDigest)) {
+                        // Rewritten since we copied it (a claims push, an operator): no longer ours.
+                        LOG.info(
+                                "JWT mirror: {} left the mount but was rewritten since it was mirrored; kept",
+                                SafeText.quote(name));
+                        continue;
+                    }
                     try {
                         Files.deleteIfExists(gone);
                     } catch (IOException e) {
-                        throw new ReconcileException("cannot remove '" + gone + "': " + e.getMessage(), e);
+                        owned.put(name, mirroredDigest);
+                        throw new ReconcileException(
+                                "cannot remove " + quote(gone) + ": " + SafeText.escape(e.toString()), e);
                     }
                     removed.add(name);
                 }
             }
+            if (!copied.isEmpty() || !removed.isEmpty()) {
+                LOG.info(
+                        "JWT mirror: {} -> {}: copied {}, removed {}",
+                        quote(mountDir),
+                        quote(resolverDir),
+                        names(copied),
+                        names(removed));
+            }
+            return new Result(copied, removed, !holdsAccounts);
+        } finally {
+            if (!owned.equals(manifest)) {
+                writeManifest(resolverDir, owned);
+            }
         }
-        if (!copied.isEmpty() || !removed.isEmpty()) {
-            LOG.info("JWT mirror: '{}' -> '{}': copied {}, removed {}", mountDir, resolverDir, copied, removed);
-        }
-        return new Result(copied, removed, mounted.isEmpty());
     }
 
-    private static void moveAtomically(Path temp, Path target) throws IOException {
+    /**
+     * Removes {@code .pot-nats-*.tmp} files a killed mirror left in {@code resolverDir} (they are
+     * never a JWT nats-server reads); returns how many.
+     */
+    public static int removeLeftovers(Path resolverDir) throws ReconcileException {
+        int removed = 0;
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(resolverDir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
+            for (Path leftover : stream) {
+                if (Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(leftover);
+                    removed++;
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new ReconcileException(
+                    "cannot remove leftover temp files in " + quote(resolverDir) + ": " + SafeText.escape(e.toString()),
+                    e);
+        }
+        if (removed > 0) {
+            LOG.info("JWT mirror: removed {} leftover temp file(s) in {}", removed, quote(resolverDir));
+        }
+        return removed;
+    }
+
+    private static void writeAtomically(Path dir, Path target, byte[] content) throws ReconcileException {
+        Path temp = null;
         try {
+            temp = Files.createTempFile(dir, TEMP_PREFIX, TEMP_SUFFIX, PosixFilePermissions.asFileAttribute(MODE));
+            Files.write(temp, content);
+            Files.setPosixFilePermissions(temp, MODE); // the umask may have narrowed it
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the file system of '" + target + "' cannot rename atomically", e);
+            throw new ReconcileException("the file system of " + quote(target) + " cannot rename atomically", e);
+        } catch (IOException e) {
+            throw new ReconcileException("cannot write " + quote(target) + ": " + SafeText.escape(e.toString()), e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    LOG.warn("JWT mirror: cannot remove temp file {}: {}", quote(temp), SafeText.escape(e.toString()));
+                }
+            }
         }
     }
 
-    /** {@code *.jwt} regular files (links followed: Kubernetes volume entries are links into {@code ..data}). */
+    private static Map<String, String> readManifest(Path dir) throws ReconcileException {
+        Map<String, String> manifest = new TreeMap<>();
+        Path file = dir.resolve(MANIFEST);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return manifest;
+        } catch (IOException e) {
+            throw new ReconcileException(
+                    "cannot read the mirror manifest " + quote(file) + ": "
+                            + SafeText.escape(e.toString()) + "; remove it to start over (nothing will be removed"
+                            + " until the mirror copies again)",
+                    e);
+        }
+        for (String line : lines) {
+            int space = line.lastIndexOf(' ');
+            if (space > 0 && line.substring(0, space).endsWith(Directories.JWT_SUFFIX)) {
+                manifest.put(line.substring(0, space), line.substring(space + 1));
+            }
+        }
+        return manifest;
+    }
+
+    private static void writeManifest(Path dir, Map<String, String> owned) throws ReconcileException {
+        StringBuilder text = new StringBuilder();
+        owned.forEach(
+                (name, digest) -> text.append(name).append(' ').append(digest).append('\n'));
+        writeAtomically(dir, dir.resolve(MANIFEST), text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The SHA-256 of a regular file (not through a link), or empty when there is none. */
+    private static Optional<String> digestOf(Path file) throws ReconcileException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(sha256(Files.readAllBytes(file)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new ReconcileException("cannot read " + quote(file) + ": " + SafeText.escape(e.toString()), e);
+        }
+    }
+
+    private static boolean holdsAccountOtherThan(Set<String> names, Optional<String> systemAccount) {
+        for (String name : names) {
+            String key = name.substring(0, name.length() - Directories.JWT_SUFFIX.length());
+            if (PurgePlan.isAccountKey(key) && systemAccount.filter(key::equals).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code *.jwt} regular files of the mount (links followed: Kubernetes volume entries are
+     * links into {@code ..data}).
+     */
     private static Map<String, Path> jwts(Path dir) throws ReconcileException {
         Map<String, Path> found = new TreeMap<>();
         if (!Files.exists(dir)) {
-            // A mount not there yet holds nothing; a resolver dir not there yet has nothing to remove.
+            // A mount not there yet holds nothing.
             return found;
         }
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + Directories.JWT_SUFFIX)) {
@@ -127,8 +302,24 @@ public final class JwtMountMirror {
                 }
             }
         } catch (IOException e) {
-            throw new ReconcileException("cannot read '" + dir + "': " + e, e);
+            throw new ReconcileException("cannot read " + quote(dir) + ": " + SafeText.escape(e.toString()), e);
         }
         return found;
+    }
+
+    private static String quote(Path path) {
+        return SafeText.quote(path.toString());
+    }
+
+    private static String names(List<String> names) {
+        return names.stream().map(SafeText::quote).toList().toString();
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 }

@@ -13,8 +13,9 @@ import java.util.Optional;
  * @param storeDir the JetStream {@code store_dir} as configured; accounts with data are the
  *     direct sub-directories of {@code <storeDir>/jetstream}
  * @param operatorMode true when the server config runs in operator mode
- * @param resolverDir the full/cache resolver's directory; empty for static accounts or a memory
- *     resolver, in which case reconciliation does nothing
+ * @param resolverDir the directory of a {@code full} resolver; empty for static accounts, a memory
+ *     or a {@code cache} resolver, in which case reconciliation does nothing (a cache resolver
+ *     deletes JWT files by itself, TTL and {@code limit}: its directory does not say which accounts exist)
  * @param systemAccount the system account's public key; never purged
  * @param clientUrl where to connect ({@code nats://} or {@code tls://})
  * @param credsFile the system user's creds; empty means plan and log only, send nothing
@@ -24,6 +25,9 @@ import java.util.Optional;
  * @param readyTimeout overall deadline for the server to accept a connection
  * @param requestAttempts how often a failed or unanswered request is sent before the account is
  *     reported as failed
+ * @param grace how long an account's JWT must have been absent, continuously, before its data is
+ *     purged; counted from the first pass of a {@link JetStreamReconciler} that saw it absent.
+ *     {@link Duration#ZERO} purges at once.
  */
 public record PurgeSettings(
         Path storeDir,
@@ -35,12 +39,15 @@ public record PurgeSettings(
         Optional<Path> caFile,
         Duration requestTimeout,
         Duration readyTimeout,
-        int requestAttempts) {
+        int requestAttempts,
+        Duration grace) {
 
     public static final Duration MIN_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_REQUEST_ATTEMPTS = 3;
+    /** A JWT missing for less than this (a mount rotating, a file moved and back) never costs data. */
+    public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
 
     public PurgeSettings {
         Objects.requireNonNull(storeDir, "storeDir");
@@ -51,6 +58,10 @@ public record PurgeSettings(
         Objects.requireNonNull(caFile, "caFile");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(readyTimeout, "readyTimeout");
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace '" + grace + "' must not be negative");
+        }
         systemAccount.ifPresent(key -> {
             if (!NKey.isValidPublicAccountKey(key.toCharArray())) {
                 throw new IllegalArgumentException("system account '" + key + "' is not a valid account public key");
@@ -83,7 +94,8 @@ public record PurgeSettings(
                 Optional.empty(),
                 DEFAULT_REQUEST_TIMEOUT,
                 DEFAULT_READY_TIMEOUT,
-                DEFAULT_REQUEST_ATTEMPTS);
+                DEFAULT_REQUEST_ATTEMPTS,
+                DEFAULT_GRACE);
     }
 
     /** A config without a resolver directory (static accounts, memory resolver): nothing is ever purged. */
@@ -98,7 +110,8 @@ public record PurgeSettings(
                 Optional.empty(),
                 DEFAULT_REQUEST_TIMEOUT,
                 DEFAULT_READY_TIMEOUT,
-                DEFAULT_REQUEST_ATTEMPTS);
+                DEFAULT_REQUEST_ATTEMPTS,
+                DEFAULT_GRACE);
     }
 
     public PurgeSettings withCredsFile(Path creds) {
@@ -112,7 +125,8 @@ public record PurgeSettings(
                 caFile,
                 requestTimeout,
                 readyTimeout,
-                requestAttempts);
+                requestAttempts,
+                grace);
     }
 
     public PurgeSettings withCaFile(Path ca) {
@@ -126,7 +140,8 @@ public record PurgeSettings(
                 Optional.of(ca),
                 requestTimeout,
                 readyTimeout,
-                requestAttempts);
+                requestAttempts,
+                grace);
     }
 
     public PurgeSettings withClientUrl(String url) {
@@ -140,7 +155,8 @@ public record PurgeSettings(
                 caFile,
                 requestTimeout,
                 readyTimeout,
-                requestAttempts);
+                requestAttempts,
+                grace);
     }
 
     public PurgeSettings withTimeouts(Duration request, Duration ready, int attempts) {
@@ -154,7 +170,23 @@ public record PurgeSettings(
                 caFile,
                 request,
                 ready,
-                attempts);
+                attempts,
+                grace);
+    }
+
+    public PurgeSettings withGrace(Duration newGrace) {
+        return new PurgeSettings(
+                storeDir,
+                operatorMode,
+                resolverDir,
+                systemAccount,
+                clientUrl,
+                credsFile,
+                caFile,
+                requestTimeout,
+                readyTimeout,
+                requestAttempts,
+                newGrace);
     }
 
     /** {@code <storeDir>/jetstream}, the parent of the per-account directories. */

@@ -1,10 +1,12 @@
 package com.datasance.pot.nats.jetstream;
 
+import com.datasance.pot.nats.api.SafeText;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.Subscription;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -52,26 +54,25 @@ final class SystemConnection implements AutoCloseable {
     }
 
     /**
-     * Connects as the user in {@code creds}, retrying with backoff until {@code readyTimeout}: at
-     * startup the pass may begin before nats-server listens.
+     * Connects as the user in {@code creds}, retrying with backoff until {@code readyTimeout} only
+     * while nothing listens yet (at startup the pass may begin before nats-server listens), and
+     * checks that the user belongs to the system account. Everything else fails at once, with the
+     * cause: a refused sign-in, a TLS failure (the PKIX reason), unreadable creds, a user of
+     * another account.
      */
     static SystemConnection open(PurgeSettings settings, Path creds) throws ReconcileException, InterruptedException {
         if (!Files.isReadable(creds)) {
-            throw new ReconcileException("system user creds '" + creds + "' do not exist or cannot be read");
+            throw new ReconcileException(
+                    "system user creds " + SafeText.quote(creds.toString()) + " do not exist or cannot be read");
         }
+        String url = SafeText.redactUrl(settings.clientUrl());
         Instant deadline = Instant.now().plus(settings.readyTimeout());
+        ConnectProblems problems = new ConnectProblems();
         Options.Builder options = Options.builder()
                 .server(settings.clientUrl())
                 .authHandler(Nats.credentials(creds.toString()))
                 .connectionName("pot-nats-jetstream")
-                // jnats' default listener reports every refused connect at SEVERE; while waiting
-                // for the server to come up those are expected, so they go to debug here.
-                .errorListener(new ErrorListener() {
-                    @Override
-                    public void exceptionOccurred(Connection connection, Exception exception) {
-                        LOG.debug("nats connection to '{}': {}", settings.clientUrl(), exception.toString());
-                    }
-                })
+                .errorListener(problems)
                 .maxReconnects(10)
                 .reconnectWait(Duration.ofMillis(200));
         if (settings.clientUrl().startsWith("tls://") && settings.caFile().isPresent()) {
@@ -81,19 +82,269 @@ final class SystemConnection implements AutoCloseable {
         while (true) {
             Duration left = Duration.between(Instant.now(), deadline);
             options.connectionTimeout(min(Duration.ofSeconds(2), left.isNegative() ? Duration.ofMillis(1) : left));
+            problems.clear();
+            Connection connection;
             try {
-                return new SystemConnection(Nats.connect(options.build()), settings, deadline);
+                connection = Nats.connect(options.build());
             } catch (IOException e) {
-                if (Instant.now().plus(backoff).isAfter(deadline)) {
-                    throw new ReconcileException(
-                            "nats-server at '" + settings.clientUrl() + "' did not accept a connection within '"
-                                    + settings.readyTimeout() + "': " + e.getMessage(),
-                            e);
+                ConnectProblem problem = problems.worst(e);
+                switch (problem) {
+                    case ConnectProblem.NotListening notListening -> {
+                        if (Instant.now().plus(backoff).isAfter(deadline)) {
+                            throw new ReconcileException(
+                                    "nothing accepted a connection at " + SafeText.quote(url) + " within '"
+                                            + settings.readyTimeout() + "' (" + notListening.why()
+                                            + "); check NATS_CLIENT_URL against the server's 'listen'/'port'",
+                                    e);
+                        }
+                        LOG.debug("nats-server at {} not ready yet: {}", SafeText.quote(url), notListening.why());
+                    }
+                    case ConnectProblem.Refused refused ->
+                        throw new ReconcileException(
+                                "nats-server at " + SafeText.quote(url) + " refused the sign-in with creds "
+                                        + SafeText.quote(creds.toString()) + ": " + SafeText.quote(refused.error())
+                                        + "; the creds must be a user of the system account",
+                                e);
+                    case ConnectProblem.Tls tls ->
+                        throw new ReconcileException(
+                                "TLS with " + SafeText.quote(url) + " failed: " + SafeText.escape(tls.why())
+                                        + settings.caFile()
+                                                .map(ca -> " (trusting CA file " + SafeText.quote(ca.toString()) + ")")
+                                                .orElse(" (trusting the JVM's default CAs)"),
+                                e);
+                    case ConnectProblem.Other other ->
+                        throw new ReconcileException(
+                                "cannot connect to " + SafeText.quote(url) + " with creds "
+                                        + SafeText.quote(creds.toString()) + ": " + SafeText.escape(other.why()),
+                                e);
                 }
-                LOG.debug("nats-server at '{}' not ready yet: {}", settings.clientUrl(), e.getMessage());
                 Thread.sleep(backoff);
                 backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+                continue;
             }
+            SystemConnection opened = new SystemConnection(connection, settings, deadline);
+            try {
+                opened.servers = opened.countServers(creds);
+                return opened;
+            } catch (ReconcileException | InterruptedException | RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Why one connect attempt failed, from what jnats reported to the error listener. */
+    sealed interface ConnectProblem {
+        /** Connection refused, unreachable, timed out: the server may not listen yet. */
+        record NotListening(String why) implements ConnectProblem {}
+
+        /** The server answered with {@code -ERR} (an authorization violation, most often). */
+        record Refused(String error) implements ConnectProblem {}
+
+        /** The TLS handshake failed; {@code why} is the innermost cause (PKIX path, host name...). */
+        record Tls(String why) implements ConnectProblem {}
+
+        record Other(String why) implements ConnectProblem {}
+    }
+
+    /**
+     * jnats reports the cause of a failed connect to the error listener only (the exception
+     * {@code Nats.connect} throws says "Unable to connect" and carries no cause), so the listener
+     * keeps what it saw, by type.
+     */
+    private static final class ConnectProblems implements ErrorListener {
+        private final java.util.concurrent.ConcurrentLinkedQueue<Object> seen =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        void clear() {
+            seen.clear();
+        }
+
+        @Override
+        public void errorOccurred(Connection connection, String error) {
+            seen.add(error == null ? "" : error);
+            LOG.debug("nats-server error: {}", SafeText.quote(String.valueOf(error)));
+        }
+
+        @Override
+        public void exceptionOccurred(Connection connection, Exception exception) {
+            seen.add(exception);
+            // jnats' default listener reports every refused connect at SEVERE; while waiting for
+            // the server to come up those are expected, so they go to debug here.
+            LOG.debug("nats connection: {}", SafeText.escape(exception.toString()));
+        }
+
+        /** A refusal or TLS failure wins over "not listening": it will not go away by waiting. */
+        ConnectProblem worst(IOException thrown) {
+            ConnectProblem found = null;
+            for (Object item : seen) {
+                ConnectProblem problem = switch (item) {
+                    case String error -> new ConnectProblem.Refused(error);
+                    case Throwable t -> classify(t);
+                    default -> new ConnectProblem.Other(String.valueOf(item));
+                };
+                if (found == null || rank(problem) > rank(found)) {
+                    found = problem;
+                }
+            }
+            return found != null ? found : classify(thrown);
+        }
+
+        private static int rank(ConnectProblem problem) {
+            return switch (problem) {
+                case ConnectProblem.NotListening n -> 0;
+                case ConnectProblem.Other o -> 1;
+                case ConnectProblem.Tls t -> 2;
+                case ConnectProblem.Refused r -> 3;
+            };
+        }
+
+        private static ConnectProblem classify(Throwable thrown) {
+            Throwable innermost = thrown;
+            Throwable tls = null;
+            for (Throwable t = thrown; t != null; t = t.getCause()) {
+                if (tls == null
+                        && (t instanceof javax.net.ssl.SSLException
+                                || t instanceof java.security.cert.CertificateException
+                                || t instanceof java.security.cert.CertPathValidatorException)) {
+                    // the outermost TLS exception's message names the check ('PKIX path
+                    // validation failed: ...'), the innermost the detail
+                    tls = t;
+                }
+                if (t instanceof java.net.ConnectException
+                        || t instanceof java.net.NoRouteToHostException
+                        || t instanceof java.net.SocketTimeoutException
+                        || t instanceof java.net.UnknownHostException) {
+                    return new ConnectProblem.NotListening(t.toString());
+                }
+                innermost = t;
+            }
+            if (tls != null) {
+                return new ConnectProblem.Tls(
+                        tls.equals(innermost)
+                                ? tls.toString()
+                                : tls.getMessage() + " (" + innermost.getMessage() + ")");
+            }
+            if (thrown instanceof IOException
+                    && thrown.getCause() == null
+                    && String.valueOf(thrown.getMessage()).startsWith("Unable to connect")) {
+                // Nothing reached the listener: no socket at all, as with a refused connect.
+                return new ConnectProblem.NotListening(String.valueOf(thrown.getMessage()));
+            }
+            return new ConnectProblem.Other(innermost.toString());
+        }
+    }
+
+    private static final String SERVER_PING = "$SYS.REQ.SERVER.PING";
+    private static final String SERVER_PING_CONNZ = "$SYS.REQ.SERVER.PING.CONNZ";
+    /** How long after the last answer to a ping no further server is expected to answer. */
+    private static final Duration QUIET = Duration.ofMillis(250);
+
+    // The servers that answered the ping at connect time; each must answer a connection count.
+    private java.util.Set<String> servers = java.util.Set.of();
+
+    /**
+     * Pings every server through {@code $SYS.REQ.SERVER.PING}. Only the system account has
+     * responders there, so no answer means the creds belong to another account (nats-server 2.9.10
+     * carries out a purge sent by any account's user: this check is ours).
+     */
+    private java.util.Set<String> countServers(Path creds) throws ReconcileException, InterruptedException {
+        java.util.Set<String> ids = gather(SERVER_PING, new byte[0]);
+        if (ids.isEmpty()) {
+            throw new ReconcileException("the creds " + SafeText.quote(creds.toString()) + " signed in at "
+                    + SafeText.quote(SafeText.redactUrl(settings.clientUrl()))
+                    + " but nothing answered on '" + SERVER_PING + "' within '" + settings.requestTimeout()
+                    + "': they are not a user of the system account"
+                    + settings.systemAccount().map(a -> " '" + a + "'").orElse("")
+                    + "; NATS_SYS_USER_CRED_PATH must name the system account's user creds");
+        }
+        return java.util.Set.copyOf(ids);
+    }
+
+    /** How many client connections of {@code account} the servers have, or why that is not known. */
+    sealed interface Connections {
+        record Known(long total) implements Connections {}
+
+        record Unknown(String why) implements Connections {}
+    }
+
+    /**
+     * Asks every server ({@code $SYS.REQ.SERVER.PING.CONNZ} with an account filter, answered by
+     * nats-server 2.9.10 and 2.12) for the client connections of {@code account}. Only when as
+     * many servers answer as answered the ping at connect time is the total known.
+     */
+    Connections connectionsOf(String account) throws InterruptedException {
+        if (!PurgePlan.isAccountKey(account)) {
+            throw new IllegalStateException("not an account key: " + SafeText.quote(account));
+        }
+        byte[] filter = utf8("{\"acc\":\"" + account + "\",\"limit\":1}");
+        Subscription inbox = connection.subscribe(connection.createInbox());
+        try {
+            connection.publish(SERVER_PING_CONNZ, inbox.getSubject(), filter);
+            java.util.Map<String, Long> totals = new java.util.HashMap<>();
+            Instant deadline = Instant.now().plus(settings.requestTimeout());
+            while (!totals.keySet().containsAll(servers)) {
+                Duration left = Duration.between(Instant.now(), deadline);
+                if (left.isNegative() || left.isZero()) {
+                    break;
+                }
+                Message message = inbox.nextMessage(left);
+                if (message == null) {
+                    break;
+                }
+                if (message.isStatusMessage()) {
+                    return new Connections.Unknown(
+                            "status " + message.getStatus().getCode() + " on '" + SERVER_PING_CONNZ + "'");
+                }
+                ServerReply reply;
+                try {
+                    reply = ServerReply.parse(message.getData());
+                } catch (IOException e) {
+                    return new Connections.Unknown("unreadable reply on '" + SERVER_PING_CONNZ + "': "
+                            + SafeText.escape(String.valueOf(e.getMessage())));
+                }
+                if (reply.error() != null
+                        || reply.data() == null
+                        || reply.data().total() == null) {
+                    return new Connections.Unknown("reply on '" + SERVER_PING_CONNZ + "' without a total"
+                            + (reply.error() == null
+                                    ? ""
+                                    : ": " + SafeText.escape(reply.error().toString())));
+                }
+                totals.put(reply.serverId(), reply.data().total());
+            }
+            if (!totals.keySet().containsAll(servers)) {
+                return new Connections.Unknown(totals.size() + " of " + servers.size() + " server(s) answered on '"
+                        + SERVER_PING_CONNZ + "' within '" + settings.requestTimeout() + "'");
+            }
+            return new Connections.Known(
+                    totals.values().stream().mapToLong(Long::longValue).sum());
+        } finally {
+            inbox.unsubscribe();
+        }
+    }
+
+    /** Publishes {@code body} to {@code subject} and collects the server ids that answer until quiet. */
+    private java.util.Set<String> gather(String subject, byte[] body) throws InterruptedException {
+        Subscription inbox = connection.subscribe(connection.createInbox());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        try {
+            connection.publish(subject, inbox.getSubject(), body);
+            Duration wait = settings.requestTimeout();
+            while (true) {
+                Message message = inbox.nextMessage(wait);
+                if (message == null || message.isStatusMessage()) {
+                    return ids;
+                }
+                try {
+                    ids.add(ServerReply.parse(message.getData()).serverId());
+                } catch (IOException e) {
+                    LOG.debug("unreadable reply on '{}': {}", subject, SafeText.escape(String.valueOf(e.getMessage())));
+                }
+                wait = QUIET;
+            }
+        } finally {
+            inbox.unsubscribe();
         }
     }
 

@@ -41,6 +41,25 @@ class ClaimsPushTest {
     }
 
     @Test
+    void shouldPushOnlyTheJwtThatChangedSinceTheLastPush() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            JetStreamReconciler reconciler = JetStreamReconciler.of(scenario.settings());
+            assertEquals(3, reconciler.pushClaims().updated().size());
+            assertFalse(reconciler.pushClaims().requestsSent());
+            Map<String, Object> limits = NatsJwt.unlimitedAccountLimits();
+            limits.put("streams", 4);
+            scenario.operator.reissue(scenario.live, limits);
+
+            ClaimsPushReport report = reconciler.pushClaims();
+
+            assertEquals(java.util.List.of(scenario.live.publicKey()), report.updated());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> scenario.streams(scenario.live).maxStreams() == 4);
+            assertEquals(PurgeScenario.MESSAGES, scenario.liveMessages());
+        }
+    }
+
+    @Test
     void shouldSendNothingWithoutCreds() throws Exception {
         try (PurgeScenario scenario = PurgeScenario.start(dir)) {
             Map<String, Object> limits = NatsJwt.unlimitedAccountLimits();

@@ -59,7 +59,8 @@ class ClusterPurgeTest {
                             operator.resolverDir(),
                             operator.system().publicKey(),
                             cluster.nodes().get(follower).clientUrl())
-                    .withCredsFile(operator.system().credsFile());
+                    .withCredsFile(operator.system().credsFile())
+                    .withGrace(java.time.Duration.ZERO);
 
             PurgeReport report = JetStreamReconciler.of(settings).reconcile();
 

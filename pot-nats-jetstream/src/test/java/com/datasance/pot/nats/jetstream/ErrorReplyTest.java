@@ -52,7 +52,7 @@ class ErrorReplyTest {
     }
 
     private PurgeReport passAgainstResponder(List<String> replies, AtomicInteger requests) throws Exception {
-        try (NatsServerFixture server = NatsServerFixture.startWithConfig(dir.resolve("plain"), "");
+        try (NatsServerFixture server = NatsServerFixture.startWithConfig(dir.resolve("plain"), "no_sys_acc: true\n");
                 Connection responder = Nats.connect(server.clientUrl())) {
             Dispatcher dispatcher = responder.createDispatcher(message -> {
                 int n = requests.getAndIncrement();
@@ -60,13 +60,21 @@ class ErrorReplyTest {
                 responder.publish(message.getReplyTo(), reply.getBytes(StandardCharsets.UTF_8));
             });
             dispatcher.subscribe(JetStreamReconciler.PURGE_SUBJECT_PREFIX + "*");
+            // Stand-ins for the system account's ping and connection count (no_sys_acc: this server has no
+            // system account): one server, no client of the account.
+            Dispatcher system = responder.createDispatcher(message -> responder.publish(
+                    message.getReplyTo(),
+                    "{\"server\":{\"id\":\"NFAKE\"},\"data\":{\"total\":0}}".getBytes(StandardCharsets.UTF_8)));
+            system.subscribe("$SYS.REQ.SERVER.PING");
+            system.subscribe("$SYS.REQ.SERVER.PING.CONNZ");
             responder.flush(java.time.Duration.ofSeconds(5));
             PurgeSettings settings = PurgeSettings.operatorMode(
                             operator.storeDir(),
                             operator.resolverDir(),
                             operator.system().publicKey(),
                             server.clientUrl())
-                    .withCredsFile(operator.system().credsFile());
+                    .withCredsFile(operator.system().credsFile())
+                    .withGrace(java.time.Duration.ZERO);
             return JetStreamReconciler.of(settings).reconcile();
         }
     }
@@ -105,7 +113,7 @@ class ErrorReplyTest {
 
         PurgeReport report = passAgainstResponder(List.of("{\"type\":\"x\",\"initiated\":false}"), requests);
 
-        assertEquals(1, report.failed().size());
+        assertEquals(1, report.failed().size(), report.toString());
         assertTrue(report.failed().getFirst().reason().contains("initiated: true"));
         assertTrue(Files.isDirectory(
                 operator.accountStoreDir(live).resolve("streams").resolve("S")));

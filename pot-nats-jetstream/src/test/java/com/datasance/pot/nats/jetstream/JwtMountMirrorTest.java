@@ -34,7 +34,7 @@ class JwtMountMirrorTest {
     private List<String> leftovers() throws Exception {
         try (Stream<Path> files = Files.list(resolver())) {
             return files.map(p -> p.getFileName().toString())
-                    .filter(n -> !n.endsWith(".jwt"))
+                    .filter(n -> !n.endsWith(".jwt") && !n.equals(JwtMountMirror.MANIFEST))
                     .toList();
         }
     }
@@ -89,19 +89,99 @@ class JwtMountMirrorTest {
         assertEquals(inode, Files.getAttribute(resolver().resolve("A1.jwt"), "unix:ino"));
     }
 
+    private static final String SYS = key();
+    private static final String K1 = key();
+    private static final String K2 = key();
+    private static final String K3 = key();
+
+    private static String key() {
+        try {
+            return new String(io.nats.client.NKey.createAccount(new java.security.SecureRandom())
+                    .getPublicKey());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void shouldRemoveJwtsThatLeftTheMount() throws Exception {
         Path mount = mount();
-        Files.writeString(mount.resolve("A1.jwt"), "one");
-        Files.writeString(mount.resolve("A2.jwt"), "two");
+        Files.writeString(mount.resolve(K1 + ".jwt"), "one");
+        Files.writeString(mount.resolve(K2 + ".jwt"), "two");
         JwtMountMirror.mirror(mount, resolver());
-        Files.delete(mount.resolve("A2.jwt"));
+        Files.delete(mount.resolve(K2 + ".jwt"));
 
         JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver());
 
-        assertEquals(List.of("A2.jwt"), result.removed());
-        assertTrue(Files.exists(resolver().resolve("A1.jwt")));
-        assertFalse(Files.exists(resolver().resolve("A2.jwt")));
+        assertEquals(List.of(K2 + ".jwt"), result.removed());
+        assertTrue(Files.exists(resolver().resolve(K1 + ".jwt")));
+        assertFalse(Files.exists(resolver().resolve(K2 + ".jwt")));
+    }
+
+    @Test
+    void shouldNeverRemoveAJwtItDidNotMirrorEvenAfterARestart() throws Exception {
+        Path mount = mount();
+        Files.writeString(mount.resolve(K1 + ".jwt"), "one");
+        Files.writeString(mount.resolve(K2 + ".jwt"), "two");
+        JwtMountMirror.mirror(mount, resolver());
+        // nats-server wrote K3 itself (a claims push); the manifest on disk is all a new wrapper knows.
+        Files.writeString(resolver().resolve(K3 + ".jwt"), "pushed");
+        Files.delete(mount.resolve(K2 + ".jwt"));
+
+        JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver());
+
+        assertEquals(List.of(K2 + ".jwt"), result.removed());
+        assertEquals("pushed", read(resolver().resolve(K3 + ".jwt")));
+    }
+
+    @Test
+    void shouldKeepAMirroredJwtThatWasRewrittenSince() throws Exception {
+        Path mount = mount();
+        Files.writeString(mount.resolve(K1 + ".jwt"), "one");
+        Files.writeString(mount.resolve(K2 + ".jwt"), "two");
+        JwtMountMirror.mirror(mount, resolver());
+        Files.writeString(resolver().resolve(K2 + ".jwt"), "two, pushed again with new limits");
+        Files.delete(mount.resolve(K2 + ".jwt"));
+
+        JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver());
+
+        assertEquals(List.of(), result.removed());
+        assertEquals("two, pushed again with new limits", read(resolver().resolve(K2 + ".jwt")));
+    }
+
+    @Test
+    void shouldRemoveNothingWhenTheMountHoldsOnlyTheSystemAccount() throws Exception {
+        Path mount = mount();
+        Files.writeString(mount.resolve(SYS + ".jwt"), "sys");
+        Files.writeString(mount.resolve(K1 + ".jwt"), "one");
+        Files.writeString(mount.resolve(K2 + ".jwt"), "two");
+        JwtMountMirror.mirror(mount, resolver(), java.util.Optional.of(SYS));
+        Files.delete(mount.resolve(K1 + ".jwt"));
+        Files.delete(mount.resolve(K2 + ".jwt"));
+
+        JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver(), java.util.Optional.of(SYS));
+
+        assertTrue(result.mountEmpty());
+        assertEquals(List.of(), result.removed());
+        assertEquals("one", read(resolver().resolve(K1 + ".jwt")));
+        assertEquals("two", read(resolver().resolve(K2 + ".jwt")));
+    }
+
+    @Test
+    void shouldCopyWithNatsServersModeAndRemoveLeftoverTempFiles() throws Exception {
+        Path mount = mount();
+        Files.createDirectories(resolver());
+        Path leftover = Files.writeString(resolver().resolve(".pot-nats-123.tmp"), "");
+        Files.writeString(mount.resolve(K1 + ".jwt"), "one");
+
+        JwtMountMirror.mirror(mount, resolver());
+
+        assertFalse(Files.exists(leftover));
+        assertEquals(
+                "rw-r-----",
+                java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(resolver().resolve(K1 + ".jwt"))));
+        assertEquals(List.of(), leftovers());
     }
 
     @Test

@@ -107,7 +107,7 @@ class PurgeIntegrationTest {
                     ReconcileException.class,
                     () -> JetStreamReconciler.of(unreachable).reconcile());
 
-            assertTrue(thrown.getMessage().contains("did not accept a connection within"), thrown.getMessage());
+            assertTrue(thrown.getMessage().contains("nothing accepted a connection at"), thrown.getMessage());
             assertGoneIntact(scenario);
             assertLiveIntact(scenario);
         }
@@ -118,10 +118,11 @@ class PurgeIntegrationTest {
         try (PurgeScenario scenario = PurgeScenario.start(dir)) {
             scenario.removeJwt(scenario.gone);
             PurgeSettings withoutCreds = PurgeSettings.operatorMode(
-                    scenario.operator.storeDir(),
-                    scenario.operator.resolverDir(),
-                    scenario.operator.system().publicKey(),
-                    scenario.clientUrl());
+                            scenario.operator.storeDir(),
+                            scenario.operator.resolverDir(),
+                            scenario.operator.system().publicKey(),
+                            scenario.clientUrl())
+                    .withGrace(java.time.Duration.ZERO);
 
             PurgeReport report = JetStreamReconciler.of(withoutCreds).reconcile();
 
@@ -161,7 +162,8 @@ class PurgeIntegrationTest {
                     Optional.empty(),
                     operator.requestTimeout(),
                     operator.readyTimeout(),
-                    operator.requestAttempts());
+                    operator.requestAttempts(),
+                    java.time.Duration.ZERO);
 
             PurgeReport report = JetStreamReconciler.of(flagOff).reconcile();
 
@@ -219,7 +221,8 @@ class PurgeIntegrationTest {
                             dir.resolve("not-mounted"),
                             scenario.operator.system().publicKey(),
                             settings.clientUrl())
-                    .withCredsFile(settings.credsFile().orElseThrow());
+                    .withCredsFile(settings.credsFile().orElseThrow())
+                    .withGrace(java.time.Duration.ZERO);
 
             PurgeReport report = JetStreamReconciler.of(missing).reconcile();
 
@@ -316,7 +319,8 @@ class PurgeIntegrationTest {
                     Optional.empty(),
                     known.requestTimeout(),
                     known.readyTimeout(),
-                    known.requestAttempts());
+                    known.requestAttempts(),
+                    java.time.Duration.ZERO);
             PurgeReport second = JetStreamReconciler.of(unknown).reconcile();
 
             assertEquals(List.of(new PurgeOutcome.Skipped(system, PurgeSkipReason.SYSTEM_ACCOUNT)), second.outcomes());

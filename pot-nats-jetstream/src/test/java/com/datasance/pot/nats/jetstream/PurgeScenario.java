@@ -54,7 +54,8 @@ final class PurgeScenario implements AutoCloseable {
                         operator.resolverDir(),
                         operator.system().publicKey(),
                         clientUrl())
-                .withCredsFile(operator.system().credsFile());
+                .withCredsFile(operator.system().credsFile())
+                .withGrace(java.time.Duration.ZERO);
     }
 
     Streams streams(OperatorFixture.Account account) {

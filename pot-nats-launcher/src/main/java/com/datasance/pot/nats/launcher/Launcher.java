@@ -94,7 +94,7 @@ final class Launcher {
         }
         // Step 4: nats-server's full resolver reads its directory once at start.
         if (settings.jwtMountDir().isPresent()) {
-            PurgeService.mirrorJwtMount(settings);
+            PurgeService.mirrorJwtMount(settings, env);
         }
         // Step 3 before the start: the watched set comes from the config, and its content is the
         // baseline taken before nats-server reads it, so that a change made while nats-server

@@ -41,6 +41,8 @@ import java.util.Set;
  * @param restartOnAccountRemoval NATS_RESTART_ON_ACCOUNT_REMOVAL
  * @param restartOnUnreloadable NATS_RESTART_ON_UNRELOADABLE: a config change nats-server cannot
  *     reload (e.g. {@code port}) restarts it gracefully instead of being only reported
+ * @param purgeGrace NATS_PURGE_GRACE, how long an account's JWT must be absent before its data is
+ *     purged ({@code 0}: at once)
  * @param debug POT_NATS_DEBUG, the wrapper's debug log lines
  */
 public record LauncherSettings(
@@ -62,6 +64,7 @@ public record LauncherSettings(
         boolean lameDuck,
         boolean restartOnAccountRemoval,
         boolean restartOnUnreloadable,
+        Duration purgeGrace,
         boolean debug) {
 
     /** The image's nats-server, tried first when NATS_SERVER_BIN is unset. */
@@ -74,6 +77,7 @@ public record LauncherSettings(
     static final String DEFAULT_CREDS_DIR = "/etc/nats/creds/";
     static final int DEFAULT_MONITOR_PORT = 8222;
     static final String DEFAULT_CLIENT_URL = "nats://127.0.0.1:4222";
+    static final Duration DEFAULT_PURGE_GRACE = Duration.ofMinutes(5);
 
     /**
      * The longest NATS_RELOAD_DEBOUNCE: the watcher's bound (an hour without a reload is no
@@ -83,6 +87,9 @@ public record LauncherSettings(
 
     /** The longest NATS_CONFIG_WAIT and NATS_SHUTDOWN_TIMEOUT: a day, far from any overflow. */
     static final Duration MAX_WAIT = Duration.ofHours(24);
+
+    /** The longest NATS_PURGE_GRACE: 30 days, far from any overflow of the due-time arithmetic. */
+    static final Duration MAX_PURGE_GRACE = Duration.ofDays(30);
 
     private static final Set<String> URL_SCHEMES = Set.of("nats", "tls");
 
@@ -102,6 +109,7 @@ public record LauncherSettings(
         Objects.requireNonNull(reloadDebounce, "reloadDebounce");
         Objects.requireNonNull(configWait, "configWait");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(purgeGrace, "purgeGrace");
     }
 
     /**
@@ -132,6 +140,7 @@ public record LauncherSettings(
         boolean lameDuck = read.bool("NATS_LAME_DUCK");
         boolean restart = read.bool("NATS_RESTART_ON_ACCOUNT_REMOVAL");
         boolean restartOnUnreloadable = read.bool("NATS_RESTART_ON_UNRELOADABLE");
+        Duration purgeGrace = read.duration("NATS_PURGE_GRACE", DEFAULT_PURGE_GRACE, MAX_PURGE_GRACE);
         boolean debug = read.bool("POT_NATS_DEBUG");
         return new LauncherSettings(
                 conf,
@@ -152,6 +161,7 @@ public record LauncherSettings(
                 lameDuck,
                 restart,
                 restartOnUnreloadable,
+                purgeGrace,
                 debug);
     }
 

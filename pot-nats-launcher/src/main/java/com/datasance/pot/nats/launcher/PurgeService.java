@@ -2,6 +2,7 @@ package com.datasance.pot.nats.launcher;
 
 import com.datasance.pot.nats.api.ChangeSet;
 import com.datasance.pot.nats.api.PurgeReport;
+import com.datasance.pot.nats.api.SafeText;
 import com.datasance.pot.nats.api.ServerProcess;
 import com.datasance.pot.nats.config.ConfigException;
 import com.datasance.pot.nats.config.NatsConfigReader;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +26,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,24 +55,42 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         return LoggerFactory.getLogger(PurgeService.class);
     }
 
-    /** What a pass is for: the startup pass purges only; a pass after a JWT change pushes claims too. */
+    /**
+     * What a pass is for: the startup pass checks the connection and purges; a pass after a JWT
+     * change purges and then queues the claims push; a due pass runs when an account's grace
+     * period ends.
+     */
     enum Pass {
         STARTUP,
-        AFTER_CHANGE
+        AFTER_CHANGE,
+        DUE
     }
+
+    static final String CLAIMS_THREAD = "pot-nats-claims";
+
+    /** After nats-server answers on its monitoring port, how long the purge connection may take. */
+    static final Duration READY_AFTER_ANSWER = Duration.ofSeconds(5);
 
     private final LauncherSettings settings;
     private final Map<String, String> env;
     private final RestartRequester restart;
     private final Object lock = new Object();
     // Guarded by lock; made by the first pass, after nats-server started (nothing on the start path).
-    private ExecutorService thread;
+    private ScheduledExecutorService thread;
+    // Guarded by lock; the claims push runs here, off the purge thread's critical path.
+    private ExecutorService claimsThread;
     // Guarded by lock: after close() no pass starts.
     private boolean closed;
     // Guarded by lock: the pass queued and not yet started, for each kind.
     private final Map<Pass, CompletableFuture<Optional<PurgeReport>>> queued = new EnumMap<>(Pass.class);
+    // Guarded by lock: a claims push is queued and has not started.
+    private boolean pushQueued;
+    // Guarded by lock: the pass scheduled for when the next grace period ends.
+    private ScheduledFuture<?> duePass;
     // Written on the pass thread only: the last "off" reason logged, so that it is logged once.
     private String lastOffReason;
+    // Written on the pass thread only: keeps the grace periods under way and the pushed digests.
+    private JetStreamReconciler reconciler;
 
     /**
      * @param env the environment, for {@code $VAR}s of the config and {@code TMPDIR}
@@ -80,7 +102,7 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         this.restart = Objects.requireNonNull(restart, "restart");
     }
 
-    /** Queues the startup pass; the reconciler's connect retry waits until nats-server answers. */
+    /** Queues the startup pass; it waits until nats-server answers, checks the connection, purges. */
     @Override
     public AutoCloseable start(ServerProcess server) {
         CompletableFuture<Optional<PurgeReport>> _ = requestPass(Pass.STARTUP);
@@ -90,7 +112,7 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
     /** Brings the resolver directory up to date from the mount before nats-server reloads. */
     @Override
     public void beforeReload(ChangeSet changes) {
-        mirrorJwtMount(settings);
+        mirrorJwtMount(settings, env);
     }
 
     /** Queues a pass and the claims push; returns at once (the pass runs on {@value #THREAD}). */
@@ -115,18 +137,9 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
                 pass.complete(Optional.empty());
                 return pass;
             }
-            if (thread == null) {
-                thread = Executors.newSingleThreadExecutor(
-                        Thread.ofPlatform().name(THREAD).daemon(true).factory());
-            }
             queued.put(kind, pass);
             try {
-                thread.execute(() -> {
-                    synchronized (lock) {
-                        queued.remove(kind);
-                    }
-                    pass.complete(runPass(kind));
-                });
+                passThread().execute(() -> runQueued(kind, pass));
             } catch (RejectedExecutionException e) {
                 queued.remove(kind);
                 pass.complete(Optional.empty());
@@ -135,45 +148,184 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         }
     }
 
+    // Guarded by lock.
+    private ScheduledExecutorService passThread() {
+        if (thread == null) {
+            thread = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name(THREAD).daemon(true).factory());
+        }
+        return thread;
+    }
+
+    private void runQueued(Pass kind, CompletableFuture<Optional<PurgeReport>> pass) {
+        synchronized (lock) {
+            queued.remove(kind);
+        }
+        Optional<PurgeReport> report = Optional.empty();
+        try {
+            report = runPass(kind);
+        } finally {
+            pass.complete(report);
+        }
+        scheduleDuePass();
+    }
+
+    /** When an account waits out its grace period, a pass runs when it is due (no change needed). */
+    private void scheduleDuePass() {
+        Optional<Instant> due = reconciler == null ? Optional.empty() : reconciler.nextDue();
+        synchronized (lock) {
+            if (duePass != null) {
+                duePass.cancel(false);
+                duePass = null;
+            }
+            if (closed || due.isEmpty()) {
+                return;
+            }
+            // A little after the due time, so that the pass sees the grace period over.
+            long delay = Math.max(0, Duration.between(Instant.now(), due.get()).toMillis()) + 50;
+            try {
+                duePass = passThread()
+                        .schedule(
+                                () -> {
+                                    CompletableFuture<Optional<PurgeReport>> _ = requestPass(Pass.DUE);
+                                },
+                                delay,
+                                TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                duePass = null;
+            }
+        }
+    }
+
     private Optional<PurgeReport> runPass(Pass kind) {
         try {
             Setup setup = Setup.of(settings, NatsConfigReader.readServerConfig(settings.conf(), env));
             logOffReason(setup.purgeOff().orElse(""));
             if (setup.settings().isEmpty()) {
+                reconciler = null;
                 return Optional.empty();
             }
-            JetStreamReconciler reconciler =
-                    JetStreamReconciler.of(setup.settings().get());
+            PurgeSettings purge = setup.settings().get();
+            reconciler = reconciler == null ? JetStreamReconciler.of(purge) : reconciler.withSettings(purge);
+            if (kind == Pass.STARTUP) {
+                checkConnection(purge);
+            }
             Optional<PurgeReport> report =
                     setup.purgeOff().isEmpty() ? Optional.of(reconciler.reconcile()) : Optional.empty();
             if (kind == Pass.AFTER_CHANGE) {
-                var _ = reconciler.pushClaims();
-                int purged = report.map(r -> r.purged().size()).orElse(0);
-                // nats-server keeps a removed account in memory until it restarts (a SIGHUP does
-                // not drop it): only a restart makes the removal take full effect.
-                if (purged > 0 && settings.restartOnAccountRemoval()) {
-                    restart.requestRestart(purged + " account(s) removed from the resolver were purged"
-                            + " (NATS_RESTART_ON_ACCOUNT_REMOVAL=true)");
-                }
+                queueClaimsPush(reconciler);
+            }
+            int purged = report.map(r -> r.purged().size()).orElse(0);
+            // nats-server keeps a removed account in memory until it restarts (a SIGHUP does not
+            // drop it): only a restart makes the removal take full effect. Not after the startup
+            // pass: that server has just started without the removed JWTs.
+            if (kind != Pass.STARTUP && purged > 0 && settings.restartOnAccountRemoval()) {
+                restart.requestRestart(purged + " account(s) removed from the resolver were purged"
+                        + " (NATS_RESTART_ON_ACCOUNT_REMOVAL=true)");
             }
             return report;
         } catch (ConfigException e) {
-            log().warn("JetStream purge pass skipped: cannot read NATS_CONF: {}", e.getMessage());
+            log().warn("JetStream purge pass skipped: cannot read NATS_CONF: {}", SafeText.escape(e.getMessage()));
         } catch (ReconcileException e) {
-            log().warn("JetStream purge pass failed: {}", e.getMessage());
+            log().error("JetStream purge pass failed: {}", SafeText.escape(e.getMessage()));
         } catch (InterruptedException e) {
             // close(): the wrapper is stopping.
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            log().error("JetStream purge pass failed: {}", e.toString());
+            log().error("JetStream purge pass failed: {}", SafeText.escape(e.toString()));
         }
         return Optional.empty();
+    }
+
+    /**
+     * At start: once nats-server answers on its monitoring port (when there is one), the purge
+     * connection gets {@link #READY_AFTER_ANSWER} to sign in; a wrong URL, creds, CA or account is
+     * reported at once in one line instead of at the first real removal.
+     */
+    private void checkConnection(PurgeSettings purge) throws ReconcileException, InterruptedException {
+        if (purge.credsFile().isEmpty()) {
+            log().warn("NATS_SYS_USER_CRED_PATH is not set: JetStream purge passes plan and log, nothing is sent");
+            return;
+        }
+        PurgeSettings check = purge;
+        if (settings.monitorPort().isPresent()) {
+            Instant deadline = Instant.now().plus(purge.readyTimeout());
+            while (Varz.configLoadTime(settings.monitorPort().getAsInt()).isEmpty()) {
+                if (Instant.now().isAfter(deadline)) {
+                    break;
+                }
+                Thread.sleep(100); // polling the monitoring port until nats-server answers, bounded
+            }
+            if (Instant.now().isBefore(deadline)) {
+                check = purge.withTimeouts(purge.requestTimeout(), READY_AFTER_ANSWER, purge.requestAttempts());
+            }
+        }
+        try {
+            reconciler.withSettings(check).checkConnection();
+            log().info(
+                            "JetStream purge connection checked: {} signs in as the system account's user at {}",
+                            SafeText.quote(purge.credsFile().get().toString()),
+                            SafeText.quote(SafeText.redactUrl(purge.clientUrl())));
+        } catch (ReconcileException e) {
+            throw new ReconcileException("purge settings are wrong: " + e.getMessage(), e);
+        }
+    }
+
+    /** Queues the claims push on {@value #CLAIMS_THREAD}, unless one is queued already. */
+    private void queueClaimsPush(JetStreamReconciler pushing) {
+        synchronized (lock) {
+            if (closed || pushQueued) {
+                return;
+            }
+            if (claimsThread == null) {
+                claimsThread = Executors.newSingleThreadExecutor(
+                        Thread.ofPlatform().name(CLAIMS_THREAD).daemon(true).factory());
+            }
+            pushQueued = true;
+            try {
+                claimsThread.execute(() -> {
+                    synchronized (lock) {
+                        pushQueued = false;
+                    }
+                    try {
+                        var _ = pushing.pushClaims();
+                    } catch (ReconcileException e) {
+                        log().error("claims push failed: {}", SafeText.escape(e.getMessage()));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        log().error("claims push failed: {}", SafeText.escape(e.toString()));
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                pushQueued = false;
+            }
+        }
+    }
+
+    /** Waits for the claims push queued or running now (tests). */
+    void awaitClaimsPush(Duration timeout) throws InterruptedException {
+        ExecutorService running;
+        synchronized (lock) {
+            running = claimsThread;
+        }
+        if (running != null) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            running.execute(() -> done.complete(null));
+            try {
+                done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("claims push still running after '" + timeout + "'", e);
+            }
+        }
     }
 
     private void logOffReason(String reason) {
         if (!reason.equals(lastOffReason)) { // null at first: the first pass always says
             if (reason.isEmpty()) {
-                log().info("JetStream purge reconciliation is on");
+                log().info(
+                                "JetStream purge reconciliation is on (grace period '{}')",
+                                GoDuration.format(settings.purgeGrace()));
             } else {
                 log().info("JetStream purge reconciliation is off: {}", reason);
             }
@@ -181,20 +333,25 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         }
     }
 
-    /** Stops the pass thread; a pass under way is interrupted (it sends nothing more). */
+    /** Stops the pass and claims threads; a pass or push under way is interrupted (it sends nothing more). */
     @Override
     public void close() throws InterruptedException {
         ExecutorService running;
+        ExecutorService pushing;
         synchronized (lock) {
             closed = true;
             running = thread;
+            pushing = claimsThread;
         }
-        if (running == null) {
-            return;
+        for (ExecutorService executor : java.util.Arrays.asList(running, pushing)) {
+            if (executor != null) {
+                executor.shutdownNow();
+            }
         }
-        running.shutdownNow();
-        if (!running.awaitTermination(5, TimeUnit.SECONDS)) {
-            log().warn("JetStream purge pass still running after 5s; leaving it to the JVM's exit");
+        for (ExecutorService executor : java.util.Arrays.asList(running, pushing)) {
+            if (executor != null && !executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                log().warn("JetStream purge work still running after 5s; leaving it to the JVM's exit");
+            }
         }
     }
 
@@ -205,31 +362,44 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
 
     /**
      * Step 4 and before each reload: copies NATS_JWT_MOUNT_DIR's {@code *.jwt} into NATS_JWT_DIR
-     * (atomic renames; an empty mount removes nothing). Does nothing when the variable is unset;
-     * a failure is logged and the wrapper goes on with the resolver directory as it is.
+     * (atomic renames; removes only JWTs it mirrored itself, and nothing while the mount holds no
+     * account JWT but the system account's). Does nothing when the variable is unset; a failure is
+     * logged and the wrapper goes on with the resolver directory as it is.
      */
-    static void mirrorJwtMount(LauncherSettings settings) {
+    static void mirrorJwtMount(LauncherSettings settings, Map<String, String> env) {
         if (settings.jwtMountDir().isEmpty()) {
             return;
         }
         Path mount = settings.jwtMountDir().get();
+        Optional<String> systemAccount = Optional.empty();
         try {
-            JwtMountMirror.Result result = JwtMountMirror.mirror(mount, settings.jwtDir());
+            systemAccount =
+                    NatsConfigReader.readServerConfig(settings.conf(), env).systemAccount();
+        } catch (ConfigException e) {
+            // Without the system account a mount holding one account JWT still removes nothing
+            // it did not mirror; the config error itself is reported by the reload.
+            log().debug(
+                            "JWT mirror: cannot read NATS_CONF for the system account: {}",
+                            SafeText.escape(e.getMessage()));
+        }
+        try {
+            JwtMountMirror.Result result = JwtMountMirror.mirror(mount, settings.jwtDir(), systemAccount);
             if (result.mountEmpty()) {
                 log().warn(
-                                "NATS_JWT_MOUNT_DIR '{}' holds no JWT; NATS_JWT_DIR '{}' left as it is",
-                                mount,
-                                settings.jwtDir());
+                                "NATS_JWT_MOUNT_DIR {} holds no account JWT{}; nothing removed from NATS_JWT_DIR {}",
+                                SafeText.quote(mount.toString()),
+                                systemAccount.isPresent() ? " but the system account's" : "",
+                                SafeText.quote(settings.jwtDir().toString()));
             } else if (result.changed()) {
                 log().info(
-                                "mirrored NATS_JWT_MOUNT_DIR '{}' into '{}': {} copied, {} removed",
-                                mount,
-                                settings.jwtDir(),
+                                "mirrored NATS_JWT_MOUNT_DIR {} into {}: {} copied, {} removed",
+                                SafeText.quote(mount.toString()),
+                                SafeText.quote(settings.jwtDir().toString()),
                                 result.copied().size(),
                                 result.removed().size());
             }
         } catch (ReconcileException e) {
-            log().error("cannot mirror NATS_JWT_MOUNT_DIR: {}", e.getMessage());
+            log().error("cannot mirror NATS_JWT_MOUNT_DIR: {}", SafeText.escape(e.getMessage()));
         }
     }
 
@@ -268,6 +438,14 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
                         + resolver.map(r -> r.type().name().toLowerCase(Locale.ROOT))
                                 .orElse("none") + "')");
             }
+            // Rule 0: only a full resolver's directory says which accounts exist; a cache resolver
+            // deletes JWT files by itself (TTL, 'limit'), and each deletion would look like an
+            // account leaving.
+            if (resolver.get().type() != ServerConfig.Resolver.Type.FULL) {
+                return off(conf + " uses a '" + resolver.get().type().name().toLowerCase(Locale.ROOT)
+                        + "' resolver (" + resolver.get().origin() + "); only a 'full' resolver's directory says"
+                        + " which accounts exist");
+            }
             Path resolverDir = resolver.get().dir().get();
             // The purge decides from NATS_JWT_DIR: a config whose resolver lives elsewhere would
             // have its live accounts judged against the wrong directory.
@@ -292,7 +470,8 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
                         .withTimeouts(
                                 PurgeSettings.DEFAULT_REQUEST_TIMEOUT,
                                 readyTimeout,
-                                PurgeSettings.DEFAULT_REQUEST_ATTEMPTS);
+                                PurgeSettings.DEFAULT_REQUEST_ATTEMPTS)
+                        .withGrace(launcher.purgeGrace());
             } catch (IllegalArgumentException e) {
                 return off(conf + ": " + e.getMessage());
             }

@@ -2,6 +2,8 @@ package com.datasance.pot.nats.launcher;
 
 import com.datasance.pot.nats.api.PurgeOutcome;
 import com.datasance.pot.nats.api.PurgeReport;
+import com.datasance.pot.nats.api.PurgeSkipReason;
+import com.datasance.pot.nats.api.SafeText;
 import com.datasance.pot.nats.config.ConfigException;
 import com.datasance.pot.nats.config.NatsConfigReader;
 import com.datasance.pot.nats.jetstream.JetStreamReconciler;
@@ -32,7 +34,7 @@ final class ReconcileCommand {
             setup = PurgeService.Setup.of(
                     settings, NatsConfigReader.readServerConfig(settings.conf(), env), READY_TIMEOUT);
         } catch (ConfigException e) {
-            out.println("cannot read NATS_CONF: " + e.getMessage());
+            out.println("cannot read NATS_CONF: " + SafeText.escape(e.getMessage()));
             return Main.INTERNAL_ERROR;
         }
         if (setup.purgeOff().isPresent()) {
@@ -44,13 +46,13 @@ final class ReconcileCommand {
         try {
             report = dryRun ? reconciler.dryRun() : reconciler.reconcile();
         } catch (ReconcileException e) {
-            out.println("reconcile failed: " + e.getMessage());
+            out.println("reconcile failed: " + SafeText.escape(e.getMessage()));
             return Main.INTERNAL_ERROR;
         }
         for (PurgeOutcome outcome : report.outcomes()) {
             out.println(line(outcome));
         }
-        report.warning().ifPresent(warning -> out.println("warning: purging nothing: " + warning));
+        report.warning().ifPresent(warning -> out.println("warning: purging nothing: " + SafeText.escape(warning)));
         String note = dryRun
                 ? " (dry run, nothing sent)"
                 : report.requestsSent() || report.planned().isEmpty()
@@ -63,12 +65,15 @@ final class ReconcileCommand {
     /** {@code purged KEY}, {@code would purge KEY}, {@code kept NAME: why}, {@code failed KEY: why}. */
     static String line(PurgeOutcome outcome) {
         return switch (outcome) {
-            case PurgeOutcome.Planned p -> "would purge " + p.account();
-            case PurgeOutcome.Purged p -> "purged " + p.account();
+            case PurgeOutcome.Planned p -> "would purge " + SafeText.escape(p.account());
+            case PurgeOutcome.Purged p -> "purged " + SafeText.escape(p.account());
             case PurgeOutcome.Skipped s ->
-                "kept '" + s.account() + "': " + s.reason().description()
-                        + (s.detail().isEmpty() ? "" : " (" + s.detail() + ")");
-            case PurgeOutcome.Failed f -> "failed " + f.account() + ": " + f.reason();
+                "kept " + SafeText.quote(s.account()) + ": " + s.reason().description()
+                        + (s.detail().isEmpty() ? "" : " (" + SafeText.escape(s.detail()) + ")")
+                        + (s.reason() == PurgeSkipReason.IN_GRACE_PERIOD
+                                ? "; a one-shot pass counts the grace period from now, NATS_PURGE_GRACE=0 purges at once"
+                                : "");
+            case PurgeOutcome.Failed f -> "failed " + SafeText.escape(f.account()) + ": " + SafeText.escape(f.reason());
         };
     }
 }

@@ -39,7 +39,20 @@ class LauncherSettingsTest {
         assertEquals(Duration.ofSeconds(30), settings.shutdownTimeout());
         assertFalse(settings.lameDuck());
         assertFalse(settings.restartOnAccountRemoval());
+        assertEquals(Duration.ofMinutes(5), settings.purgeGrace());
         assertFalse(settings.debug());
+    }
+
+    @Test
+    void shouldReadAZeroPurgeGraceAsPurgeAtOnce() throws Exception {
+        assertEquals(
+                Duration.ZERO,
+                LauncherSettings.fromEnvironment(Map.of("NATS_PURGE_GRACE", "0"))
+                        .purgeGrace());
+        assertEquals(
+                Duration.ofSeconds(90),
+                LauncherSettings.fromEnvironment(Map.of("NATS_PURGE_GRACE", "1m30s"))
+                        .purgeGrace());
     }
 
     @Test
@@ -128,6 +141,8 @@ class LauncherSettingsTest {
                 "NATS_SHUTDOWN_TIMEOUT|-30s|a non-negative duration such as '500ms', '30s', '2m' or '1h30m' (units ns, us, ms, s, m, h)",
                 "NATS_LAME_DUCK|maybe|'true' or 'false'",
                 "NATS_RESTART_ON_ACCOUNT_REMOVAL|enabled|'true' or 'false'",
+                "NATS_PURGE_GRACE|-5m|a non-negative duration such as '500ms', '30s', '2m' or '1h30m' (units ns, us, ms, s, m, h)",
+                "NATS_PURGE_GRACE|5 minutes|a non-negative duration such as '500ms', '30s', '2m' or '1h30m' (units ns, us, ms, s, m, h)",
                 "POT_NATS_DEBUG|on|'true' or 'false'",
             })
     void shouldRejectBadValueNamingVariableValueAndAccepted(String variable, String value, String accepted) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datasance.pot.nats.api.ChangeCause;
 import com.datasance.pot.nats.api.ChangeSet;
 import com.datasance.pot.nats.api.PurgeReport;
+import com.datasance.pot.nats.api.PurgeSkipReason;
 import com.datasance.pot.nats.config.NatsConfigReader;
 import com.datasance.pot.nats.config.ServerConfig;
 import com.datasance.pot.nats.jetstream.PurgeSettings;
@@ -62,7 +63,8 @@ class PurgeServiceTest {
 
                 assertEquals(
                         List.of(fixture.gone.publicKey()),
-                        report.purged().stream().map(p -> p.account()).toList());
+                        report.purged().stream().map(p -> p.account()).toList(),
+                        report.toString());
                 assertFalse(Files.exists(fixture.storeDirOf(fixture.gone)));
                 assertEquals(1, restarts.size(), restarts.toString());
                 assertTrue(restarts.getFirst().startsWith("1 account(s) removed"), restarts.getFirst());
@@ -100,10 +102,92 @@ class PurgeServiceTest {
                 limits.put("streams", 5);
                 fixture.operator.reissue(fixture.live, limits);
                 PurgeReport report = passAfterChange(service).orElseThrow();
+                service.awaitClaimsPush(java.time.Duration.ofSeconds(30));
 
                 assertEquals(List.of(), report.purged());
                 assertEquals(
                         5, fixture.streams(server.clientUrl(), fixture.live).maxStreams());
+            }
+        }
+    }
+
+    @Test
+    void shouldPurgeOnlyOnceTheGracePeriodIsOverWithoutAnotherChange() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir);
+        try (NatsServerFixture server = fixture.startServer()) {
+            Map<String, String> env = new HashMap<>(fixture.env(server.clientUrl(), 1));
+            env.put("NATS_PURGE_GRACE", "2s");
+            try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
+                fixture.removeJwt(fixture.gone);
+                PurgeReport first = passAfterChange(service).orElseThrow();
+
+                assertEquals(
+                        List.of(PurgeSkipReason.IN_GRACE_PERIOD),
+                        first.skipped().stream().map(s -> s.reason()).toList());
+                assertEquals(
+                        PurgeFixture.MESSAGES,
+                        fixture.streams(server.clientUrl(), fixture.gone).messageCount(PurgeFixture.STREAM));
+                // The due pass runs by itself when the grace period is over.
+                org.awaitility.Awaitility.await()
+                        .atMost(java.time.Duration.ofSeconds(30))
+                        .until(() -> !Files.exists(fixture.storeDirOf(fixture.gone)));
+                assertEquals(
+                        PurgeFixture.MESSAGES,
+                        fixture.streams(server.clientUrl(), fixture.live).messageCount(PurgeFixture.STREAM));
+            }
+        }
+    }
+
+    @Test
+    void shouldPurgeNothingWithACacheResolverWhoseFilesNatsServerEvicts() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir);
+        Files.writeString(
+                fixture.conf,
+                Files.readString(fixture.conf)
+                        .replace("type: full", "type: cache")
+                        .replace("allow_delete: false", "limit: 3")
+                        .replace("interval: \"2m\"", "ttl: \"20s\""));
+        try (NatsServerFixture server = fixture.startServer()) {
+            Map<String, String> env = fixture.env(server.clientUrl(), 1);
+            try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
+                // What nats-server's own eviction (TTL, 'limit') does to a cache directory.
+                fixture.removeJwt(fixture.gone);
+
+                Optional<PurgeReport> report = passAfterChange(service);
+
+                assertEquals(Optional.empty(), report);
+                assertTrue(
+                        PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.conf, Map.of()))
+                                .purgeOff()
+                                .orElseThrow()
+                                .contains("'cache' resolver"));
+                assertEquals(
+                        PurgeFixture.MESSAGES,
+                        fixture.streams(server.clientUrl(), fixture.gone).messageCount(PurgeFixture.STREAM));
+                assertEquals(
+                        PurgeFixture.MESSAGES,
+                        fixture.streams(server.clientUrl(), fixture.live).messageCount(PurgeFixture.STREAM));
+            }
+        }
+    }
+
+    @Test
+    void shouldRunNoPurgeAtStartWhenTheCredsAreNotTheSystemAccounts() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir);
+        try (NatsServerFixture server = fixture.startServer()) {
+            Map<String, String> env = new HashMap<>(
+                    fixture.env(server.clientUrl(), server.monitoring().port()));
+            env.put("NATS_SYS_USER_CRED_PATH", fixture.live.credsFile().toString());
+            try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
+                fixture.removeJwt(fixture.gone);
+
+                Optional<PurgeReport> report =
+                        service.requestPass(PurgeService.Pass.STARTUP).get(60, TimeUnit.SECONDS);
+
+                assertEquals(Optional.empty(), report);
+                assertEquals(
+                        PurgeFixture.MESSAGES,
+                        fixture.streams(server.clientUrl(), fixture.gone).messageCount(PurgeFixture.STREAM));
             }
         }
     }
