@@ -544,20 +544,27 @@ final class Lexer {
         if (r == '}') {
             return skipPeeked(State.MAP_END);
         }
-        if (r == '#' || r == '/') {
-            next();
-            if (startsComment(r, State.MAP_KEY_START)) {
-                return State.COMMENT_START;
+        switch (r) {
+            case '#', '/' -> {
+                next();
+                if (startsComment(r, State.MAP_KEY_START)) {
+                    return State.COMMENT_START;
+                }
+                // A lone '/': nats-server backs up one rune and starts the key after the '/'.
             }
-            // A lone '/': nats-server backs up one rune and starts the key after the '/'.
-        } else if (r == '\'') {
-            return skipPeeked(State.MAP_QUOTED_KEY);
-        } else if (r == '"') {
-            return skipPeeked(State.MAP_DUB_QUOTED_KEY);
-        } else if (r == EOF) {
-            return error("unexpected end of input in a map; expected '}'");
+            case '\'' -> {
+                return skipPeeked(State.MAP_QUOTED_KEY);
+            }
+            case '"' -> {
+                return skipPeeked(State.MAP_DUB_QUOTED_KEY);
+            }
+            case EOF -> {
+                return error("unexpected end of input in a map; expected '}'");
+            }
+            default -> {
+                // Anything else starts a key.
+            }
         }
-        // Anything else starts a key.
         ignore();
         next();
         return State.MAP_KEY;
