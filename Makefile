@@ -42,7 +42,7 @@ coverage: ## print the per-module line coverage of the last test run (scripts/co
 MUTATION_MODULES = $(shell grep -l '<mutation.skip>false</mutation.skip>' */pom.xml | xargs -n 1 dirname | paste -sd, -)
 
 mutation: ## mutation testing (PIT) of the modules that opt in, then one score line per module
-	$(MVN) -Pmutation -pl $(MUTATION_MODULES) -am verify $(ARGS)
+	$(MVN) -Pmutation -Dlibrary.jars.skip=true -pl $(MUTATION_MODULES) -am verify $(ARGS)
 	scripts/mutation-summary.sh
 
 docker-build: ## build the container image (docker build -f docker/Dockerfile -t IMAGE .)
