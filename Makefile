@@ -10,7 +10,7 @@ ARGS ?=
 # Each recipe line is its own shell: source the JDK finder in the same line as mvn.
 MVN := . scripts/lib.sh && pot_nats_find_jdk && mvn -B -ntp
 
-.PHONY: help build test lint fmt clean run docker-build image coverage
+.PHONY: help build test lint fmt clean run docker-build image coverage mutation
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
@@ -37,6 +37,13 @@ run: ## build pot-nats.jar and run it on the shipped default config (scripts/run
 
 coverage: ## print the per-module line coverage of the last test run (scripts/coverage-summary.sh)
 	scripts/coverage-summary.sh
+
+# Modules whose pom sets <mutation.skip>false</mutation.skip>, comma-separated for -pl.
+MUTATION_MODULES = $(shell grep -l '<mutation.skip>false</mutation.skip>' */pom.xml | xargs -n 1 dirname | paste -sd, -)
+
+mutation: ## mutation testing (PIT) of the modules that opt in, then one score line per module
+	$(MVN) -Pmutation -Dlibrary.jars.skip=true -pl $(MUTATION_MODULES) -am verify $(ARGS)
+	scripts/mutation-summary.sh
 
 docker-build: ## build the container image (docker build -f docker/Dockerfile -t IMAGE .)
 	docker build -f docker/Dockerfile -t $(IMAGE) .

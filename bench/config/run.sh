@@ -6,8 +6,11 @@ cd "$(dirname "$0")/../.."
 . scripts/lib.sh
 pot_nats_find_jdk
 pot_nats_ensure_nats_server
-# Compile the modules the bench needs (no install: the shared ~/.m2 stays untouched).
-mvn -B -ntp -q -pl pot-nats-config -am compile -Djacoco.skip=true
+# Compile the modules the bench needs (no install: the shared ~/.m2 stays untouched) and write the
+# config module's runtime class path (slf4j-api, which NatsConfigReader logs through).
+mvn -B -ntp -q -pl pot-nats-config -am compile -Djacoco.skip=true \
+  org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath \
+  -Dmdep.includeScope=runtime -Dmdep.outputFile=target/bench-classpath.txt
 bin="${NATS_SERVER_BIN:-$(command -v nats-server || echo /usr/sbin/nats-server)}"
-exec java -cp "pot-nats-api/target/classes:pot-nats-config/target/classes" \
+exec java -cp "pot-nats-api/target/classes:pot-nats-config/target/classes:$(cat pot-nats-config/target/bench-classpath.txt)" \
   bench/config/ParseBench.java "${1:-1048576}" "$bin"

@@ -35,4 +35,18 @@ class ExitStatusTest {
         assertThrows(IllegalArgumentException.class, () -> new ExitStatus(1, OptionalInt.of(9)));
         assertThrows(IllegalArgumentException.class, () -> ExitStatus.killedBy(0));
     }
+
+    @Test
+    void shouldAcceptEveryStatusAtTheEdgesOfItsRange() {
+        assertEquals(255, ExitStatus.exited(255).code());
+        assertEquals(129, ExitStatus.killedBy(1).code(), "SIGHUP is signal 1, the lowest there is");
+        assertEquals(OptionalInt.of(127), ExitStatus.killedBy(127).signal());
+    }
+
+    @Test
+    void shouldNameTheStatusASignalImpliesWhenItDoesNotMatch() {
+        IllegalArgumentException error =
+                assertThrows(IllegalArgumentException.class, () -> new ExitStatus(1, OptionalInt.of(9)));
+        assertEquals("a process killed by signal 9 has status 137, got 1", error.getMessage());
+    }
 }

@@ -39,6 +39,20 @@ class SafeTextTest {
     }
 
     @Test
+    void shouldMaskBeforeTheAtOfAUriWithoutAuthority() {
+        // An opaque URI has no user info for java.net.URI to find; the textual mask still hides it.
+        assertEquals("***@host", SafeText.redactUrl("mailto:admin@host"));
+        assertEquals("://***@host", SafeText.redactUrl("://user:pw@host"));
+    }
+
+    @Test
+    void shouldEscapeValuesWithoutUserInfoWhole() {
+        assertEquals("unix:/var/run/nats.sock", SafeText.redactUrl("unix:/var/run/nats.sock"));
+        assertEquals("relative/dir@2", SafeText.redactUrl("relative/dir@2"));
+        assertEquals("C:\\\\nats\\\\x y", SafeText.redactUrl("C:\\nats\\x y"));
+    }
+
+    @Test
     void shouldAcceptNull() {
         assertEquals("null", SafeText.escape(null));
         assertEquals("null", SafeText.redactUrl(null));

@@ -80,6 +80,16 @@ class ValuesTest {
     }
 
     @Test
+    void shouldRequireAnAccountInEveryPurgeOutcome() {
+        assertThrows(NullPointerException.class, () -> new PurgeOutcome.Planned(null));
+        assertThrows(NullPointerException.class, () -> new PurgeOutcome.Purged(null));
+        assertThrows(NullPointerException.class, () -> new PurgeOutcome.Skipped(null, PurgeSkipReason.SYSTEM_ACCOUNT));
+        assertThrows(NullPointerException.class, () -> new PurgeOutcome.Failed(null, "timeout"));
+        assertThrows(NullPointerException.class, () -> new PurgeOutcome.Failed("A", null));
+        assertThrows(NullPointerException.class, () -> new PurgeOutcome.Skipped("A", null));
+    }
+
+    @Test
     void shouldDescribeEverySkipReason() {
         for (PurgeSkipReason reason : PurgeSkipReason.values()) {
             assertFalse(reason.description().isBlank(), reason.name());

@@ -230,721 +230,717 @@ final class Lexer {
         return "'" + Character.toString(c) + "'";
     }
 
+    /**
+     * One transition. Each state is one method, named after its function in nats-server's {@code
+     * conf/lex.go} ({@code lexTop}, {@code lexMapKeyStart}, ...): it reads what it needs and returns
+     * the state that follows. The enum dispatch keeps the explicit state stack allocation-free.
+     */
     private State step(State current) {
         return switch (current) {
-            case TOP -> {
-                int r = next();
-                if (isSpace(r)) {
-                    ignore();
-                    yield State.TOP;
-                }
-                switch (r) {
-                    case '{' -> {
-                        // 2.9.10 skips '{' at the top level: a config may be wrapped in braces.
-                        ignore();
-                        yield State.TOP;
-                    }
-                    case '#' -> {
-                        push(State.TOP);
-                        yield State.COMMENT_START;
-                    }
-                    case '/' -> {
-                        int rn = next();
-                        if (rn == '/') {
-                            push(State.TOP);
-                            yield State.COMMENT_START;
-                        }
-                        backup();
-                        yield topEof();
-                    }
-                    case EOF -> topEof();
-                    default -> {
-                        // Anything else starts a key.
-                    }
-                }
-                backup();
-                push(State.TOP_VALUE_END);
-                yield State.KEY_START;
-            }
-            case TOP_VALUE_END -> {
-                int r = next();
-                if (r == '#') {
-                    push(State.TOP);
-                    yield State.COMMENT_START;
-                }
-                if (r == '/') {
-                    int rn = next();
-                    if (rn == '/') {
-                        push(State.TOP);
-                        yield State.COMMENT_START;
-                    }
-                    backup();
-                    // nats-server falls through to the whitespace case: a lone '/' is skipped.
-                    yield State.TOP_VALUE_END;
-                }
-                if (isWhitespace(r)) {
-                    yield State.TOP_VALUE_END;
-                }
-                if (isNL(r) || r == EOF || r == ';' || r == ',' || r == '}') {
-                    ignore();
-                    yield State.TOP;
-                }
-                yield error(
-                        "expected a top-level value to end with a new line, comment or end of input, found " + show(r));
-            }
-            case KEY_START -> {
-                int r = peek();
-                if (isKeySeparator(r)) {
-                    yield error("unexpected key separator " + show(r));
-                }
-                if (isSpace(r)) {
-                    next();
-                    ignore();
-                    yield State.KEY_START;
-                }
-                if (r == '"') {
-                    next();
-                    ignore();
-                    yield State.DUB_QUOTED_KEY;
-                }
-                if (r == '\'') {
-                    next();
-                    ignore();
-                    yield State.QUOTED_KEY;
-                }
-                ignore();
-                next();
-                yield State.KEY;
-            }
-            case DUB_QUOTED_KEY, QUOTED_KEY -> {
-                int quote = current == State.DUB_QUOTED_KEY ? '"' : '\'';
-                int r = peek();
-                if (r == quote) {
-                    emit(Type.KEY);
-                    next();
-                    ignore();
-                    yield State.KEY_END;
-                } else if (r == EOF) {
-                    yield eofOrError("unexpected end of input in a quoted key");
-                }
-                next();
-                yield current;
-            }
-            case INCLUDE_START -> {
-                int r = next();
-                if (isWhitespace(r)) {
-                    ignore();
-                    yield State.INCLUDE_START;
-                }
-                backup();
-                yield State.INCLUDE;
-            }
-            case INCLUDE -> {
-                int r = next();
-                if (r == '\'') {
-                    ignore();
-                    yield State.INCLUDE_QUOTED;
-                }
-                if (r == '"') {
-                    ignore();
-                    yield State.INCLUDE_DUB_QUOTED;
-                }
-                if (r == '[') {
-                    yield error("expected an include file name, found the start of an array");
-                }
-                if (r == '{') {
-                    yield error("expected an include file name, found the start of a map");
-                }
-                if (r == '(') {
-                    yield error("expected an include file name, found the start of a block");
-                }
-                if (Character.isDigit(r) || r == '-') {
-                    yield error("expected an include file name, found the start of a number");
-                }
-                if (r == '\\') {
-                    yield error("expected an include file name, found an escape sequence");
-                }
-                if (isNL(r)) {
-                    yield error("expected an include file name, found a new line");
-                }
-                backup();
-                yield State.INCLUDE_STRING;
-            }
-            case INCLUDE_QUOTED, INCLUDE_DUB_QUOTED -> {
-                int quote = current == State.INCLUDE_DUB_QUOTED ? '"' : '\'';
-                int r = next();
-                if (r == quote) {
-                    backup();
-                    emit(Type.INCLUDE);
-                    next();
-                    ignore();
-                    yield pop();
-                }
-                if (r == EOF) {
-                    yield error("unexpected end of input in a quoted include file name");
-                }
-                yield current;
-            }
-            case INCLUDE_STRING -> {
-                int r = next();
-                if (isNL(r) || r == EOF || r == ';' || r == '}' || isWhitespace(r)) {
-                    backup();
-                    emit(Type.INCLUDE);
-                    yield pop();
-                }
-                if (r == '\'') {
-                    backup();
-                    emit(Type.INCLUDE);
-                    next();
-                    ignore();
-                    yield pop();
-                }
-                yield State.INCLUDE_STRING;
-            }
-            case KEY -> {
-                int r = peek();
-                if (isSpace(r)) {
-                    yield keyCheckKeyword(State.KEY_END, null);
-                } else if (isKeySeparator(r) || r == EOF) {
-                    emit(Type.KEY);
-                    yield State.KEY_END;
-                }
-                next();
-                yield State.KEY;
-            }
-            case KEY_END -> {
-                int r = next();
-                if (isSpace(r)) {
-                    ignore();
-                    yield State.KEY_END;
-                }
-                if (isKeySeparator(r)) {
-                    ignore();
-                    yield State.VALUE;
-                }
-                if (r == EOF) {
-                    // A key with no value at the end of input is accepted by 2.9.10 (newer servers reject it).
-                    emit(Type.EOF);
-                    yield State.STOPPED;
-                }
-                backup();
-                yield State.VALUE;
-            }
-            case VALUE -> {
-                int r = next();
-                if (isWhitespace(r)) {
-                    ignore();
-                    yield State.VALUE;
-                }
-                if (r == '[') {
-                    ignore();
-                    emit(Type.ARRAY_START);
-                    yield State.ARRAY_VALUE;
-                }
-                if (r == '{') {
-                    ignore();
-                    emit(Type.MAP_START);
-                    yield State.MAP_KEY_START;
-                }
-                if (r == '\'') {
-                    ignore();
-                    yield State.QUOTED_STRING;
-                }
-                if (r == '"') {
-                    ignore();
-                    stringState = State.DUB_QUOTED_STRING;
-                    yield State.DUB_QUOTED_STRING;
-                }
-                if (r == '-') {
-                    yield State.NEG_NUMBER_START;
-                }
-                if (r == '(') {
-                    ignore();
-                    yield State.BLOCK;
-                }
-                if (Character.isDigit(r)) {
-                    backup();
-                    yield State.NUMBER_START;
-                }
-                if (r == '.') {
-                    yield error("floats must start with a digit");
-                }
-                if (isNL(r)) {
-                    yield error("expected a value, found a new line");
-                }
-                backup();
-                stringState = State.STRING;
-                yield State.STRING;
-            }
-            case ARRAY_VALUE -> {
-                int r = next();
-                if (isSpace(r)) {
-                    ignore();
-                    yield State.ARRAY_VALUE;
-                }
-                if (r == '#') {
-                    push(State.ARRAY_VALUE);
-                    yield State.COMMENT_START;
-                }
-                if (r == '/') {
-                    int rn = next();
-                    if (rn == '/') {
-                        push(State.ARRAY_VALUE);
-                        yield State.COMMENT_START;
-                    }
-                    backup();
-                    yield error("unexpected array value terminator ','");
-                }
-                if (r == ',') {
-                    yield error("unexpected array value terminator ','");
-                }
-                if (r == ']') {
-                    yield State.ARRAY_END;
-                }
-                backup();
-                push(State.ARRAY_VALUE_END);
-                yield State.VALUE;
-            }
-            case ARRAY_VALUE_END -> {
-                int r = next();
-                if (isWhitespace(r)) {
-                    ignore();
-                    yield State.ARRAY_VALUE_END;
-                }
-                if (r == '#') {
-                    push(State.ARRAY_VALUE_END);
-                    yield State.COMMENT_START;
-                }
-                if (r == '/') {
-                    int rn = next();
-                    if (rn == '/') {
-                        push(State.ARRAY_VALUE_END);
-                        yield State.COMMENT_START;
-                    }
-                    backup();
-                    ignore();
-                    yield State.ARRAY_VALUE;
-                }
-                if (r == ',' || isNL(r)) {
-                    ignore();
-                    yield State.ARRAY_VALUE;
-                }
-                if (r == ']') {
-                    yield State.ARRAY_END;
-                }
-                yield error("expected ',' or ']' after an array value, found " + show(r));
-            }
-            case ARRAY_END -> {
-                ignore();
-                emit(Type.ARRAY_END);
-                yield pop();
-            }
-            case MAP_KEY_START -> {
-                int r = peek();
-                if (isKeySeparator(r)) {
-                    yield error("unexpected key separator " + show(r));
-                }
-                if (r == ']') {
-                    yield error("unexpected ']' in a map");
-                }
-                if (isSpace(r)) {
-                    next();
-                    ignore();
-                    yield State.MAP_KEY_START;
-                }
-                if (r == '}') {
-                    next();
-                    ignore();
-                    yield State.MAP_END;
-                }
-                if (r == '#') {
-                    next();
-                    push(State.MAP_KEY_START);
-                    yield State.COMMENT_START;
-                }
-                switch (r) {
-                    case '/' -> {
-                        next();
-                        int rn = next();
-                        if (rn == '/') {
-                            push(State.MAP_KEY_START);
-                            yield State.COMMENT_START;
-                        }
-                        // nats-server backs up one rune and starts the key after the '/'.
-                        backup();
-                    }
-                    case '\'' -> {
-                        next();
-                        ignore();
-                        yield State.MAP_QUOTED_KEY;
-                    }
-                    case '"' -> {
-                        next();
-                        ignore();
-                        yield State.MAP_DUB_QUOTED_KEY;
-                    }
-                    case EOF -> {
-                        yield error("unexpected end of input in a map; expected '}'");
-                    }
-                    default -> {
-                        // Anything else starts a key.
-                    }
-                }
-                ignore();
-                next();
-                yield State.MAP_KEY;
-            }
-            case MAP_QUOTED_KEY, MAP_DUB_QUOTED_KEY -> {
-                int quote = current == State.MAP_DUB_QUOTED_KEY ? '"' : '\'';
-                int r = peek();
-                if (r == EOF) {
-                    yield error("unexpected end of input in a quoted map key");
-                } else if (r == quote) {
-                    emit(Type.KEY);
-                    next();
-                    ignore();
-                    yield State.MAP_KEY_END;
-                }
-                next();
-                yield current;
-            }
-            case MAP_KEY -> {
-                int r = peek();
-                if (r == EOF) {
-                    yield error("unexpected end of input in a map key");
-                } else if (isSpace(r)) {
-                    yield keyCheckKeyword(State.MAP_KEY_END, State.MAP_VALUE_END);
-                } else if (isKeySeparator(r)) {
-                    emit(Type.KEY);
-                    yield State.MAP_KEY_END;
-                }
-                next();
-                yield State.MAP_KEY;
-            }
-            case MAP_KEY_END -> {
-                int r = next();
-                if (isSpace(r)) {
-                    ignore();
-                    yield State.MAP_KEY_END;
-                }
-                if (isKeySeparator(r)) {
-                    ignore();
-                    yield State.MAP_VALUE;
-                }
-                backup();
-                yield State.MAP_VALUE;
-            }
-            case MAP_VALUE -> {
-                int r = next();
-                if (isSpace(r)) {
-                    ignore();
-                    yield State.MAP_VALUE;
-                }
-                if (r == ',') {
-                    yield error("unexpected map value terminator ','");
-                }
-                if (r == '}') {
-                    ignore();
-                    yield State.MAP_END;
-                }
-                backup();
-                push(State.MAP_VALUE_END);
-                yield State.VALUE;
-            }
-            case MAP_VALUE_END -> {
-                int r = next();
-                if (isWhitespace(r)) {
-                    ignore();
-                    yield State.MAP_VALUE_END;
-                }
-                if (r == '#') {
-                    push(State.MAP_VALUE_END);
-                    yield State.COMMENT_START;
-                }
-                if (r == '/') {
-                    int rn = next();
-                    if (rn == '/') {
-                        push(State.MAP_VALUE_END);
-                        yield State.COMMENT_START;
-                    }
-                    backup();
-                    ignore();
-                    yield State.MAP_KEY_START;
-                }
-                if (r == ';' || r == ',' || isNL(r)) {
-                    ignore();
-                    yield State.MAP_KEY_START;
-                }
-                if (r == '}') {
-                    ignore();
-                    yield State.MAP_END;
-                }
-                yield error("expected ',' or '}' after a map value, found " + show(r));
-            }
-            case MAP_END -> {
-                ignore();
-                emit(Type.MAP_END);
-                yield pop();
-            }
-            case QUOTED_STRING -> {
-                int r = next();
-                if (r == '\'') {
-                    backup();
-                    emit(Type.STRING);
-                    next();
-                    ignore();
-                    yield pop();
-                }
-                if (r == EOF) {
-                    yield eofOrError("unexpected end of input in a quoted string; expected \"'\"");
-                }
-                yield State.QUOTED_STRING;
-            }
-            case DUB_QUOTED_STRING -> {
-                int r = next();
-                if (r == '\\') {
-                    addCurrentStringPart(1);
-                    yield State.STRING_ESCAPE;
-                }
-                if (r == '"') {
-                    backup();
-                    emit(Type.STRING);
-                    next();
-                    ignore();
-                    yield pop();
-                }
-                if (r == EOF) {
-                    yield eofOrError("unexpected end of input in a quoted string; expected '\"'");
-                }
-                yield State.DUB_QUOTED_STRING;
-            }
-            case STRING -> {
-                int r = next();
-                if (r == '\\') {
-                    addCurrentStringPart(1);
-                    yield State.STRING_ESCAPE;
-                }
-                if (isNL(r) || r == EOF || r == ';' || r == ',' || r == ']' || r == '}' || isWhitespace(r)) {
-                    backup();
-                    if (hasParts) {
-                        emit(Type.STRING);
-                    } else if (isBool()) {
-                        emit(Type.BOOL);
-                    } else if (start < length && input.charAt(start) == '$') {
-                        start++;
-                        emit(Type.VARIABLE);
-                    } else {
-                        emit(Type.STRING);
-                    }
-                    yield pop();
-                }
-                if (r == '\'') {
-                    backup();
-                    emit(Type.STRING);
-                    next();
-                    ignore();
-                    yield pop();
-                }
-                yield State.STRING;
-            }
-            case BLOCK -> {
-                int r = next();
-                if (r == ')') {
-                    int close = pos - 1;
-                    // A block ends at a ')' alone on its line: preceded by '\n', followed by '\n' or the end.
-                    if (close == 0 || input.charAt(close - 1) != '\n') {
-                        yield State.BLOCK;
-                    }
-                    int after = next();
-                    if (after == '\n' || after == EOF) {
-                        // nats-server backs up over what it read; at the real end of input nothing moves,
-                        // so there the ')' stays part of the value.
-                        int end = width == 0 ? pos : close;
-                        pos = end;
-                        emit(Type.STRING);
-                        pos = close + 1;
-                        ignore();
-                        yield pop();
-                    }
-                    backup();
-                    yield State.BLOCK;
-                }
-                if (r == EOF) {
-                    yield error("unexpected end of input in a block; expected ')' alone on a line");
-                }
-                yield State.BLOCK;
-            }
-            case STRING_ESCAPE -> {
-                int r = next();
-                yield switch (r) {
-                    case 'x' -> State.STRING_BINARY;
-                    case 't' -> addStringPart("\t");
-                    case 'n' -> addStringPart("\n");
-                    case 'r' -> addStringPart("\r");
-                    case '"' -> addStringPart("\"");
-                    case '\\' -> addStringPart("\\");
-                    default ->
-                        error("invalid escape character " + show(r)
-                                + "; only \\xXX, \\t, \\n, \\r, \\\" and \\\\ are allowed");
-                };
-            }
-            case STRING_BINARY -> {
-                int high = next();
-                if (isNL(high)) {
-                    yield error("expected two hexadecimal digits after '\\x', found the end of the line");
-                }
-                int low = next();
-                if (isNL(low)) {
-                    yield error("expected two hexadecimal digits after '\\x', found the end of the line");
-                }
-                int h = hexValue(high);
-                int l = hexValue(low);
-                if (h < 0 || l < 0) {
-                    yield error("expected two hexadecimal digits after '\\x'");
-                }
-                partBytes.write(h * 16 + l);
-                hasParts = true;
-                start = pos;
-                yield stringState;
-            }
-            case NUMBER_START -> {
-                int r = next();
-                if (!Character.isDigit(r)) {
-                    if (r == '.') {
-                        yield error("floats must start with a digit, not '.'");
-                    }
-                    yield error("expected a digit, found " + show(r));
-                }
-                yield State.NUMBER;
-            }
-            case NUMBER -> {
-                int r = next();
-                if (r == '-') {
-                    if (pos - start != 5) {
-                        yield error("datetimes must be in full Zulu form (YYYY-MM-DDTHH:MM:SSZ)");
-                    }
-                    yield State.DATE_AFTER_YEAR;
-                }
-                if (Character.isDigit(r)) {
-                    yield State.NUMBER;
-                }
-                if (r == '.') {
-                    yield State.FLOAT_START;
-                }
-                if (isNumberSuffix(r)) {
-                    yield State.CONVENIENT_NUMBER;
-                }
-                if (!(isNL(r) || r == EOF || r == '}' || r == ';' || r == ',' || isWhitespace(r))) {
-                    // A value that starts with digits but is not a number is a string (e.g. '3xyz' is not).
-                    stringState = State.STRING;
-                    yield State.STRING;
-                }
-                backup();
-                emit(Type.INTEGER);
-                yield pop();
-            }
-            case CONVENIENT_NUMBER -> {
-                int r = next();
-                if (r == 'b' || r == 'B' || r == 'i' || r == 'I') {
-                    yield State.CONVENIENT_NUMBER;
-                }
-                backup();
-                if (isNL(r)
-                        || r == EOF
-                        || r == '}'
-                        || r == ';'
-                        || r == ','
-                        || isWhitespace(r)
-                        || Character.isDigit(r)) {
-                    emit(Type.INTEGER);
-                    yield pop();
-                }
-                stringState = State.STRING;
-                yield State.STRING;
-            }
-            case DATE_AFTER_YEAR -> {
-                for (char f : ZULU_FORMAT) {
-                    int r = next();
-                    if (f == '0') {
-                        if (!Character.isDigit(r)) {
-                            yield error("expected a digit in the datetime, found " + show(r));
-                        }
-                    } else if (f != r) {
-                        yield error("expected '" + f + "' in the datetime, found " + show(r));
-                    }
-                }
-                emit(Type.DATETIME);
-                yield pop();
-            }
-            case NEG_NUMBER_START -> {
-                int r = next();
-                if (!Character.isDigit(r)) {
-                    if (r == '.') {
-                        yield error("floats must start with a digit, not '.'");
-                    }
-                    yield error("expected a digit after '-', found " + show(r));
-                }
-                yield State.NEG_NUMBER;
-            }
-            case NEG_NUMBER -> {
-                int r = next();
-                if (Character.isDigit(r)) {
-                    yield State.NEG_NUMBER;
-                }
-                if (r == '.') {
-                    yield State.FLOAT_START;
-                }
-                if (isNumberSuffix(r)) {
-                    yield State.CONVENIENT_NUMBER;
-                }
-                backup();
-                emit(Type.INTEGER);
-                yield pop();
-            }
-            case FLOAT_START -> {
-                int r = next();
-                if (!Character.isDigit(r)) {
-                    yield error("floats must have a digit after the '.', found " + show(r));
-                }
-                yield State.FLOAT;
-            }
-            case FLOAT -> {
-                int r = next();
-                if (Character.isDigit(r)) {
-                    yield State.FLOAT;
-                }
-                if (r == '.') {
-                    yield State.IP_ADDR;
-                }
-                backup();
-                emit(Type.FLOAT);
-                yield pop();
-            }
-            case IP_ADDR -> {
-                int r = next();
-                if (Character.isDigit(r) || r == '.' || r == ':' || r == '-') {
-                    yield State.IP_ADDR;
-                }
-                backup();
-                emit(Type.STRING);
-                yield pop();
-            }
-            case COMMENT_START -> {
-                ignore();
-                emit(Type.COMMENT_START);
-                yield State.COMMENT;
-            }
-            case COMMENT -> {
-                int r = peek();
-                if (isNL(r) || r == EOF) {
-                    emit(Type.TEXT);
-                    yield pop();
-                }
-                next();
-                yield State.COMMENT;
-            }
+            case TOP -> lexTop();
+            case TOP_VALUE_END -> lexTopValueEnd();
+            case KEY_START -> lexKeyStart();
+            case DUB_QUOTED_KEY -> lexQuotedKey('"', State.DUB_QUOTED_KEY);
+            case QUOTED_KEY -> lexQuotedKey('\'', State.QUOTED_KEY);
+            case INCLUDE_START -> lexIncludeStart();
+            case INCLUDE -> lexInclude();
+            case INCLUDE_QUOTED -> lexIncludeQuoted('\'', State.INCLUDE_QUOTED);
+            case INCLUDE_DUB_QUOTED -> lexIncludeQuoted('"', State.INCLUDE_DUB_QUOTED);
+            case INCLUDE_STRING -> lexIncludeString();
+            case KEY -> lexKey();
+            case KEY_END -> lexKeyEnd();
+            case VALUE -> lexValue();
+            case ARRAY_VALUE -> lexArrayValue();
+            case ARRAY_VALUE_END -> lexArrayValueEnd();
+            case ARRAY_END -> lexArrayEnd();
+            case MAP_KEY_START -> lexMapKeyStart();
+            case MAP_QUOTED_KEY -> lexMapQuotedKey('\'', State.MAP_QUOTED_KEY);
+            case MAP_DUB_QUOTED_KEY -> lexMapQuotedKey('"', State.MAP_DUB_QUOTED_KEY);
+            case MAP_KEY -> lexMapKey();
+            case MAP_KEY_END -> lexMapKeyEnd();
+            case MAP_VALUE -> lexMapValue();
+            case MAP_VALUE_END -> lexMapValueEnd();
+            case MAP_END -> lexMapEnd();
+            case QUOTED_STRING -> lexQuotedString();
+            case DUB_QUOTED_STRING -> lexDubQuotedString();
+            case STRING -> lexString();
+            case BLOCK -> lexBlock();
+            case STRING_ESCAPE -> lexStringEscape();
+            case STRING_BINARY -> lexStringBinary();
+            case NUMBER_START -> lexDigitFirst("expected a digit", State.NUMBER);
+            case NUMBER -> lexNumber();
+            case CONVENIENT_NUMBER -> lexConvenientNumber();
+            case DATE_AFTER_YEAR -> lexDateAfterYear();
+            case NEG_NUMBER_START -> lexDigitFirst("expected a digit after '-'", State.NEG_NUMBER);
+            case NEG_NUMBER -> lexNegNumber();
+            case FLOAT_START -> lexFloatStart();
+            case FLOAT -> lexFloat();
+            case IP_ADDR -> lexIPAddr();
+            case COMMENT_START -> lexCommentStart();
+            case COMMENT -> lexComment();
             case STOPPED -> State.STOPPED;
         };
+    }
+
+    private State lexTop() {
+        int r = next();
+        if (isSpace(r)) {
+            return skip(State.TOP);
+        }
+        if (r == '{') {
+            // 2.9.10 skips '{' at the top level: a config may be wrapped in braces.
+            return skip(State.TOP);
+        }
+        if (startsComment(r, State.TOP)) {
+            return State.COMMENT_START;
+        }
+        if (r == '/' || r == EOF) {
+            return topEof();
+        }
+        // Anything else starts a key.
+        backup();
+        push(State.TOP_VALUE_END);
+        return State.KEY_START;
+    }
+
+    private State lexTopValueEnd() {
+        int r = next();
+        if (startsComment(r, State.TOP)) {
+            return State.COMMENT_START;
+        }
+        if (r == '/' || isWhitespace(r)) {
+            // nats-server falls through from a lone '/' to the whitespace case: it is skipped.
+            return State.TOP_VALUE_END;
+        }
+        if (isNL(r) || r == EOF || r == ';' || r == ',' || r == '}') {
+            return skip(State.TOP);
+        }
+        return error("expected a top-level value to end with a new line, comment or end of input, found " + show(r));
+    }
+
+    private State lexKeyStart() {
+        int r = peek();
+        if (isKeySeparator(r)) {
+            return error("unexpected key separator " + show(r));
+        }
+        if (isSpace(r)) {
+            return skipPeeked(State.KEY_START);
+        }
+        if (r == '"') {
+            return skipPeeked(State.DUB_QUOTED_KEY);
+        }
+        if (r == '\'') {
+            return skipPeeked(State.QUOTED_KEY);
+        }
+        ignore();
+        next();
+        return State.KEY;
+    }
+
+    /** lexQuotedKey and lexDubQuotedKey: a top-level key in quotes. */
+    private State lexQuotedKey(int quote, State self) {
+        int r = peek();
+        if (r == quote) {
+            emit(Type.KEY);
+            return skipPeeked(State.KEY_END);
+        }
+        if (r == EOF) {
+            return eofOrError("unexpected end of input in a quoted key");
+        }
+        next();
+        return self;
+    }
+
+    private State lexIncludeStart() {
+        int r = next();
+        if (isWhitespace(r)) {
+            return skip(State.INCLUDE_START);
+        }
+        backup();
+        return State.INCLUDE;
+    }
+
+    private State lexInclude() {
+        int r = next();
+        if (r == '\'') {
+            return skip(State.INCLUDE_QUOTED);
+        }
+        if (r == '"') {
+            return skip(State.INCLUDE_DUB_QUOTED);
+        }
+        if (r == '[') {
+            return error("expected an include file name, found the start of an array");
+        }
+        if (r == '{') {
+            return error("expected an include file name, found the start of a map");
+        }
+        if (r == '(') {
+            return error("expected an include file name, found the start of a block");
+        }
+        if (Character.isDigit(r) || r == '-') {
+            return error("expected an include file name, found the start of a number");
+        }
+        if (r == '\\') {
+            return error("expected an include file name, found an escape sequence");
+        }
+        if (isNL(r)) {
+            return error("expected an include file name, found a new line");
+        }
+        backup();
+        return State.INCLUDE_STRING;
+    }
+
+    /** lexIncludeQuoted and lexIncludeDubQuoted: an include file name in quotes. */
+    private State lexIncludeQuoted(int quote, State self) {
+        int r = next();
+        if (r == quote) {
+            return emitBeforeQuote(Type.INCLUDE);
+        }
+        if (r == EOF) {
+            return error("unexpected end of input in a quoted include file name");
+        }
+        return self;
+    }
+
+    private State lexIncludeString() {
+        int r = next();
+        if (isNL(r) || r == EOF || r == ';' || r == '}' || isWhitespace(r)) {
+            return emitBefore(Type.INCLUDE);
+        }
+        if (r == '\'') {
+            return emitBeforeQuote(Type.INCLUDE);
+        }
+        return State.INCLUDE_STRING;
+    }
+
+    private State lexKey() {
+        int r = peek();
+        if (isSpace(r)) {
+            return keyCheckKeyword(State.KEY_END, null);
+        }
+        if (isKeySeparator(r) || r == EOF) {
+            emit(Type.KEY);
+            return State.KEY_END;
+        }
+        next();
+        return State.KEY;
+    }
+
+    private State lexKeyEnd() {
+        int r = next();
+        if (isSpace(r)) {
+            return skip(State.KEY_END);
+        }
+        if (isKeySeparator(r)) {
+            return skip(State.VALUE);
+        }
+        if (r == EOF) {
+            // A key with no value at the end of input is accepted by 2.9.10 (newer servers reject it).
+            emit(Type.EOF);
+            return State.STOPPED;
+        }
+        backup();
+        return State.VALUE;
+    }
+
+    private State lexValue() {
+        int r = next();
+        if (isWhitespace(r)) {
+            return skip(State.VALUE);
+        }
+        if (r == '[') {
+            ignore();
+            emit(Type.ARRAY_START);
+            return State.ARRAY_VALUE;
+        }
+        if (r == '{') {
+            ignore();
+            emit(Type.MAP_START);
+            return State.MAP_KEY_START;
+        }
+        if (r == '\'') {
+            return skip(State.QUOTED_STRING);
+        }
+        if (r == '"') {
+            stringState = State.DUB_QUOTED_STRING;
+            return skip(State.DUB_QUOTED_STRING);
+        }
+        if (r == '-') {
+            return State.NEG_NUMBER_START;
+        }
+        if (r == '(') {
+            return skip(State.BLOCK);
+        }
+        if (Character.isDigit(r)) {
+            backup();
+            return State.NUMBER_START;
+        }
+        if (r == '.') {
+            return error("floats must start with a digit");
+        }
+        if (isNL(r)) {
+            return error("expected a value, found a new line");
+        }
+        backup();
+        stringState = State.STRING;
+        return State.STRING;
+    }
+
+    private State lexArrayValue() {
+        int r = next();
+        if (isSpace(r)) {
+            return skip(State.ARRAY_VALUE);
+        }
+        if (startsComment(r, State.ARRAY_VALUE)) {
+            return State.COMMENT_START;
+        }
+        if (r == '/' || r == ',') {
+            // 2.9.10 reports a lone '/' here with the ',' message.
+            return error("unexpected array value terminator ','");
+        }
+        if (r == ']') {
+            return State.ARRAY_END;
+        }
+        backup();
+        push(State.ARRAY_VALUE_END);
+        return State.VALUE;
+    }
+
+    private State lexArrayValueEnd() {
+        int r = next();
+        if (isWhitespace(r)) {
+            return skip(State.ARRAY_VALUE_END);
+        }
+        if (startsComment(r, State.ARRAY_VALUE_END)) {
+            return State.COMMENT_START;
+        }
+        if (r == '/' || r == ',' || isNL(r)) {
+            // nats-server falls through from a lone '/' to the separator case.
+            return skip(State.ARRAY_VALUE);
+        }
+        if (r == ']') {
+            return State.ARRAY_END;
+        }
+        return error("expected ',' or ']' after an array value, found " + show(r));
+    }
+
+    private State lexArrayEnd() {
+        ignore();
+        emit(Type.ARRAY_END);
+        return pop();
+    }
+
+    private State lexMapKeyStart() {
+        int r = peek();
+        if (isKeySeparator(r)) {
+            return error("unexpected key separator " + show(r));
+        }
+        if (r == ']') {
+            return error("unexpected ']' in a map");
+        }
+        if (isSpace(r)) {
+            return skipPeeked(State.MAP_KEY_START);
+        }
+        if (r == '}') {
+            return skipPeeked(State.MAP_END);
+        }
+        switch (r) {
+            case '#', '/' -> {
+                next();
+                if (startsComment(r, State.MAP_KEY_START)) {
+                    return State.COMMENT_START;
+                }
+                // A lone '/': nats-server backs up one rune and starts the key after the '/'.
+            }
+            case '\'' -> {
+                return skipPeeked(State.MAP_QUOTED_KEY);
+            }
+            case '"' -> {
+                return skipPeeked(State.MAP_DUB_QUOTED_KEY);
+            }
+            case EOF -> {
+                return error("unexpected end of input in a map; expected '}'");
+            }
+            default -> {
+                // Anything else starts a key.
+            }
+        }
+        ignore();
+        next();
+        return State.MAP_KEY;
+    }
+
+    /** lexMapQuotedKey and lexMapDubQuotedKey: a map key in quotes. */
+    private State lexMapQuotedKey(int quote, State self) {
+        int r = peek();
+        if (r == EOF) {
+            return error("unexpected end of input in a quoted map key");
+        }
+        if (r == quote) {
+            emit(Type.KEY);
+            return skipPeeked(State.MAP_KEY_END);
+        }
+        next();
+        return self;
+    }
+
+    private State lexMapKey() {
+        int r = peek();
+        if (r == EOF) {
+            return error("unexpected end of input in a map key");
+        }
+        if (isSpace(r)) {
+            return keyCheckKeyword(State.MAP_KEY_END, State.MAP_VALUE_END);
+        }
+        if (isKeySeparator(r)) {
+            emit(Type.KEY);
+            return State.MAP_KEY_END;
+        }
+        next();
+        return State.MAP_KEY;
+    }
+
+    private State lexMapKeyEnd() {
+        int r = next();
+        if (isSpace(r)) {
+            return skip(State.MAP_KEY_END);
+        }
+        if (isKeySeparator(r)) {
+            return skip(State.MAP_VALUE);
+        }
+        backup();
+        return State.MAP_VALUE;
+    }
+
+    private State lexMapValue() {
+        int r = next();
+        if (isSpace(r)) {
+            return skip(State.MAP_VALUE);
+        }
+        if (r == ',') {
+            return error("unexpected map value terminator ','");
+        }
+        if (r == '}') {
+            return skip(State.MAP_END);
+        }
+        backup();
+        push(State.MAP_VALUE_END);
+        return State.VALUE;
+    }
+
+    private State lexMapValueEnd() {
+        int r = next();
+        if (isWhitespace(r)) {
+            return skip(State.MAP_VALUE_END);
+        }
+        if (startsComment(r, State.MAP_VALUE_END)) {
+            return State.COMMENT_START;
+        }
+        if (r == '/' || r == ';' || r == ',' || isNL(r)) {
+            // nats-server falls through from a lone '/' to the separator case.
+            return skip(State.MAP_KEY_START);
+        }
+        if (r == '}') {
+            return skip(State.MAP_END);
+        }
+        return error("expected ',' or '}' after a map value, found " + show(r));
+    }
+
+    private State lexMapEnd() {
+        ignore();
+        emit(Type.MAP_END);
+        return pop();
+    }
+
+    private State lexQuotedString() {
+        int r = next();
+        if (r == '\'') {
+            return emitBeforeQuote(Type.STRING);
+        }
+        if (r == EOF) {
+            return eofOrError("unexpected end of input in a quoted string; expected \"'\"");
+        }
+        return State.QUOTED_STRING;
+    }
+
+    private State lexDubQuotedString() {
+        int r = next();
+        if (r == '\\') {
+            addCurrentStringPart(1);
+            return State.STRING_ESCAPE;
+        }
+        if (r == '"') {
+            return emitBeforeQuote(Type.STRING);
+        }
+        if (r == EOF) {
+            return eofOrError("unexpected end of input in a quoted string; expected '\"'");
+        }
+        return State.DUB_QUOTED_STRING;
+    }
+
+    private State lexString() {
+        int r = next();
+        if (r == '\\') {
+            addCurrentStringPart(1);
+            return State.STRING_ESCAPE;
+        }
+        if (isValueEnd(r) || r == ']') {
+            backup();
+            if (hasParts) {
+                emit(Type.STRING);
+            } else if (isBool()) {
+                emit(Type.BOOL);
+            } else if (start < length && input.charAt(start) == '$') {
+                start++;
+                emit(Type.VARIABLE);
+            } else {
+                emit(Type.STRING);
+            }
+            return pop();
+        }
+        if (r == '\'') {
+            return emitBeforeQuote(Type.STRING);
+        }
+        return State.STRING;
+    }
+
+    private State lexBlock() {
+        int r = next();
+        if (r == ')') {
+            int close = pos - 1;
+            // A block ends at a ')' alone on its line: preceded by '\n', followed by '\n' or the end.
+            if (close == 0 || input.charAt(close - 1) != '\n') {
+                return State.BLOCK;
+            }
+            int after = next();
+            if (after == '\n' || after == EOF) {
+                // nats-server backs up over what it read; at the real end of input nothing moves,
+                // so there the ')' stays part of the value.
+                int end = width == 0 ? pos : close;
+                pos = end;
+                emit(Type.STRING);
+                pos = close + 1;
+                ignore();
+                return pop();
+            }
+            backup();
+            return State.BLOCK;
+        }
+        if (r == EOF) {
+            return error("unexpected end of input in a block; expected ')' alone on a line");
+        }
+        return State.BLOCK;
+    }
+
+    private State lexStringEscape() {
+        int r = next();
+        return switch (r) {
+            case 'x' -> State.STRING_BINARY;
+            case 't' -> addStringPart("\t");
+            case 'n' -> addStringPart("\n");
+            case 'r' -> addStringPart("\r");
+            case '"' -> addStringPart("\"");
+            case '\\' -> addStringPart("\\");
+            default ->
+                error("invalid escape character " + show(r) + "; only \\xXX, \\t, \\n, \\r, \\\" and \\\\ are allowed");
+        };
+    }
+
+    private State lexStringBinary() {
+        int high = next();
+        if (isNL(high)) {
+            return error("expected two hexadecimal digits after '\\x', found the end of the line");
+        }
+        int low = next();
+        if (isNL(low)) {
+            return error("expected two hexadecimal digits after '\\x', found the end of the line");
+        }
+        int h = hexValue(high);
+        int l = hexValue(low);
+        if (h < 0 || l < 0) {
+            return error("expected two hexadecimal digits after '\\x'");
+        }
+        partBytes.write(h * 16 + l);
+        hasParts = true;
+        start = pos;
+        return stringState;
+    }
+
+    /** lexNumberStart and lexNegNumberStart: the first digit of a number ({@code expected} says what). */
+    private State lexDigitFirst(String expected, State number) {
+        int r = next();
+        if (Character.isDigit(r)) {
+            return number;
+        }
+        if (r == '.') {
+            return error("floats must start with a digit, not '.'");
+        }
+        return error(expected + ", found " + show(r));
+    }
+
+    private State lexNumber() {
+        int r = next();
+        if (r == '-') {
+            if (pos - start != 5) {
+                return error("datetimes must be in full Zulu form (YYYY-MM-DDTHH:MM:SSZ)");
+            }
+            return State.DATE_AFTER_YEAR;
+        }
+        if (Character.isDigit(r)) {
+            return State.NUMBER;
+        }
+        if (r == '.') {
+            return State.FLOAT_START;
+        }
+        if (isNumberSuffix(r)) {
+            return State.CONVENIENT_NUMBER;
+        }
+        if (!isValueEnd(r)) {
+            // A value that starts with digits but is not a number is a string (e.g. '3xyz' is not).
+            stringState = State.STRING;
+            return State.STRING;
+        }
+        return emitBefore(Type.INTEGER);
+    }
+
+    private State lexConvenientNumber() {
+        int r = next();
+        if (r == 'b' || r == 'B' || r == 'i' || r == 'I') {
+            return State.CONVENIENT_NUMBER;
+        }
+        if (isValueEnd(r) || Character.isDigit(r)) {
+            return emitBefore(Type.INTEGER);
+        }
+        backup();
+        stringState = State.STRING;
+        return State.STRING;
+    }
+
+    private State lexDateAfterYear() {
+        for (char f : ZULU_FORMAT) {
+            int r = next();
+            if (f == '0') {
+                if (!Character.isDigit(r)) {
+                    return error("expected a digit in the datetime, found " + show(r));
+                }
+            } else if (f != r) {
+                return error("expected '" + f + "' in the datetime, found " + show(r));
+            }
+        }
+        emit(Type.DATETIME);
+        return pop();
+    }
+
+    private State lexNegNumber() {
+        int r = next();
+        if (Character.isDigit(r)) {
+            return State.NEG_NUMBER;
+        }
+        if (r == '.') {
+            return State.FLOAT_START;
+        }
+        if (isNumberSuffix(r)) {
+            return State.CONVENIENT_NUMBER;
+        }
+        return emitBefore(Type.INTEGER);
+    }
+
+    private State lexFloatStart() {
+        int r = next();
+        if (!Character.isDigit(r)) {
+            return error("floats must have a digit after the '.', found " + show(r));
+        }
+        return State.FLOAT;
+    }
+
+    private State lexFloat() {
+        int r = next();
+        if (Character.isDigit(r)) {
+            return State.FLOAT;
+        }
+        if (r == '.') {
+            return State.IP_ADDR;
+        }
+        return emitBefore(Type.FLOAT);
+    }
+
+    private State lexIPAddr() {
+        int r = next();
+        if (Character.isDigit(r) || r == '.' || r == ':' || r == '-') {
+            return State.IP_ADDR;
+        }
+        return emitBefore(Type.STRING);
+    }
+
+    private State lexCommentStart() {
+        ignore();
+        emit(Type.COMMENT_START);
+        return State.COMMENT;
+    }
+
+    private State lexComment() {
+        int r = peek();
+        if (isNL(r) || r == EOF) {
+            emit(Type.TEXT);
+            return pop();
+        }
+        next();
+        return State.COMMENT;
+    }
+
+    // Helpers for the steps the states above share.
+
+    /**
+     * The comment check of every state between values: '#', or '//', starts a comment, after which
+     * lexing resumes in {@code resume}. For a '/' not followed by another the lookahead is given back
+     * and false returned: what a lone '/' means differs per state.
+     */
+    private boolean startsComment(int r, State resume) {
+        if (r == '#') {
+            push(resume);
+            return true;
+        }
+        if (r == '/') {
+            if (next() == '/') {
+                push(resume);
+                return true;
+            }
+            backup();
+        }
+        return false;
+    }
+
+    /** Drops what was read so far from the next token (skipped whitespace, an opening quote). */
+    private State skip(State then) {
+        ignore();
+        return then;
+    }
+
+    /** Reads the character {@code peek()} returned and drops it, like {@link #skip}. */
+    private State skipPeeked(State then) {
+        next();
+        return skip(then);
+    }
+
+    /** Emits the token that ends before the character just read, which is left for the next state. */
+    private State emitBefore(Type type) {
+        backup();
+        emit(type);
+        return pop();
+    }
+
+    /** Emits the token that ends before the closing quote just read, and drops the quote. */
+    private State emitBeforeQuote(Type type) {
+        backup();
+        emit(type);
+        next();
+        ignore();
+        return pop();
+    }
+
+    /** What ends an unquoted value or a number: a new line, the end, ';', ',', '}', a blank. */
+    private static boolean isValueEnd(int r) {
+        return isNL(r) || r == EOF || r == ';' || r == ',' || r == '}' || isWhitespace(r);
     }
 
     private State topEof() {

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Prints one line per Maven module that opts into mutation testing (<mutation.skip>false</mutation.skip>
+# in its pom) with its PIT mutation score, read from <module>/target/pit-reports/mutations.xml, which
+# 'make mutation' (mvn -Pmutation verify) writes. Killed counts every mutant a test detected (killed,
+# timed out, memory or run error), total every mutant PIT made, uncovered ones included: the score
+# PIT itself prints.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+modules=$(sed -n 's|^ *<module>\([^<]*\)</module>.*|\1|p' pom.xml)
+
+for module in $modules; do
+  grep -q '<mutation.skip>false</mutation.skip>' "$module/pom.xml" 2>/dev/null || continue
+  xml="$module/target/pit-reports/mutations.xml"
+  if [ ! -f "$xml" ]; then
+    echo "mutation $module: no report (run make mutation)"
+    continue
+  fi
+  # One <mutation ...> element per mutant; detected='true' on the ones a test caught.
+  total=$(grep -o "<mutation " "$xml" | wc -l)
+  killed=$(grep -o "<mutation detected='true'" "$xml" | wc -l)
+  if [ "$total" -eq 0 ]; then
+    echo "mutation $module: no mutants"
+  else
+    awk -v m="$module" -v k="$killed" -v t="$total" \
+      'BEGIN { printf "mutation %s: %.0f%% (%d/%d)\n", m, 100 * k / t, k, t }'
+  fi
+done
