@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 pot_nats_find_jdk
 pot_nats_ensure_nats_server
-exec mvn -B -ntp verify "$@"
+# Sources and javadoc jars are for publishing (mvn install), not for every test run.
+exec mvn -B -ntp -Dlibrary.jars.skip=true verify "$@"
