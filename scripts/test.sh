@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 pot_nats_find_jdk
-pot_nats_ensure_nats_server
+pot_nats_ensure_test_tools
 exec mvn -B -ntp verify "$@"
