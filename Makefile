@@ -45,7 +45,7 @@ coverage: ## print the per-module line coverage of the last test run (scripts/co
 	scripts/coverage-summary.sh
 
 docker-build: ## build the container image (docker, else podman: build -f docker/Dockerfile -t IMAGE .)
-	$(ENGINE) build -f docker/Dockerfile -t $(IMAGE) .
+	$(ENGINE) build -f docker/Dockerfile $(if $(filter podman,$(ENGINE)),--ignorefile docker/Dockerfile.dockerignore) -t $(IMAGE) .
 
 image-standin: ## build the image on local stand-in bases with podman (no registry needed), tag IMAGE
 	scripts/image.sh build $(STANDIN_IMAGE)

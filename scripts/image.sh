@@ -24,7 +24,7 @@ build() {
   local start=$SECONDS
   # --network host: the jar stage downloads from Maven Central (podman's default bridge network
   # needs more than this machine allows). Only build arguments differ from a release build.
-  podman build --network host -f docker/Dockerfile -t "$image" \
+  podman build --network host -f docker/Dockerfile --ignorefile docker/Dockerfile.dockerignore -t "$image" \
     --build-arg MAVEN_IMAGE=localhost/pot-nats-standin/maven-jdk:25 \
     --build-arg JDK_IMAGE=localhost/pot-nats-standin/maven-jdk:25 \
     --build-arg GO_IMAGE=localhost/pot-nats-standin/nats-bin:2.9 \
@@ -35,15 +35,32 @@ build() {
   echo "pot-nats: built $image in $((SECONDS - start)) s" >&2
 }
 
+remove_leftovers() {
+  local ids
+  ids=$(podman ps -aq --filter label=pot-nats-test=true 2>/dev/null || true)
+  if [ -n "$ids" ]; then
+    echo "pot-nats: removing containers the tests left: $ids" >&2
+    # shellcheck disable=SC2086 # one id per word
+    podman rm -f -t 0 $ids >/dev/null 2>&1 || true
+  fi
+  ids=$(podman network ls -q --filter label=pot-nats-test=true 2>/dev/null || true)
+  if [ -n "$ids" ]; then
+    # shellcheck disable=SC2086 # one name per word
+    podman network rm -f $ids >/dev/null 2>&1 || true
+  fi
+}
+
 case "$command" in
   build) build ;;
   test)
     build
     pot_nats_find_jdk
     pot_nats_ensure_nats_server
+    # Each test removes its containers; this catches what a killed test JVM left behind.
+    trap remove_leftovers EXIT
     # Only the container scenarios: upstream modules are compiled and packaged (their tests match
     # no -Dtest pattern, and their coverage minimums do not apply to a run without tests).
-    exec mvn -B -ntp verify -pl docker -am -Pimage-test -Dpot.nats.image="$image" -Djacoco.skip=true \
+    mvn -B -ntp verify -pl docker -am -Pimage-test -Dpot.nats.image="$image" -Djacoco.skip=true \
       -Dtest='com.datasance.pot.nats.docker.**' -Dsurefire.failIfNoSpecifiedTests=false "$@"
     ;;
   *) usage ;;
