@@ -6,14 +6,15 @@
 #   localhost/pot-nats-standin/ubi-micro:9    BASE_IMAGE: what UBI 9 micro has that matters (bash,
 #                                             coreutils, glibc); no package manager, no useradd,
 #                                             no curl, no ps
-#   localhost/pot-nats-standin/maven-jdk:25   MAVEN_IMAGE and JDK_IMAGE: the above plus sh, sed,
-#                                             grep, find, the host's Temurin JDK 25 and Maven
+#   localhost/pot-nats-standin/maven-jdk:25   MAVEN_IMAGE and JDK_IMAGE: the above plus sed, grep,
+#                                             find, tar, objcopy, the host's Temurin JDK 25, Maven
 #   localhost/pot-nats-standin/nats-bin:2.9   GO_IMAGE with NATS_PREBUILT=true: the micro files plus
 #                                             /out/nats-server (Debian's 2.9.10) and /out/nats, a
 #                                             script that says it is a stand-in
 #
 # Usage: docker/standin/make-bases.sh [--force]   (without --force, existing images are kept)
-# Needs: podman, a JDK 25 under /usr/lib/jvm (scripts/lib.sh finds it), Maven, nats-server.
+# Needs: podman, a JDK 25 under /usr/lib/jvm (scripts/lib.sh finds it), Maven, objcopy (binutils),
+# nats-server (installed when missing and root).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib.sh
@@ -93,6 +94,10 @@ import() {
 
 micro_root() {
   local root=$1
+  if [ -d "$work/micro" ]; then
+    cp -a "$work/micro" "$root"
+    return 0
+  fi
   base_root "$root"
   # Paths differ from Debian's /lib -> /usr/lib merge only by where copies land: copy_packages
   # copies /lib/... into the /lib symlink, which lands in usr/lib as on the host.
@@ -106,10 +111,11 @@ ID=pot-nats-standin
 VERSION_ID=9
 PRETTY_NAME="pot-nats stand-in for ubi9/ubi-micro (Debian 12 files: bash, coreutils, glibc)"
 EOF
+  cp -a "$root" "$work/micro"
 }
 
 if ! have "$MICRO"; then
-  root="$work/micro"
+  root="$work/micro-image"
   micro_root "$root"
   import "$root" "$MICRO" "ENV PATH=$PATH_IN_IMAGE" 'CMD ["/bin/bash"]'
 fi
@@ -119,6 +125,11 @@ if ! have "$MAVEN_JDK"; then
   root="$work/maven-jdk"
   micro_root "$root"
   copy_packages "$root" sed grep findutils gzip tar
+  # objcopy: jlink --strip-debug runs it (the Temurin images install binutils for that).
+  command -v objcopy >/dev/null 2>&1 || pot_nats_apt_install "objcopy is missing" binutils
+  objcopy=$(readlink -f "$(command -v objcopy)")
+  cp -a "$objcopy" "$root$objcopy"
+  ln -sf "$(basename "$objcopy")" "$root/usr/bin/objcopy"
   # The JDK and Maven as the official images lay them out; -L copies what the host's symlinks
   # point at (Debian's cacerts, Maven's jars in /usr/share/java).
   mkdir -p "$root/opt/java" "$root/usr/share"
