@@ -85,9 +85,12 @@ class ClusterContainerTest {
             for (Node node : nodes) {
                 try {
                     node.monitoring().awaitHealthy(Container.READY);
+                    node.container().awaitLog(Container.WATCHING, Container.READY);
                 } catch (AssertionError e) {
-                    throw new AssertionError(e.getMessage() + "; podman logs " + node.container().name() + ":\n"
-                            + node.container().logs(), e);
+                    throw new AssertionError(
+                            e.getMessage() + "; podman logs " + node.container().name() + ":\n"
+                                    + node.container().logs(),
+                            e);
                 }
             }
             for (Node node : nodes) {
@@ -131,7 +134,9 @@ class ClusterContainerTest {
                         .atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(200))
                         .until(() -> !node.volumes().hasStream(gone, "DROP"));
-                assertTrue(node.volumes().hasStream(live, "KEEP"), () -> "KEEP stays on " + node.container().name());
+                assertTrue(
+                        node.volumes().hasStream(live, "KEEP"),
+                        () -> "KEEP stays on " + node.container().name());
             }
             assertEquals(30, liveStreams.messageCount("KEEP"), "every message of the live account is still there");
         } finally {

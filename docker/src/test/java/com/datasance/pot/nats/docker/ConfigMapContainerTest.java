@@ -77,9 +77,8 @@ class ConfigMapContainerTest {
                 List.of());
         try {
             monitoring.awaitHealthy(Container.READY);
-            // The watches are in place once the wrapper has logged that it started nats-server
-            // and its reload service; a swap before that is seen by the start-up digest anyway.
-            container.awaitLog(Container.SIGNALS_READY);
+            // A swap is seen once the watches are in place.
+            container.awaitLog(Container.WATCHING, Container.READY);
         } catch (AssertionError | RuntimeException | InterruptedException e) {
             String logs = container.logs();
             container.close();
@@ -127,10 +126,7 @@ class ConfigMapContainerTest {
             String first = loadTime(monitoring);
             volumes.config().writeText(Map.of("server.conf", config("2MB", "no_such_option: 1")));
             Pattern refusal = Pattern.compile("\\[ERR\\].*/etc/nats/config/server\\.conf:\\d+");
-            await("the refusal with file:line in podman logs")
-                    .atMost(RELOAD)
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(() -> refusal.matcher(container.logs()).find());
+            container.awaitLog(refusal, RELOAD);
             assertTrue(monitoring.healthy(), "nats-server keeps running on the config it has");
             assertEquals(first, loadTime(monitoring), "nothing was reloaded");
             assertEquals(1024 * 1024, monitoring.varz().path("max_payload").asLong());

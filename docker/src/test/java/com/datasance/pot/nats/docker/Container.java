@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One container of the image under test, started detached with a unique name and removed (with
@@ -20,6 +22,12 @@ final class Container implements AutoCloseable {
 
     /** What pot-nats logs once its signal handlers are in place (see RunningWrapper). */
     static final String SIGNALS_READY = RunningWrapper.SIGNALS_READY;
+
+    /**
+     * What pot-nats logs once its watches are in place (pot-nats-launcher ReloadService). A change
+     * made before it, between nats-server's start and the watcher's first digest, is not seen.
+     */
+    static final Pattern WATCHING = Pattern.compile("\\[INF\\] watching \\d+ paths for changes");
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -62,12 +70,21 @@ final class Container implements AutoCloseable {
         return Podman.run("logs", name).output();
     }
 
-    /** Waits until the container's log holds {@code text}. */
+    /** Waits until the container's log holds {@code text}; fails with the log. */
     void awaitLog(String text) {
-        await("'" + text + "' in the log of " + name)
-                .atMost(READY)
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> logs().contains(text));
+        awaitLog(Pattern.compile(Pattern.quote(text)), READY);
+    }
+
+    /** Waits until a line of the container's log matches {@code pattern}; fails with the log. */
+    void awaitLog(Pattern pattern, Duration timeout) {
+        try {
+            await("'" + pattern + "' in the log of " + name)
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> pattern.matcher(logs()).find());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; podman logs:\n" + logs(), e);
+        }
     }
 
     /** The container's processes: pid, ppid, user (inside), user (host), command line. */

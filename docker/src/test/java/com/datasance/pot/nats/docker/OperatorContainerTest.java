@@ -37,15 +37,19 @@ class OperatorContainerTest {
         int clientPort = FreePorts.next();
         List<String> options = new ArrayList<>(volumes.mountOptions());
         options.addAll(List.of(
-                "-p", "127.0.0.1:" + monitoring.port() + ":8222",
-                "-p", "127.0.0.1:" + clientPort + ":4222",
-                "-e", "NATS_SYS_USER_CRED_PATH=SYS.creds",
+                "-p",
+                "127.0.0.1:" + monitoring.port() + ":8222",
+                "-p",
+                "127.0.0.1:" + clientPort + ":4222",
+                "-e",
+                "NATS_SYS_USER_CRED_PATH=SYS.creds",
                 // The purge rules being added elsewhere: no grace period in a test.
-                "-e", "NATS_PURGE_GRACE=0"));
+                "-e",
+                "NATS_PURGE_GRACE=0"));
         try (Container container = Container.start(Container.uniqueName("operator"), options, List.of())) {
             try {
                 monitoring.awaitHealthy(Container.READY);
-                container.awaitLog(Container.SIGNALS_READY);
+                container.awaitLog(Container.WATCHING, Container.READY);
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "; podman logs:\n" + container.logs(), e);
             }
