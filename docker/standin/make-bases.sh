@@ -35,18 +35,21 @@ trap 'rm -rf "$work"' EXIT
 
 # Copies the regular files and symlinks of installed Debian packages into a root filesystem.
 copy_packages() {
-  local root=$1 pkg
+  local root=$1 pkg path
   shift
   for pkg in "$@"; do
     dpkg -L "$pkg" | while IFS= read -r path; do
       # Documentation, man pages and locales are not what an image ships.
       case "$path" in /usr/share/doc/* | /usr/share/man/* | /usr/share/info/* | /usr/share/locale/* | /usr/share/lintian/*) continue ;; esac
-      if [ -L "$path" ] || [ -f "$path" ]; then
-        mkdir -p "$root$(dirname "$path")"
-        cp -a "$path" "$root$path"
-      fi
+      if [ -L "$path" ] || [ -f "$path" ]; then printf '%s\n' "${path#/}"; fi
     done
-  done
+  done | copy_paths "$root"
+}
+
+# Copies the host paths read from stdin (relative to /, one per line) into the root in one tar
+# pipe; --keep-directory-symlink keeps the root's /lib -> usr/lib links (merged /usr).
+copy_paths() {
+  tar -C / --no-recursion -cf - -T - | tar -C "$1" --keep-directory-symlink -xf -
 }
 
 # Adds every shared library that an ELF file in the root needs (as ldd resolves it on the host).
@@ -56,12 +59,9 @@ copy_libraries() {
     ldd "$file" 2>/dev/null | awk '/=> \//{print $3} /^\s*\/lib/{print $1}' || true
   done | sort -u | while IFS= read -r lib; do
     for path in "$lib" "$(readlink -f "$lib")"; do
-      if [ ! -e "$root$path" ]; then
-        mkdir -p "$root$(dirname "$path")"
-        cp -a "$path" "$root$path"
-      fi
+      [ -e "$root$path" ] || printf '%s\n' "${path#/}"
     done
-  done
+  done | sort -u | copy_paths "$root"
 }
 
 # The layout every image has: merged /usr (Debian 12 and UBI 9 both), root's passwd/group, /tmp.
@@ -132,12 +132,13 @@ if ! have "$MAVEN_JDK"; then
   ln -sf "$(basename "$objcopy")" "$root/usr/bin/objcopy"
   # The JDK and Maven as the official images lay them out; -L copies what the host's symlinks
   # point at (Debian's cacerts, Maven's jars in /usr/share/java).
+  copy_libraries "$root"
+  # After copy_libraries: the JDK's own libraries need only glibc, and ldd over them is slow.
   mkdir -p "$root/opt/java" "$root/usr/share"
   cp -rL "$JAVA_HOME" "$root/opt/java/openjdk"
   maven_home=$(dirname "$(dirname "$(readlink -f "$(command -v mvn)")")")
   cp -rL "$maven_home" "$root/usr/share/maven"
   ln -s /usr/share/maven/bin/mvn "$root/usr/bin/mvn"
-  copy_libraries "$root"
   import "$root" "$MAVEN_JDK" \
     "ENV JAVA_HOME=/opt/java/openjdk" "ENV MAVEN_HOME=/usr/share/maven" \
     "ENV PATH=/opt/java/openjdk/bin:$PATH_IN_IMAGE" 'CMD ["/bin/bash"]'
