@@ -29,8 +29,8 @@ echo "image $IMAGE: $(podman image inspect --format '{{.Size}}' "$IMAGE" | awk '
 echo
 echo "| layer (podman history, newest first) | size |"
 echo "|---|---|"
-podman history --format '{{.CreatedBy}}|{{.Size}}' "$IMAGE" | while IFS='|' read -r by size; do
-  by=$(echo "$by" | sed -e 's/^\/bin\/sh -c #(nop) //' -e 's/^\/bin\/sh -c //' | cut -c1-90)
+podman history --no-trunc --format '{{.Size}}|{{.CreatedBy}}' "$IMAGE" | while IFS='|' read -r size by; do
+  by=$(echo "$by" | sed -e 's/^\/bin\/sh -c #(nop) //' -e 's/^\/bin\/sh -c //' -e 's/|/\\|/g' | tr -s ' ' | cut -c1-100)
   echo "| \`$by\` | $size |"
 done
 echo

@@ -117,9 +117,8 @@ final class Container implements AutoCloseable {
 
     /** Waits for the container to exit ({@code podman wait}) and returns its exit code. */
     int awaitExit() {
-        String out = Podman.ok("wait", name).strip();
-        String[] lines = out.split("\n");
-        return Integer.parseInt(lines[lines.length - 1].strip());
+        List<String> lines = Podman.ok("wait", name).strip().lines().toList();
+        return Integer.parseInt(lines.getLast().strip());
     }
 
     /** {@code podman inspect} of one Go template field, e.g. {@code {{.State.Running}}}. */
