@@ -10,7 +10,13 @@ ARGS ?=
 # Each recipe line is its own shell: source the JDK finder in the same line as mvn.
 MVN := . scripts/lib.sh && pot_nats_find_jdk && mvn -B -ntp
 
-.PHONY: help build test lint fmt clean run docker-build image coverage mutation
+# docker when its daemon answers, else podman with the repo's containers.conf (docker/standin/).
+ENGINE := $(shell docker info >/dev/null 2>&1 && echo docker || echo podman)
+export CONTAINERS_CONF ?= $(CURDIR)/docker/standin/containers.conf
+# The stand-in image's name for image-standin and image-test, unless IMAGE is given.
+STANDIN_IMAGE := $(if $(filter command line environment,$(origin IMAGE)),$(IMAGE),localhost/pot-nats:standin)
+
+.PHONY: help build test lint fmt clean run docker-build image image-standin image-test coverage mutation
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
@@ -45,7 +51,13 @@ mutation: ## mutation testing (PIT) of the modules that opt in, then one score l
 	$(MVN) -Pmutation -Dlibrary.jars.skip=true -pl $(MUTATION_MODULES) -am verify $(ARGS)
 	scripts/mutation-summary.sh
 
-docker-build: ## build the container image (docker build -f docker/Dockerfile -t IMAGE .)
-	docker build -f docker/Dockerfile -t $(IMAGE) .
+docker-build: ## build the container image (docker, else podman: build -f docker/Dockerfile -t IMAGE .)
+	$(ENGINE) build -f docker/Dockerfile $(if $(filter podman,$(ENGINE)),--ignorefile docker/Dockerfile.dockerignore) -t $(IMAGE) .
+
+image-standin: ## build the image on local stand-in bases with podman (no registry needed), tag IMAGE
+	scripts/image.sh build $(STANDIN_IMAGE)
+
+image-test: ## build the stand-in image and run the container scenarios against it (podman)
+	scripts/image.sh test $(STANDIN_IMAGE) $(ARGS)
 
 image: docker-build ## same as docker-build

@@ -20,21 +20,12 @@ pot_nats_find_jdk() {
 }
 
 # Makes sure nats-server can be found as pot-nats looks for it; installs Debian's package when
-# running as root, otherwise prints the command to run.
+# running as root, otherwise prints the command to run. The other tools the tests need are
+# installed the same way (pot_nats_ensure_test_tools, pot_nats_ensure_podman, below).
 pot_nats_ensure_nats_server() {
   if [ -n "${NATS_SERVER_BIN:-}" ] && [ -x "$NATS_SERVER_BIN" ]; then return 0; fi
   if command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ]; then return 0; fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "pot-nats: nats-server is missing; installing Debian's package" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >&2 </dev/null || {
-      echo "pot-nats: 'apt-get install nats-server' failed" >&2
-      return 1
-    }
-    return 0
-  fi
-  echo "pot-nats: nats-server is missing; install it with 'sudo apt-get install nats-server' or set NATS_SERVER_BIN" >&2
-  return 1
+  pot_nats_apt_install "nats-server is missing (or set NATS_SERVER_BIN)" nats-server
 }
 
 # Builds pot-nats-launcher/target/pot-nats.jar when it is missing or older than any pom or main
@@ -74,4 +65,41 @@ pot_nats_aot_cache() {
   wait "$pid" 2>/dev/null || true
   rm -rf "$dir"
   if [ -f "$cache" ]; then echo "$cache"; fi
+}
+
+# Installs Debian packages when running as root; otherwise prints what to install. $1: what needs
+# them (for the message); the rest: package names.
+pot_nats_apt_install() {
+  local why=$1
+  shift
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "pot-nats: $why: installing Debian's $*" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2 </dev/null || {
+      echo "pot-nats: 'apt-get install $*' failed" >&2
+      return 1
+    }
+    return 0
+  fi
+  echo "pot-nats: $why; install it with 'sudo apt-get install $*'" >&2
+  return 1
+}
+
+# Installs shellcheck (EntrypointTest runs it) when missing.
+pot_nats_ensure_shellcheck() {
+  command -v shellcheck >/dev/null 2>&1 || pot_nats_apt_install "shellcheck is missing" shellcheck
+}
+
+# podman and runc, for the image build and the container scenarios (make image-standin,
+# make image-test); docker/standin/containers.conf selects runc (crun fails on this kind of host).
+pot_nats_ensure_podman() {
+  if command -v podman >/dev/null 2>&1 && { command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ]; }; then
+    return 0
+  fi
+  pot_nats_apt_install "podman and runc are missing" podman runc
+}
+
+# Every tool a test of 'scripts/test.sh' needs besides the JDK.
+pot_nats_ensure_test_tools() {
+  pot_nats_ensure_nats_server && pot_nats_ensure_shellcheck
 }

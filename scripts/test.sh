@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 pot_nats_find_jdk
-pot_nats_ensure_nats_server
+pot_nats_ensure_test_tools
 # Sources and javadoc jars are for publishing (mvn install), not for every test run.
 exec mvn -B -ntp -Dlibrary.jars.skip=true verify "$@"

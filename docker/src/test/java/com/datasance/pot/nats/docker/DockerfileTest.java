@@ -188,7 +188,7 @@ class DockerfileTest {
             assertTrue(text.contains(option), () -> "jlink option '" + option + "' as JlinkRuntimeTest links");
         }
         assertTrue(
-                text.contains("/opt/java/bin/java @/tmp/jvm.options -Xshare:dump"),
+                text.contains("/opt/pot-nats-java/bin/java @/tmp/jvm.options -Xshare:dump"),
                 "the CDS archive is dumped with the image's JVM options, as JlinkRuntimeTest does");
     }
 
@@ -242,7 +242,7 @@ class DockerfileTest {
         assertTrue(text.contains("docker/server.conf /etc/nats/config/server.conf"), "the default NATS_CONF");
         assertTrue(text.contains("docker/jvm.options " + ImageFiles.IMAGE_LIB + "/jvm.options"), "JVM options");
         assertTrue(text.contains(ImageFiles.IMAGE_LIB + "/pot-nats.jar"), "the jar");
-        assertTrue(text.contains("/opt/java " + ImageFiles.IMAGE_JAVA_HOME), "the linked runtime");
+        assertTrue(text.contains("/opt/pot-nats-java " + ImageFiles.IMAGE_JAVA_HOME), "the linked runtime");
         assertTrue(text.contains("/out/nats-server /out/nats /home/runner/bin/"), "nats-server and nats");
         assertTrue(text.contains("/home/runner/data") && text.contains("/home/runner/run"), "writable dirs");
         assertTrue(text.contains("COPY LICENSE /licenses/"), "the license under /licenses");

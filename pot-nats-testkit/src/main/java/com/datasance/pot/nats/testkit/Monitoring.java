@@ -35,6 +35,13 @@ public final class Monitoring {
                         new AssertionError("nats-server monitoring on 127.0.0.1:" + port + " did not answer /varz"));
     }
 
+    /** {@code /routez} as a JSON tree; throws when the server does not answer. */
+    public JsonNode routez() {
+        return get("/routez")
+                .orElseThrow(() ->
+                        new AssertionError("nats-server monitoring on 127.0.0.1:" + port + " did not answer /routez"));
+    }
+
     /** True when {@code /healthz} answers 200 now. */
     public boolean healthy() {
         return get("/healthz").isPresent();

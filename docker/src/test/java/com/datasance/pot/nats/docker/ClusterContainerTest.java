@@ -1,0 +1,153 @@
+package com.datasance.pot.nats.docker;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datasance.pot.nats.testkit.FreePorts;
+import com.datasance.pot.nats.testkit.Monitoring;
+import com.datasance.pot.nats.testkit.OperatorFixture;
+import com.datasance.pot.nats.testkit.Streams;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * docker/examples/kubernetes/pot-nats-cluster.yaml adapted to podman: three containers on their
+ * own podman network, each with the network alias of its StatefulSet pod's DNS name
+ * ({@code pot-nats-cluster-N.pot-nats-cluster-headless}), so the example's server.conf is used as
+ * it is, with operator mode added (the example leaves it out to keep the cluster parts visible)
+ * and {@code POD_NAME} set as Kubernetes sets it. They form the cluster ({@code /routez}), a
+ * stream with 3 replicas works, and a purge through one node removes the account's data on all
+ * three.
+ */
+@Tag("container")
+class ClusterContainerTest {
+
+    private static final int NODES = 3;
+
+    /** The ConfigMap's server.conf of the cluster example, as it is in the repository. */
+    private static String exampleConfig() throws IOException {
+        Path file = ImageFiles.dockerDir().resolve("examples/kubernetes/pot-nats-cluster.yaml");
+        try (MappingIterator<JsonNode> documents =
+                new YAMLMapper().readerFor(JsonNode.class).readValues(file.toFile())) {
+            while (documents.hasNext()) {
+                JsonNode document = documents.next();
+                if (document.path("kind").asText().equals("ConfigMap")) {
+                    return document.path("data").path("server.conf").asText();
+                }
+            }
+        }
+        throw new AssertionError("no ConfigMap in " + file);
+    }
+
+    private record Node(Container container, OperatorVolumes volumes, Monitoring monitoring, String url) {}
+
+    @Test
+    void shouldFormTheClusterReplicateAndPurgeOnAllNodes(@TempDir Path dir) throws Exception {
+        OperatorFixture fixture = OperatorFixture.create(dir.resolve("trust"));
+        OperatorFixture.Account live = fixture.addAccount("LIVE");
+        OperatorFixture.Account gone = fixture.addAccount("GONE");
+        String serverConf = exampleConfig() + "\n" + OperatorVolumes.operatorConfig(fixture);
+        String network = Container.uniqueName("net");
+        Podman.ok("network", "create", "--label", Podman.LABEL, network);
+        List<Node> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < NODES; i++) {
+                OperatorVolumes volumes = OperatorVolumes.create(fixture, dir.resolve("node-" + i), serverConf);
+                Monitoring monitoring = new Monitoring(FreePorts.next());
+                int clientPort = FreePorts.next();
+                List<String> options = new ArrayList<>(volumes.mountOptions());
+                options.addAll(List.of(
+                        "--network", network,
+                        "--network-alias", "pot-nats-cluster-" + i + ".pot-nats-cluster-headless",
+                        "-e", "POD_NAME=pot-nats-cluster-" + i,
+                        "-e", "NATS_PURGE_GRACE=0",
+                        "-p", "127.0.0.1:" + monitoring.port() + ":8222",
+                        "-p", "127.0.0.1:" + clientPort + ":4222"));
+                // The purge goes through node 0 only: the others have no system user creds, so
+                // their wrappers only log what they would purge.
+                if (i == 0) {
+                    options.addAll(List.of("-e", "NATS_SYS_USER_CRED_PATH=SYS.creds"));
+                }
+                Container container = Container.start(Container.uniqueName("node" + i), options, List.of());
+                nodes.add(new Node(container, volumes, monitoring, "nats://127.0.0.1:" + clientPort));
+            }
+            for (Node node : nodes) {
+                try {
+                    node.monitoring().awaitHealthy(Container.READY);
+                    node.container().awaitLog(Container.WATCHING, Container.READY);
+                } catch (AssertionError e) {
+                    throw new AssertionError(
+                            e.getMessage() + "; podman logs " + node.container().name() + ":\n"
+                                    + node.container().logs(),
+                            e);
+                }
+            }
+            for (Node node : nodes) {
+                await("two routes in /routez of " + node.container().name())
+                        .atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(200))
+                        .ignoreExceptions()
+                        .until(() -> routes(node.monitoring()) == NODES - 1);
+            }
+
+            Streams liveStreams = Streams.at(nodes.get(0).url(), live.credsFile());
+            Streams goneStreams = Streams.at(nodes.get(1).url(), gone.credsFile());
+            // A new cluster may refuse stream creation until its meta leader is elected; create
+            // is idempotent, so retry until it is accepted.
+            await("stream KEEP with 3 replicas")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> liveStreams.create("KEEP", NODES));
+            await("stream DROP with 3 replicas")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> goneStreams.create("DROP", NODES));
+            liveStreams.publish("KEEP", 30);
+            goneStreams.publish("DROP", 10);
+            assertEquals(30, Streams.at(nodes.get(2).url(), live.credsFile()).messageCount("KEEP"));
+            for (Node node : nodes) {
+                await("DROP replicated into " + node.volumes().data())
+                        .atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> node.volumes().hasStream(gone, "DROP"));
+            }
+
+            // The Secret update reaches every node; only node 0's wrapper may purge.
+            for (Node node : nodes) {
+                Files.delete(node.volumes().jwt().resolve(gone.publicKey() + ".jwt"));
+            }
+            for (Node node : nodes) {
+                await("the removed account's stream gone from " + node.volumes().data())
+                        .atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> !node.volumes().hasStream(gone, "DROP"));
+                assertTrue(
+                        node.volumes().hasStream(live, "KEEP"),
+                        () -> "KEEP stays on " + node.container().name());
+            }
+            assertEquals(30, liveStreams.messageCount("KEEP"), "every message of the live account is still there");
+        } finally {
+            for (Node node : nodes) {
+                node.container().close();
+            }
+            Podman.run("network", "rm", "-f", network);
+        }
+    }
+
+    private static int routes(Monitoring monitoring) {
+        return monitoring.routez().path("num_routes").asInt();
+    }
+}
