@@ -72,9 +72,7 @@ public final class Main {
             LOG.error(e.getMessage());
             return BAD_USAGE;
         } catch (ProcessException e) {
-            LOG.error(
-                            "{}; set NATS_SERVER_BIN or install nats-server ('apt-get install nats-server')",
-                            e.getMessage());
+            LOG.error("{}; set NATS_SERVER_BIN or install nats-server ('apt-get install nats-server')", e.getMessage());
             return BINARY_MISSING;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -134,9 +132,9 @@ public final class Main {
             if (!process.waitFor(VERSION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 LOG.error(
-                                "'{} --version' did not finish within {} and was killed",
-                                binary,
-                                GoDuration.format(VERSION_TIMEOUT));
+                        "'{} --version' did not finish within {} and was killed",
+                        binary,
+                        GoDuration.format(VERSION_TIMEOUT));
                 return INTERNAL_ERROR;
             }
             return process.exitValue();

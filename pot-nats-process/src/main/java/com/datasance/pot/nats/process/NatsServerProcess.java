@@ -156,9 +156,9 @@ public final class NatsServerProcess implements ServerProcess {
                 return status;
             }
             LOG.warn(
-                            "nats-server (pid {}) still running {} after the stop request; sending SIGKILL",
-                            pid,
-                            goDuration(timeout));
+                    "nats-server (pid {}) still running {} after the stop request; sending SIGKILL",
+                    pid,
+                    goDuration(timeout));
             signal(PosixSignal.SIGKILL);
         }
         return awaitExit();
