@@ -63,7 +63,6 @@ final class Launcher {
         this.jetStream = jetStream;
     }
 
-
     int run() throws InterruptedException {
         // The handlers go in before anything is started: from here on a SIGTERM or SIGINT is a
         // graceful stop with nats-server's own status, never the JVM's default exit (143) that
@@ -74,7 +73,7 @@ final class Launcher {
         Thread.setDefaultUncaughtExceptionHandler(new FatalErrors(events));
         ConfigWait.Outcome waited;
         try {
-            waited = new ConfigWait(settings, binary, events).await();
+            waited = new ConfigWait(settings, binary, env, events).await();
         } catch (ConfigWait.CheckCannotRun e) {
             LOG.error("cannot check NATS_CONF: {}", e.getMessage());
             return Main.BINARY_MISSING;
@@ -119,9 +118,9 @@ final class Launcher {
         // Tests wait for this line before signalling (the handlers are in place long before).
         // The pid and config only: passthrough arguments may carry a --pass.
         LOG.info(
-                        "started nats-server (pid {}) with config {}",
-                        server.pid(),
-                        SafeText.quote(settings.conf().toString()));
+                "started nats-server (pid {}) with config {}",
+                server.pid(),
+                SafeText.quote(settings.conf().toString()));
         // Step 8 first, so that it is closed last: the watcher, closed before it, may still hand
         // it a JWT change until then.
         JwtChangeHandler jwtHandler = JwtChangeHandler.NONE;
