@@ -170,11 +170,16 @@ class HardeningProcessTest {
         Path conf = dir.resolve("server.conf");
         Map<String, String> env = env(conf);
         env.put("NATS_CONFIG_WAIT", "30s");
-        // Untouched for a minute: no writer is under way, so no 'nats-server -t' before the start;
-        // nats-server refuses the config itself, and the wrapper exits with its status at once
+        // Untouched for a minute, with the file it names: no writer is under way, so no
+        // 'nats-server -t' before the start. Our reader reads the config; nats-server refuses it
+        // itself (the certificate is no PEM), and the wrapper exits with its status at once
         // instead of waiting NATS_CONFIG_WAIT for a valid one.
-        Files.writeString(conf, listen() + "authorization {\n  user: admin\n");
-        Files.setLastModifiedTime(conf, FileTime.from(Instant.now().minus(Duration.ofMinutes(1))));
+        Path pem = dir.resolve("bad.pem");
+        Files.writeString(pem, "not a certificate\n");
+        Files.writeString(conf, listen() + "tls {\n  cert_file: \"" + pem + "\"\n  key_file: \"" + pem + "\"\n}\n");
+        FileTime minuteAgo = FileTime.from(Instant.now().minus(Duration.ofMinutes(1)));
+        Files.setLastModifiedTime(pem, minuteAgo);
+        Files.setLastModifiedTime(conf, minuteAgo);
         try (Wrapper wrapper = Wrapper.start(dir, env)) {
             assertEquals(1, wrapper.awaitExit(), wrapper.output());
             assertFalse(wrapper.output().contains("is not valid yet"), wrapper.output());
