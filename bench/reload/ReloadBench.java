@@ -94,16 +94,91 @@ public final class ReloadBench {
                     configMap.writeText(
                             Map.of("server.conf", "max_payload: " + value + "\n", "accounts.conf", "accounts {}\n"));
                 });
-        long idleNanos = idleCpu(wrapper, root, root.resolve("config/server.conf"), idleSeconds);
+        List<String> bursts = bursts(wrapper, root, plainConf, quietMillis);
+        long idleNanos = idleSeconds > 0 ? idleCpu(wrapper, root, root.resolve("config/server.conf"), idleSeconds) : 0;
 
         System.out.println();
-        System.out.println("| series (ms beyond the quiet period) | p50 | p95 | p99 | max |");
+        System.out.println("| series, write to applied (/varz), end to end (ms) | p50 | p95 | p99 | max |");
         System.out.println("|---|---|---|---|---|");
         row("bare nats-server, write + kill -HUP (floor, no quiet period)", floor, 0);
-        row("wrapper, in-place write", inPlace, quietMillis);
-        row("wrapper, kubelet ..data swap", swap, quietMillis);
+        row("wrapper, in-place write (quiet period " + quietMillis + " ms)", inPlace, 0);
+        row("wrapper, kubelet ..data swap (quiet period " + quietMillis + " ms)", swap, 0);
+        System.out.println();
+        System.out.println("| burst of " + BURST_WRITES + " writes, every " + BURST_GAP_MILLIS
+                + " ms, each in two halves | reloads applied | reloads failed (nats-server) | checks that refused a half |");
+        System.out.println("|---|---|---|---|");
+        bursts.forEach(System.out::println);
         System.out.printf(
                 "%nwrapper CPU over %d s idle, every watcher active: %.1f ms%n", idleSeconds, idleNanos / 1e6);
+    }
+
+    private static final int BURSTS = 5;
+    private static final int BURST_WRITES = 100;
+    private static final int BURST_GAP_MILLIS = 10;
+
+    /**
+     * Bursts of {@value #BURST_WRITES} in-place writes, {@value #BURST_GAP_MILLIS} ms apart, each
+     * written in two halves (truncate, first half, 1 ms, the rest) the way a non-atomic writer
+     * leaves a half-written file for a moment; the first half alone is an invalid config
+     * (an unclosed block). Counted from the wrapper's and nats-server's shared log: reloads applied,
+     * reloads nats-server refused (a half-written file signalled would be one), and checks that
+     * refused a half before any signal.
+     */
+    private static List<String> bursts(List<String> wrapper, Path root, Path conf, int quietMillis) throws Exception {
+        int monitor = freePort();
+        Files.writeString(conf, "max_payload: 1000\n");
+        Process process = startWrapper(wrapper, root, conf, monitor, quietMillis);
+        List<String> rows = new ArrayList<>();
+        try {
+            awaitPayload(monitor, 1000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(lastLog).contains("watching ")) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the wrapper never logged its watcher:\n" + Files.readString(lastLog));
+                }
+                Thread.sleep(10);
+            }
+            for (int b = 0; b < BURSTS; b++) {
+                int logStart = Files.readString(lastLog).length();
+                int last = 0;
+                long next = System.nanoTime();
+                for (int i = 0; i < BURST_WRITES; i++) {
+                    last = 20_000 + b * 1000 + i;
+                    String whole = "max_payload: " + last + "\nauthorization {\n  user: a\n  password: b\n}\n";
+                    int cut = whole.indexOf("  password");
+                    try (var channel = java.nio.channels.FileChannel.open(
+                            conf, java.nio.file.StandardOpenOption.WRITE,
+                            java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                        channel.write(java.nio.ByteBuffer.wrap(whole.substring(0, cut).getBytes(StandardCharsets.UTF_8)));
+                        Thread.sleep(1);
+                        channel.write(java.nio.ByteBuffer.wrap(whole.substring(cut).getBytes(StandardCharsets.UTF_8)));
+                    }
+                    next += TimeUnit.MILLISECONDS.toNanos(BURST_GAP_MILLIS);
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
+                awaitPayload(monitor, last);
+                Thread.sleep(Math.max(1000, 4L * quietMillis)); // anything late shows up in the log
+                String log = Files.readString(lastLog).substring(logStart);
+                rows.add("| burst " + (b + 1) + " | " + count(log, "reloaded nats-server") + " | "
+                        + count(log, "Failed to reload") + " | " + count(log, "nats-server rejects the config")
+                        + " |");
+            }
+            return rows;
+        } finally {
+            process.destroy();
+            process.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + what.length())) {
+            n++;
+        }
+        return n;
     }
 
     @FunctionalInterface

@@ -1,6 +1,9 @@
 package com.datasance.pot.nats.launcher;
 
 import com.datasance.pot.nats.api.SafeText;
+import com.datasance.pot.nats.config.ConfigException;
+import com.datasance.pot.nats.config.FileReference;
+import com.datasance.pot.nats.config.NatsConfigReader;
 import com.datasance.pot.nats.process.ConfigCheck;
 import com.datasance.pot.nats.process.ProcessException;
 import java.io.IOException;
@@ -12,6 +15,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -29,6 +34,15 @@ import org.slf4j.LoggerFactory;
  * authorization} block a second later) never starts a server on its first half. The log says what
  * is awaited, and why it did not come.
  *
+ * <p>The usual start (a pod restarted, a container recreated) finds a mounted config nobody has
+ * written for a long time: when NATS_CONF and every file it names (includes, TLS files, operator
+ * JWT, credentials: regular files; the resolver directory: a directory) were last modified at least
+ * {@link #SETTLED_AGE} (or the quiet period, when longer) ago, no writer is under way, and {@code
+ * nats-server -t} would only repeat what nats-server checks itself as it starts (it exits 1 with
+ * its reason, and the wrapper with it). The check is then skipped: it is a second nats-server
+ * start on the path to ready (docs/BENCHMARKS.md). Anything younger, missing, special or
+ * unreadable by our reader goes through the stability wait and the check as before.
+ *
  * <p>Polling, not inotify: this runs once, for at most NATS_CONFIG_WAIT, and the config may arrive
  * through any parent directory (a volume mounted late, a symlink swapped in). A SIGTERM or SIGINT
  * ends the wait at once, a config check under way included.
@@ -41,6 +55,11 @@ final class ConfigWait {
     private static final long POLL_MILLIS = 50;
     /** nats-server -t takes well under a second; a check that takes this long is killed. */
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * How long NATS_CONF and the files it names must have been left alone for the start to skip
+     * {@code nats-server -t}: far beyond any writer's pause between two pieces of one config.
+     */
+    static final Duration SETTLED_AGE = Duration.ofSeconds(10);
     /** Even at the very end of the wait, a check gets this long. */
     private static final Duration MIN_CHECK_TIMEOUT = Duration.ofSeconds(1);
 
@@ -71,11 +90,15 @@ final class ConfigWait {
 
     private final LauncherSettings settings;
     private final Path binary;
+    private final Map<String, String> env;
     private final BlockingQueue<Supervisor.Event> events;
 
-    ConfigWait(LauncherSettings settings, Path binary, BlockingQueue<Supervisor.Event> events) {
+    /** @param env the environment nats-server gets, for the config's {@code $VAR}s */
+    ConfigWait(
+            LauncherSettings settings, Path binary, Map<String, String> env, BlockingQueue<Supervisor.Event> events) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.binary = Objects.requireNonNull(binary, "binary");
+        this.env = Map.copyOf(env);
         this.events = Objects.requireNonNull(events, "events");
     }
 
@@ -125,6 +148,14 @@ final class ConfigWait {
                         // the usual start (a mounted config) does not wait for nothing.
                         stableSince = settledBefore ? now - quiet : now;
                         lastProblem = "its content kept changing";
+                    }
+                    if (settledBefore && judgedDigest == null && !announced && settledWithWhatItNames(conf)) {
+                        LOG.debug(
+                                "NATS_CONF {} and the files it names are unchanged for at least {}: no"
+                                        + " 'nats-server -t' before the start",
+                                name,
+                                GoDuration.format(settledAge()));
+                        return Outcome.READY;
                     }
                     if (now - stableSince >= quiet && !digest.equals(judgedDigest)) {
                         Optional<ConfigCheck> verdict = check(conf, deadline);
@@ -265,6 +296,40 @@ final class ConfigWait {
         }
         long age = System.currentTimeMillis() - attrs.lastModifiedTime().toMillis();
         return new State.Regular(digest.get(), age > settings.reloadDebounce().toMillis());
+    }
+
+    private Duration settledAge() {
+        return settings.reloadDebounce().compareTo(SETTLED_AGE) > 0 ? settings.reloadDebounce() : SETTLED_AGE;
+    }
+
+    /**
+     * Whether NATS_CONF and every file it names are there as what they should be (a directory for
+     * the resolver, a regular file for the rest) and were last modified at least {@link
+     * #settledAge()} ago. False when our reader cannot read the config: {@code nats-server -t}
+     * then judges it.
+     */
+    private boolean settledWithWhatItNames(Path conf) {
+        List<FileReference> named;
+        try {
+            named = NatsConfigReader.readServerConfig(conf, env).files();
+        } catch (ConfigException e) {
+            return false;
+        }
+        long settledBefore = System.currentTimeMillis() - settledAge().toMillis();
+        return olderThan(conf, false, settledBefore)
+                && named.stream()
+                        .allMatch(file ->
+                                olderThan(file.path(), file.kind() == FileReference.Kind.RESOLVER_DIR, settledBefore));
+    }
+
+    private static boolean olderThan(Path file, boolean directory, long millis) {
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            boolean expected = directory ? attrs.isDirectory() : attrs.isRegularFile();
+            return expected && attrs.lastModifiedTime().toMillis() < millis;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** What a non-regular file is, from its st_mode (unix attribute view, present on Linux). */

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Launcher {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+
     private final LauncherSettings settings;
     private final Path binary;
     private final List<String> args;
@@ -61,10 +63,6 @@ final class Launcher {
         this.jetStream = jetStream;
     }
 
-    private static Logger log() {
-        return LoggerFactory.getLogger(Launcher.class);
-    }
-
     int run() throws InterruptedException {
         // The handlers go in before anything is started: from here on a SIGTERM or SIGINT is a
         // graceful stop with nats-server's own status, never the JVM's default exit (143) that
@@ -75,9 +73,9 @@ final class Launcher {
         Thread.setDefaultUncaughtExceptionHandler(new FatalErrors(events));
         ConfigWait.Outcome waited;
         try {
-            waited = new ConfigWait(settings, binary, events).await();
+            waited = new ConfigWait(settings, binary, env, events).await();
         } catch (ConfigWait.CheckCannotRun e) {
-            log().error("cannot check NATS_CONF: {}", e.getMessage());
+            LOG.error("cannot check NATS_CONF: {}", e.getMessage());
             return Main.BINARY_MISSING;
         }
         switch (waited) {
@@ -107,7 +105,7 @@ final class Launcher {
         try {
             server = NatsServerProcess.start(command);
         } catch (ProcessException e) {
-            log().error(e.getMessage());
+            LOG.error(e.getMessage());
             return Main.BINARY_MISSING;
         }
         Supervisor supervisor = new Supervisor(
@@ -119,10 +117,10 @@ final class Launcher {
                 events);
         // Tests wait for this line before signalling (the handlers are in place long before).
         // The pid and config only: passthrough arguments may carry a --pass.
-        log().info(
-                        "started nats-server (pid {}) with config {}",
-                        server.pid(),
-                        SafeText.quote(settings.conf().toString()));
+        LOG.info(
+                "started nats-server (pid {}) with config {}",
+                server.pid(),
+                SafeText.quote(settings.conf().toString()));
         // Step 8 first, so that it is closed last: the watcher, closed before it, may still hand
         // it a JWT change until then.
         JwtChangeHandler jwtHandler = JwtChangeHandler.NONE;
@@ -146,7 +144,7 @@ final class Launcher {
         @Override
         public void uncaughtException(Thread thread, Throwable error) {
             String reason = "thread " + SafeText.quote(thread.getName()) + " died: " + error;
-            log().error(reason, error);
+            LOG.error(reason, error);
             if (thread.getName().startsWith("pot-nats")) {
                 events.add(new Supervisor.Event.Fatal(reason));
             }

@@ -134,7 +134,7 @@ public record LauncherSettings(
         Optional<Path> storeDir = read.optionalPath("NATS_JETSTREAM_STORE_DIR", confDir);
         Optional<Path> jwtMountDir = read.optionalPath("NATS_JWT_MOUNT_DIR", Path.of(""));
         ServerMode mode = read.mode("NATS_SERVER_MODE");
-        Duration debounce = read.duration("NATS_RELOAD_DEBOUNCE", Duration.ofMillis(500), MAX_RELOAD_DEBOUNCE);
+        Duration debounce = read.duration("NATS_RELOAD_DEBOUNCE", Duration.ofMillis(50), MAX_RELOAD_DEBOUNCE);
         Duration configWait = read.duration("NATS_CONFIG_WAIT", Duration.ofSeconds(30), MAX_WAIT);
         Duration shutdownTimeout = read.duration("NATS_SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), MAX_WAIT);
         boolean lameDuck = read.bool("NATS_LAME_DUCK");

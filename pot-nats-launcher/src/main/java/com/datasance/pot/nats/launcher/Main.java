@@ -33,66 +33,66 @@ public final class Main {
     /** 'nats-server --version' prints one line at once; a binary that hangs is not waited for longer. */
     private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(10);
 
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
     private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.getenv()));
     }
 
-    /** Logging is looked up on first use: the start path must not wait for it. */
-    private static Logger log() {
-        return LoggerFactory.getLogger(Main.class);
-    }
-
     static int run(String[] argv, Map<String, String> env) {
         try {
             Command command = Command.parse(argv);
-            if (command instanceof Command.Help) {
-                System.out.print(Command.USAGE);
-                return 0;
-            }
-            if (command instanceof Command.StoreDir storeDir) {
-                return storeDir(storeDir.config(), env);
-            }
-            LauncherSettings settings = LauncherSettings.fromEnvironment(env);
-            StderrLoggingProvider.setDebug(settings.debug());
-            if (command instanceof Command.Reconcile reconcile) {
-                return ReconcileCommand.run(settings, env, reconcile.dryRun(), System.out);
-            }
-            Path binary = NatsServerLocator.locate(
-                    settings.serverBin(), LauncherSettings.DEFAULT_SERVER_BIN, Optional.ofNullable(env.get("PATH")));
-            // An instanceof chain, not a pattern switch: a switch over types is linked through
-            // invokedynamic at first use and spins classes, ~20 ms before nats-server starts.
-            if (command instanceof Command.Run run) {
-                // The JetStream wiring: the purge service, built once the supervisor exists so that
-                // it can ask it for restarts; it is also the JwtChangeHandler of the reload wiring.
-                // An anonymous class, not a lambda: nothing on the start path links through
-                // invokedynamic.
-                Launcher.JetStreamWiring purge = new Launcher.JetStreamWiring() {
-                    @Override
-                    public PurgeService create(RestartRequester restart) {
-                        return new PurgeService(settings, env, restart);
-                    }
-                };
-                return new Launcher(settings, binary, run.args(), env, purge).run();
-            }
-            return version(binary);
+            return switch (command) {
+                case Command.Help _ -> {
+                    System.out.print(Command.USAGE);
+                    yield 0;
+                }
+                case Command.StoreDir storeDir -> storeDir(storeDir.config(), env);
+                case Command.Reconcile reconcile -> {
+                    LauncherSettings settings = settings(env);
+                    yield ReconcileCommand.run(settings, env, reconcile.dryRun(), System.out);
+                }
+                case Command.Run run -> {
+                    LauncherSettings settings = settings(env);
+                    // The purge service is built once the supervisor exists, so that it can ask
+                    // it for restarts; it is also the JwtChangeHandler of the reload wiring.
+                    yield new Launcher(
+                                    settings,
+                                    binary(settings, env),
+                                    run.args(),
+                                    env,
+                                    restart -> new PurgeService(settings, env, restart))
+                            .run();
+                }
+                case Command.Version _ -> version(binary(settings(env), env));
+            };
         } catch (UsageException e) {
-            log().error(e.getMessage());
+            LOG.error(e.getMessage());
             return BAD_USAGE;
         } catch (ProcessException e) {
-            log().error(
-                            "{}; set NATS_SERVER_BIN or install nats-server ('apt-get install nats-server')",
-                            e.getMessage());
+            LOG.error("{}; set NATS_SERVER_BIN or install nats-server ('apt-get install nats-server')", e.getMessage());
             return BINARY_MISSING;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            log().error("interrupted");
+            LOG.error("interrupted");
             return INTERNAL_ERROR;
         } catch (RuntimeException e) {
-            log().error("internal error", e);
+            LOG.error("internal error", e);
             return INTERNAL_ERROR;
         }
+    }
+
+    private static LauncherSettings settings(Map<String, String> env) throws UsageException {
+        LauncherSettings settings = LauncherSettings.fromEnvironment(env);
+        StderrLoggingProvider.setDebug(settings.debug());
+        return settings;
+    }
+
+    private static Path binary(LauncherSettings settings, Map<String, String> env) throws ProcessException {
+        return NatsServerLocator.locate(
+                settings.serverBin(), LauncherSettings.DEFAULT_SERVER_BIN, Optional.ofNullable(env.get("PATH")));
     }
 
     /**
@@ -131,15 +131,15 @@ public final class Main {
                     .start();
             if (!process.waitFor(VERSION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                log().error(
-                                "'{} --version' did not finish within {} and was killed",
-                                binary,
-                                GoDuration.format(VERSION_TIMEOUT));
+                LOG.error(
+                        "'{} --version' did not finish within {} and was killed",
+                        binary,
+                        GoDuration.format(VERSION_TIMEOUT));
                 return INTERNAL_ERROR;
             }
             return process.exitValue();
         } catch (IOException e) {
-            log().error("cannot run '{} --version': {}", binary, e.getMessage());
+            LOG.error("cannot run '{} --version': {}", binary, e.getMessage());
             return BINARY_MISSING;
         }
     }

@@ -17,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -160,6 +162,28 @@ class HardeningProcessTest {
             monitoring.awaitHealthy(Duration.ofSeconds(20));
             // An anonymous client is refused: the server runs the whole config.
             assertTrue(anonymousConnectIsRefused(), wrapper.output());
+        }
+    }
+
+    @Test
+    void shouldLeaveALongSettledConfigToNatsServersOwnCheck() throws Exception {
+        Path conf = dir.resolve("server.conf");
+        Map<String, String> env = env(conf);
+        env.put("NATS_CONFIG_WAIT", "30s");
+        // Untouched for a minute, with the file it names: no writer is under way, so no
+        // 'nats-server -t' before the start. Our reader reads the config; nats-server refuses it
+        // itself (the certificate is no PEM), and the wrapper exits with its status at once
+        // instead of waiting NATS_CONFIG_WAIT for a valid one.
+        Path pem = dir.resolve("bad.pem");
+        Files.writeString(pem, "not a certificate\n");
+        Files.writeString(conf, listen() + "tls {\n  cert_file: \"" + pem + "\"\n  key_file: \"" + pem + "\"\n}\n");
+        FileTime minuteAgo = FileTime.from(Instant.now().minus(Duration.ofMinutes(1)));
+        Files.setLastModifiedTime(pem, minuteAgo);
+        Files.setLastModifiedTime(conf, minuteAgo);
+        try (Wrapper wrapper = Wrapper.start(dir, env)) {
+            assertEquals(1, wrapper.awaitExit(), wrapper.output());
+            assertFalse(wrapper.output().contains("is not valid yet"), wrapper.output());
+            assertTrue(wrapper.output().contains("exited by itself"), wrapper.output());
         }
     }
 

@@ -34,7 +34,7 @@ class LauncherSettingsTest {
         assertEquals(Optional.empty(), settings.jetStreamStoreDir());
         assertEquals(Optional.empty(), settings.jwtMountDir());
         assertEquals(ServerMode.SERVER, settings.mode());
-        assertEquals(Duration.ofMillis(500), settings.reloadDebounce());
+        assertEquals(Duration.ofMillis(50), settings.reloadDebounce());
         assertEquals(Duration.ofSeconds(30), settings.configWait());
         assertEquals(Duration.ofSeconds(30), settings.shutdownTimeout());
         assertFalse(settings.lameDuck());

@@ -32,11 +32,7 @@ public record NatsServerCommand(Path binary, Path configFile, OptionalInt monito
     /** The full argument vector, binary first. */
     public List<String> argv() {
         List<String> argv = new ArrayList<>(List.of(binary.toString(), "-c", configFile.toString()));
-        // No lambda here: this runs before nats-server starts, and a first lambda costs a few ms.
-        if (monitorPort.isPresent()) {
-            argv.add("-m");
-            argv.add(Integer.toString(monitorPort.getAsInt()));
-        }
+        monitorPort.ifPresent(port -> argv.addAll(List.of("-m", Integer.toString(port))));
         argv.addAll(args);
         return List.copyOf(argv);
     }

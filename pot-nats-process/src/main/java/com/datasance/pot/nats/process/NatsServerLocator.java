@@ -4,6 +4,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -36,12 +37,11 @@ public final class NatsServerLocator {
             candidates.add(explicit.get());
         } else {
             candidates.add(defaultPath);
-            // A loop, not a lambda: this runs before nats-server starts (see NatsServerCommand.argv).
-            for (String dir : searchPath.orElse("").split(File.pathSeparator, -1)) {
-                if (!dir.isBlank()) {
-                    candidates.add(Path.of(dir, "nats-server"));
-                }
-            }
+            searchPath.stream()
+                    .flatMap(path -> Arrays.stream(path.split(File.pathSeparator, -1)))
+                    .filter(dir -> !dir.isBlank())
+                    .map(dir -> Path.of(dir, "nats-server"))
+                    .forEach(candidates::add);
             candidates.add(DEBIAN_PATH);
         }
         List<String> rejected = new ArrayList<>();

@@ -29,10 +29,7 @@ public final class NatsServerProcess implements ServerProcess {
 
     static final int HOOK_STOP_SECONDS = 5;
 
-    /** Looked up on first use: starting nats-server must not wait for the logging backend. */
-    private static Logger log() {
-        return LoggerFactory.getLogger(NatsServerProcess.class);
-    }
+    private static final Logger LOG = LoggerFactory.getLogger(NatsServerProcess.class);
 
     private final long pid;
     private final String commandLine;
@@ -110,7 +107,7 @@ public final class NatsServerProcess implements ServerProcess {
     @Override
     public void reload() {
         if (signal(PosixSignal.SIGHUP)) {
-            log().debug("sent SIGHUP to nats-server (pid {})", pid);
+            LOG.debug("sent SIGHUP to nats-server (pid {})", pid);
         }
     }
 
@@ -139,7 +136,7 @@ public final class NatsServerProcess implements ServerProcess {
             // No grace at all: SIGKILL at once, so that the outcome (128+9) does not depend on
             // whether nats-server happened to exit on a SIGINT within no time.
             if (signal(PosixSignal.SIGKILL)) {
-                log().info("nats-server (pid {}) stop timeout is 0s: SIGKILL at once", pid);
+                LOG.info("nats-server (pid {}) stop timeout is 0s: SIGKILL at once", pid);
             }
             return awaitExit();
         }
@@ -147,7 +144,7 @@ public final class NatsServerProcess implements ServerProcess {
         if (lameDuck && signal(PosixSignal.SIGUSR2)) {
             // Lame duck mode ends with nats-server exiting by itself after lame_duck_duration; it
             // gets half of the budget, the clean stop below the rest.
-            log().info("nats-server (pid {}) entering lame duck mode", pid);
+            LOG.info("nats-server (pid {}) entering lame duck mode", pid);
             ExitStatus status = awaitExit(Math.max(0, timeout.toNanos() / 2));
             if (status != null) {
                 return status;
@@ -158,10 +155,10 @@ public final class NatsServerProcess implements ServerProcess {
             if (status != null) {
                 return status;
             }
-            log().warn(
-                            "nats-server (pid {}) still running {} after the stop request; sending SIGKILL",
-                            pid,
-                            goDuration(timeout));
+            LOG.warn(
+                    "nats-server (pid {}) still running {} after the stop request; sending SIGKILL",
+                    pid,
+                    goDuration(timeout));
             signal(PosixSignal.SIGKILL);
         }
         return awaitExit();
