@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +82,8 @@ public final class ContentWatcher implements AutoCloseable {
     private final ChangeListener listener;
     private final String threadName;
     private final HintSourceFactory inotify;
-    private final Snapshot initial;
+    /** Guarded by lock; dropped once started, so that it holds no digests for the watcher's life. */
+    private Snapshot initial;
 
     private final Object lock = new Object();
     // Guarded by lock.
@@ -136,8 +138,9 @@ public final class ContentWatcher implements AutoCloseable {
             if (initial != null) {
                 // Whatever changed between the snapshot and now is reported after a quiet period
                 // (the watches were planned by a full walk just now, nothing to settle).
-                baseline = digestAll(watched, initial.digests, Map.of(), ContentDigests.Reads.ALL);
+                baseline = digestAll(watched, initial.take(), Map.of(), ContentDigests.Reads.ALL);
                 rescanFrom = initial.takenAt;
+                initial = null;
             } else {
                 baseline = settleWatches(
                         digestAll(watched, Map.of(), Map.of(), ContentDigests.Reads.ALL), ContentDigests.Reads.ALL);
@@ -168,19 +171,30 @@ public final class ContentWatcher implements AutoCloseable {
         return new Snapshot(taken, at);
     }
 
-    /** The digests of a watched set at one moment; opaque, immutable. */
+    /**
+     * The digests of a watched set at one moment; opaque. It is the baseline of one watcher: the
+     * watcher that starts from it takes the digests out (a caller that keeps the snapshot in a
+     * long-lived frame then keeps no copy of 10,001 digests alive); another watcher built from it
+     * afterwards starts from the content at its own start.
+     */
     public static final class Snapshot {
-        private final Map<WatchedPath, DigestTable> digests;
+        private final AtomicReference<Map<WatchedPath, DigestTable>> digests;
         private final Instant takenAt;
+        private final int fileCount;
 
         private Snapshot(Map<WatchedPath, DigestTable> digests, Instant takenAt) {
-            this.digests = Map.copyOf(digests);
+            this.digests = new AtomicReference<>(Map.copyOf(digests));
             this.takenAt = takenAt;
+            this.fileCount = digests.values().stream().mapToInt(DigestTable::size).sum();
         }
 
-        /** How many files it holds a digest of. */
+        /** How many files it held a digest of when taken. */
         public int fileCount() {
-            return digests.values().stream().mapToInt(DigestTable::size).sum();
+            return fileCount;
+        }
+
+        private Map<WatchedPath, DigestTable> take() {
+            return digests.getAndSet(Map.of());
         }
     }
 
