@@ -98,7 +98,8 @@ final class ContentDigests {
      */
     DigestTable digest(Path root, DigestTable previous, Reads reads) {
         DigestTable.Builder table = new DigestTable.Builder();
-        List<Path> directories = new ArrayList<>();
+        List<DigestTable.Directory> directories = new ArrayList<>();
+        long walkStart = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
         if (!Files.exists(root)) {
             return table.build(directories);
         }
@@ -111,7 +112,9 @@ final class ContentDigests {
                             if (isKubeletInternal(root, dir)) {
                                 return FileVisitResult.SKIP_SUBTREE;
                             }
-                            directories.add(dir);
+                            long mtime = attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+                            directories.add(new DigestTable.Directory(
+                                    dir, attrs.fileKey(), mtime, mtime < walkStart - RACY_WINDOW.toNanos()));
                             return FileVisitResult.CONTINUE;
                         }
 
@@ -176,6 +179,51 @@ final class ContentDigests {
             sha256.digest(table.hashBuffer(), offset, DigestTable.HASH_BYTES);
         } catch (DigestException e) {
             throw new IllegalStateException("SHA-256 writes 32 bytes", e);
+        }
+    }
+
+    /**
+     * A cheap look for the safety net: whether a directory walked for {@code table} changed its
+     * stat (an entry created, deleted or renamed in it; re-created; or too recently modified to
+     * tell), or, for a root that had no directory, whether it appeared.
+     */
+    static boolean directoriesMoved(Path root, DigestTable table) {
+        List<DigestTable.Directory> dirs = table.directoryStats();
+        if (dirs.isEmpty()) {
+            return table.size() == 0 && Files.exists(root, LinkOption.NOFOLLOW_LINKS);
+        }
+        for (DigestTable.Directory dir : dirs) {
+            try {
+                BasicFileAttributes attrs = Files.readAttributes(dir.path(), BasicFileAttributes.class);
+                if (!dir.trusted()
+                        || !attrs.isDirectory()
+                        || !java.util.Objects.equals(dir.fileKey(), attrs.fileKey())
+                        || dir.mtimeNanos() != attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS)) {
+                    return true;
+                }
+            } catch (IOException gone) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A cheap look for the safety net: whether file {@code i} of {@code table} (under {@code root})
+     * has a stat that no longer vouches for its hash (a stat, following links, no read).
+     */
+    static boolean fileMoved(Path root, DigestTable table, int i) {
+        if (table.unreadable(i)) {
+            return true;
+        }
+        String name = table.name(i);
+        Path file = name.isEmpty() ? root : root.resolve(name);
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            return !table.stillValid(
+                    i, attrs.fileKey(), attrs.size(), attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+        } catch (IOException gone) {
+            return true;
         }
     }
 

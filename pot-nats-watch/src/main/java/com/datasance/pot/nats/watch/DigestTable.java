@@ -23,6 +23,12 @@ final class DigestTable {
     static final DigestTable EMPTY =
             new DigestTable(new String[0], new byte[0], new Object[0], new long[0], new byte[0], List.of());
 
+    /**
+     * A directory the walk went through and its stat then: a file created, deleted or renamed in
+     * it changes its mtime. {@code trusted} as for files: the mtime was older than the racy window.
+     */
+    record Directory(Path path, Object fileKey, long mtimeNanos, boolean trusted) {}
+
     static final int HASH_BYTES = 32;
 
     /** The file exists but could not be read, or vanished mid-walk: a state of its own. */
@@ -40,10 +46,10 @@ final class DigestTable {
     private final byte[] flags;
 
     /** The directories the walk went through (the root first when it is one). */
-    private final List<Path> directories;
+    private final List<Directory> directories;
 
     private DigestTable(
-            String[] names, byte[] hashes, Object[] fileKeys, long[] stats, byte[] flags, List<Path> directories) {
+            String[] names, byte[] hashes, Object[] fileKeys, long[] stats, byte[] flags, List<Directory> directories) {
         this.names = names;
         this.hashes = hashes;
         this.fileKeys = fileKeys;
@@ -54,6 +60,11 @@ final class DigestTable {
 
     /** The directories the walk went through, the root first when it is a directory. */
     List<Path> directories() {
+        return directories.stream().map(Directory::path).toList();
+    }
+
+    /** The directories with their stat when walked. */
+    List<Directory> directoryStats() {
         return directories;
     }
 
@@ -182,8 +193,8 @@ final class DigestTable {
             return hashes;
         }
 
-        DigestTable build(List<Path> directories) {
-            List<Path> dirs = List.copyOf(directories);
+        DigestTable build(List<Directory> directories) {
+            List<Directory> dirs = List.copyOf(directories);
             if (count == 0) {
                 return dirs.isEmpty() ? EMPTY : new DigestTable(new String[0], new byte[0], new Object[0], new long[0], new byte[0], dirs);
             }

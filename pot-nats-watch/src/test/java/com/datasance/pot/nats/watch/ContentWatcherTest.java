@@ -330,6 +330,56 @@ class ContentWatcherTest {
     }
 
     @Test
+    void shouldFindWhatEventsMissedInALargeDirectoryWithTheSafetyNetsSlices() throws Exception {
+        Path dir = tmp.resolve("jwt");
+        FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
+        int files = ContentWatcher.SAFETY_NET_FILES * 2 + 500;
+        for (int i = 0; i < files; i++) {
+            Path file = dir.resolve("A" + i + ".jwt");
+            write(file, "jwt-" + (10_000 + i));
+            Files.setLastModifiedTime(file, old);
+        }
+        Files.setLastModifiedTime(dir, old);
+        Path inPlace = dir.resolve("A" + (files - 3) + ".jwt");
+        Recorder recorder = new Recorder(inPlace);
+        started(builder(recorder)
+                .inotify(ManualHints::new)
+                .safetyNetInterval(Duration.ofMillis(100))
+                .watch(dir, ChangeCause.JWT));
+
+        // An in-place write of the same size that no event announced: found by a slice.
+        write(inPlace, "jwt-99999");
+        Recorder.Call call = recorder.next();
+        assertEquals(Set.of(inPlace), call.changes().paths());
+        assertEquals(Optional.of("jwt-99999"), call.probe());
+
+        // A new file changes the directory's stat: found by the next look.
+        Path added = dir.resolve("B.jwt");
+        write(added, "new");
+        assertEquals(Set.of(added), recorder.next().changes().paths());
+    }
+
+    @Test
+    void shouldReadAFileAnEventNamedEvenWhenItsStatLooksUnchanged() throws Exception {
+        Path dir = tmp.resolve("jwt");
+        FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
+        for (int i = 0; i < 50; i++) {
+            write(dir.resolve("A" + i + ".jwt"), "jwt-" + (100 + i));
+            Files.setLastModifiedTime(dir.resolve("A" + i + ".jwt"), old);
+        }
+        Path file = dir.resolve("A7.jwt");
+        Recorder recorder = new Recorder(file);
+        started(builder(recorder).watch(dir, ChangeCause.JWT));
+
+        // Same size, the old mtime put back: only the event's name makes the pass read it.
+        write(file, "jwt-999");
+        Files.setLastModifiedTime(file, old);
+        Recorder.Call call = recorder.next();
+        assertEquals(Set.of(file), call.changes().paths());
+        assertEquals(Optional.of("jwt-999"), call.probe());
+    }
+
+    @Test
     void shouldFindChangesByPollingWhenForced() throws Exception {
         KubeletAtomicWriter configMap = KubeletAtomicWriter.into(tmp.resolve("config"));
         configMap.writeText(Map.of("server.conf", "1"));
