@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -143,6 +144,53 @@ final class ContentDigests {
             table.add("", null, -1, 0, DigestTable.UNREADABLE);
         }
         return table.build(directories);
+    }
+
+    /**
+     * An event-driven pass over a directory root without a walk: when no directory under it
+     * changed its stat (nothing created, deleted or renamed there) and every path the events named
+     * under it is a file it knows, only those files are read again and every other entry is kept.
+     * A write no event announced is left to the safety net, as it is left there when no event
+     * came at all. Empty when that does not hold (a file root, a directory that moved, a named
+     * path that is no known file): the caller walks.
+     *
+     * <p>Why: with 10,001 JWTs a walk is a stat per file (~0.1 s of CPU at best, ~1 s on a busy
+     * 2-core machine) for each change that named one file.
+     */
+    Optional<DigestTable> rehashNamed(Path root, DigestTable previous, Set<Path> named) {
+        if (previous.directoryStats().isEmpty() || directoriesMoved(root, previous)) {
+            return Optional.empty();
+        }
+        Set<Integer> reread = new HashSet<>();
+        for (Path path : named) {
+            if (!path.startsWith(root)) {
+                continue;
+            }
+            int i = path.equals(root) ? -1 : previous.indexOf(root.relativize(path).toString());
+            if (i < 0) {
+                return Optional.empty();
+            }
+            reread.add(i);
+        }
+        DigestTable.Builder table = new DigestTable.Builder();
+        for (int i = 0; i < previous.size(); i++) {
+            if (!reread.contains(i)) {
+                table.copy(previous, i);
+                continue;
+            }
+            String name = previous.name(i);
+            Path file = root.resolve(name);
+            try {
+                BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+                if (!attrs.isRegularFile()) {
+                    return Optional.empty();
+                }
+                hash(table, name, file, attrs, previous, false);
+            } catch (IOException gone) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(table.build(previous.directoryStats()));
     }
 
     private void hash(

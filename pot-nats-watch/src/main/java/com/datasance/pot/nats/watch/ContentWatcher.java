@@ -347,6 +347,24 @@ public final class ContentWatcher implements AutoCloseable {
     }
 
     /**
+     * Caller holds the lock. An event pass: each directory root is brought up to date by reading
+     * only the files the events named when its directories kept their stat ({@link
+     * ContentDigests#rehashNamed}); other roots are walked, reading what was named or what the
+     * stat says moved.
+     */
+    private Map<WatchedPath, DigestTable> digestNamed(ContentDigests.Reads reads) {
+        Map<WatchedPath, DigestTable> result = new LinkedHashMap<>();
+        for (WatchedPath path : watched) {
+            DigestTable previous = baseline.getOrDefault(path, DigestTable.EMPTY);
+            result.put(
+                    path,
+                    digests.rehashNamed(path.path(), previous, reads.named())
+                            .orElseGet(() -> digests.digest(path.path(), previous, reads)));
+        }
+        return result;
+    }
+
+    /**
      * Caller holds the lock, and {@link #refreshWatches} ran before {@code tables} were digested.
      * Watches are planned from the directories the last digest walked (not by walking again);
      * when a digest went through a directory not watched yet (a new sub-directory), it is watched
@@ -590,7 +608,10 @@ public final class ContentWatcher implements AutoCloseable {
                         case EVENTS -> named.all() ? ContentDigests.Reads.ALL : ContentDigests.Reads.named(named.paths());
                         case READ_ALL -> ContentDigests.Reads.ALL;
                     };
-            Map<WatchedPath, DigestTable> now = settleWatches(digestAll(watched, Map.of(), baseline, reads), reads);
+            Map<WatchedPath, DigestTable> digested = pass == Pass.EVENTS && !reads.all()
+                    ? digestNamed(reads)
+                    : digestAll(watched, Map.of(), baseline, reads);
+            Map<WatchedPath, DigestTable> now = settleWatches(digested, reads);
             if (LOG.isDebugEnabled()) {
                 LOG.debug(
                         "Re-digest ({}): watches refreshed in {} us, {} files digested in {} us",

@@ -188,6 +188,12 @@ final class DigestTable {
             return count++ * HASH_BYTES;
         }
 
+        /** Adds entry {@code i} of {@code table} as it is. */
+        void copy(DigestTable table, int i) {
+            int offset = add(table.names[i], table.fileKeys[i], table.stats[2 * i], table.stats[2 * i + 1], table.flags[i]);
+            table.copyHash(i, hashes, offset);
+        }
+
         /** The hash column, valid until the next {@link #add}. */
         byte[] hashBuffer() {
             return hashes;

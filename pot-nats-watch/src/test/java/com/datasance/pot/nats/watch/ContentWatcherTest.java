@@ -380,6 +380,36 @@ class ContentWatcherTest {
     }
 
     @Test
+    void shouldRereadOnlyTheNamedFilesWhileNoDirectoryMoved() throws Exception {
+        Path dir = tmp.resolve("jwt");
+        FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
+        for (int i = 0; i < 100; i++) {
+            write(dir.resolve("A" + i + ".jwt"), "jwt-" + (100 + i));
+            Files.setLastModifiedTime(dir.resolve("A" + i + ".jwt"), old);
+        }
+        Files.setLastModifiedTime(dir, old);
+        ContentDigests digests = new ContentDigests();
+        DigestTable before = digests.digest(dir);
+        Path a7 = dir.resolve("A7.jwt");
+        write(a7, "jwt-999");
+        write(dir.resolve("A8.jwt"), "jwt-888"); // not named: left to the safety net
+
+        DigestTable after = digests.rehashNamed(dir, before, Set.of(a7)).orElseThrow();
+        List<String> changed = new ArrayList<>();
+        after.differences(before, changed::add);
+        assertEquals(List.of("A7.jwt"), changed);
+        assertEquals(before.directories(), after.directories());
+
+        // A named path that is no known file, or a directory whose stat moved: the caller walks.
+        assertTrue(digests.rehashNamed(dir, before, Set.of(dir.resolve("B.jwt"))).isEmpty());
+        assertTrue(digests.rehashNamed(dir, before, Set.of(dir)).isEmpty());
+        write(dir.resolve("B.jwt"), "new");
+        assertTrue(digests.rehashNamed(dir, before, Set.of(a7)).isEmpty());
+        // A file root is always walked (a stat and, when it moved, a read).
+        assertTrue(digests.rehashNamed(a7, digests.digest(a7), Set.of(a7)).isEmpty());
+    }
+
+    @Test
     void shouldFindChangesByPollingWhenForced() throws Exception {
         KubeletAtomicWriter configMap = KubeletAtomicWriter.into(tmp.resolve("config"));
         configMap.writeText(Map.of("server.conf", "1"));
