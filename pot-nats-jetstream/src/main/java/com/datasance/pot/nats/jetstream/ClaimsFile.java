@@ -48,11 +48,10 @@ sealed interface ClaimsFile {
             BasicFileAttributes attributes =
                     Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             return attributes.isRegularFile()
-                    ? java.util.Optional.of(
-                            new Stamp(
-                                    attributes.fileKey(),
-                                    attributes.size(),
-                                    attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)))
+                    ? java.util.Optional.of(new Stamp(
+                            attributes.fileKey(),
+                            attributes.size(),
+                            attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)))
                     : java.util.Optional.empty();
         } catch (IOException e) {
             return java.util.Optional.empty();

@@ -459,7 +459,8 @@ public final class JetStreamReconciler {
 
         void send(ClaimsFile.Candidate candidate, int handle) throws ReconcileException, InterruptedException {
             if (connection == null) {
-                connection = SystemConnection.open(settings, settings.credsFile().orElseThrow());
+                connection =
+                        SystemConnection.open(settings, settings.credsFile().orElseThrow());
             }
             inFlight.add(new InFlight(candidate, handle, connection.send(CLAIMS_UPDATE_SUBJECT, candidate.body())));
             if (inFlight.size() >= PUSH_IN_FLIGHT) {
@@ -492,5 +493,4 @@ public final class JetStreamReconciler {
             }
         }
     }
-
 }

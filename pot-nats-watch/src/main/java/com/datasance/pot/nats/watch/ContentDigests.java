@@ -122,7 +122,8 @@ final class ContentDigests {
                         @Override
                         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                             if (attrs.isRegularFile() && !isKubeletInternal(root, file)) {
-                                String name = file.equals(root) ? "" : file.toString().substring(prefix);
+                                String name =
+                                        file.equals(root) ? "" : file.toString().substring(prefix);
                                 hash(table, name, file, attrs, previous, !reads.mustRead(file, root));
                             }
                             return FileVisitResult.CONTINUE;
@@ -134,7 +135,8 @@ final class ContentDigests {
                             // vanished mid-walk is a state of its own, so the next settled state
                             // differs from it.
                             if (!(exc instanceof FileSystemLoopException) && !isKubeletInternal(root, file)) {
-                                String name = file.equals(root) ? "" : file.toString().substring(prefix);
+                                String name =
+                                        file.equals(root) ? "" : file.toString().substring(prefix);
                                 table.add(name, null, -1, 0, DigestTable.UNREADABLE);
                             }
                             return FileVisitResult.CONTINUE;
@@ -166,7 +168,9 @@ final class ContentDigests {
             if (!path.startsWith(root)) {
                 continue;
             }
-            int i = path.equals(root) ? -1 : previous.indexOf(root.relativize(path).toString());
+            int i = path.equals(root)
+                    ? -1
+                    : previous.indexOf(root.relativize(path).toString());
             if (i < 0) {
                 return Optional.empty();
             }

@@ -10,7 +10,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -190,7 +189,8 @@ public final class ContentWatcher implements AutoCloseable {
         private Snapshot(Map<WatchedPath, DigestTable> digests, Instant takenAt) {
             this.digests = new AtomicReference<>(Map.copyOf(digests));
             this.takenAt = takenAt;
-            this.fileCount = digests.values().stream().mapToInt(DigestTable::size).sum();
+            this.fileCount =
+                    digests.values().stream().mapToInt(DigestTable::size).sum();
         }
 
         /** How many files it held a digest of when taken. */
@@ -570,7 +570,9 @@ public final class ContentWatcher implements AutoCloseable {
                 }
                 for (int k = 0; k < count; k++) {
                     int i = (from + k) % total - offset;
-                    if (i >= 0 && i < table.size() && ContentDigests.fileMoved(entry.getKey().path(), table, i)) {
+                    if (i >= 0
+                            && i < table.size()
+                            && ContentDigests.fileMoved(entry.getKey().path(), table, i)) {
                         return true;
                     }
                 }
@@ -602,12 +604,11 @@ public final class ContentWatcher implements AutoCloseable {
             refreshWatches(baseline);
             long watchedAt = System.nanoTime();
             HintSource.Named named = source.takeNamed();
-            ContentDigests.Reads reads =
-                    switch (pass) {
-                        case SAFETY_NET -> ContentDigests.Reads.CHANGED_STAT;
-                        case EVENTS -> named.all() ? ContentDigests.Reads.ALL : ContentDigests.Reads.named(named.paths());
-                        case READ_ALL -> ContentDigests.Reads.ALL;
-                    };
+            ContentDigests.Reads reads = switch (pass) {
+                case SAFETY_NET -> ContentDigests.Reads.CHANGED_STAT;
+                case EVENTS -> named.all() ? ContentDigests.Reads.ALL : ContentDigests.Reads.named(named.paths());
+                case READ_ALL -> ContentDigests.Reads.ALL;
+            };
             Map<WatchedPath, DigestTable> digested = pass == Pass.EVENTS && !reads.all()
                     ? digestNamed(reads)
                     : digestAll(watched, Map.of(), baseline, reads);

@@ -123,9 +123,7 @@ final class DigestTable {
         int i = 0;
         int j = 0;
         while (i < before.names.length || j < names.length) {
-            int order = i == before.names.length
-                    ? 1
-                    : j == names.length ? -1 : before.names[i].compareTo(names[j]);
+            int order = i == before.names.length ? 1 : j == names.length ? -1 : before.names[i].compareTo(names[j]);
             if (order < 0) {
                 changed.accept(before.names[i++]);
             } else if (order > 0) {
@@ -190,7 +188,8 @@ final class DigestTable {
 
         /** Adds entry {@code i} of {@code table} as it is. */
         void copy(DigestTable table, int i) {
-            int offset = add(table.names[i], table.fileKeys[i], table.stats[2 * i], table.stats[2 * i + 1], table.flags[i]);
+            int offset =
+                    add(table.names[i], table.fileKeys[i], table.stats[2 * i], table.stats[2 * i + 1], table.flags[i]);
             table.copyHash(i, hashes, offset);
         }
 
@@ -202,7 +201,9 @@ final class DigestTable {
         DigestTable build(List<Directory> directories) {
             List<Directory> dirs = List.copyOf(directories);
             if (count == 0) {
-                return dirs.isEmpty() ? EMPTY : new DigestTable(new String[0], new byte[0], new Object[0], new long[0], new byte[0], dirs);
+                return dirs.isEmpty()
+                        ? EMPTY
+                        : new DigestTable(new String[0], new byte[0], new Object[0], new long[0], new byte[0], dirs);
             }
             Integer[] order = new Integer[count];
             boolean sorted = true;

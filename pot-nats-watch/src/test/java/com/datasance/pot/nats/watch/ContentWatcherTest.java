@@ -401,7 +401,8 @@ class ContentWatcherTest {
         assertEquals(before.directories(), after.directories());
 
         // A named path that is no known file, or a directory whose stat moved: the caller walks.
-        assertTrue(digests.rehashNamed(dir, before, Set.of(dir.resolve("B.jwt"))).isEmpty());
+        assertTrue(
+                digests.rehashNamed(dir, before, Set.of(dir.resolve("B.jwt"))).isEmpty());
         assertTrue(digests.rehashNamed(dir, before, Set.of(dir)).isEmpty());
         write(dir.resolve("B.jwt"), "new");
         assertTrue(digests.rehashNamed(dir, before, Set.of(a7)).isEmpty());
@@ -568,7 +569,8 @@ class ContentWatcherTest {
     void shouldNotCountKubeletInternalEntriesAsContent() throws Exception {
         KubeletAtomicWriter secret = KubeletAtomicWriter.into(tmp.resolve("certs"));
         secret.writeText(Map.of("tls.crt", "x", "sub/ca.crt", "y"));
-        Map<Path, String> digests = new ContentDigests().digest(tmp.resolve("certs")).asMap();
+        Map<Path, String> digests =
+                new ContentDigests().digest(tmp.resolve("certs")).asMap();
         assertEquals(Set.of(Path.of("tls.crt"), Path.of("sub/ca.crt")), digests.keySet());
         assertFalse(digests.containsValue(ContentDigests.UNREADABLE));
     }
