@@ -176,6 +176,9 @@ final class ContentDigests {
             }
             reread.add(i);
         }
+        if (reread.isEmpty()) {
+            return Optional.of(previous);
+        }
         DigestTable.Builder table = new DigestTable.Builder();
         for (int i = 0; i < previous.size(); i++) {
             if (!reread.contains(i)) {
@@ -264,19 +267,34 @@ final class ContentDigests {
      * A cheap look for the safety net: whether file {@code i} of {@code table} (under {@code root})
      * has a stat that no longer vouches for its hash (a stat, following links, no read).
      */
-    static boolean fileMoved(Path root, DigestTable table, int i) {
+    static FileLook fileMoved(Path root, DigestTable table, int i) {
         if (table.unreadable(i)) {
-            return true;
+            return FileLook.WALK;
         }
         String name = table.name(i);
         Path file = name.isEmpty() ? root : root.resolve(name);
         try {
             BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-            return !table.stillValid(
-                    i, attrs.fileKey(), attrs.size(), attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+            return table.stillValid(
+                            i,
+                            attrs.fileKey(),
+                            attrs.size(),
+                            attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS))
+                    ? FileLook.UNCHANGED
+                    : FileLook.READ;
         } catch (IOException gone) {
-            return true;
+            return FileLook.WALK;
         }
+    }
+
+    /**
+     * What a stat says of a known file: unchanged; to be read again (its stat moved, or its hash
+     * is too recent to trust); or gone or unreadable (the path is walked again).
+     */
+    enum FileLook {
+        UNCHANGED,
+        READ,
+        WALK
     }
 
     private static boolean isKubeletInternal(Path root, Path entry) {

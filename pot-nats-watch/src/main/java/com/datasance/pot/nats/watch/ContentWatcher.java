@@ -10,6 +10,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -488,8 +489,11 @@ public final class ContentWatcher implements AutoCloseable {
                 readAll = false;
                 nextSafetyNet = safetyNanos > 0 ? System.nanoTime() + safetyNanos : Long.MAX_VALUE;
             } else if (!pending && safetyNanos > 0 && now - nextSafetyNet >= 0) {
-                if (safetyNetLookMoved()) {
+                Look look = safetyNetLook();
+                if (look.walk()) {
                     evaluate(clock.instant(), Pass.SAFETY_NET);
+                } else if (!look.read().isEmpty()) {
+                    evaluate(clock.instant(), Pass.SAFETY_NET_FILES, look.read());
                 }
                 nextSafetyNet = System.nanoTime() + safetyNanos;
             }
@@ -534,52 +538,72 @@ public final class ContentWatcher implements AutoCloseable {
      * within {@code ceil(files / SAFETY_NET_FILES)} intervals (10 min for 10,001 JWTs at 60 s;
      * one interval up to {@value #SAFETY_NET_FILES} files); everything else within one interval.
      */
-    private boolean safetyNetLookMoved() {
+    private Look safetyNetLook() {
         synchronized (lock) {
             if (closed) {
-                return false;
+                return Look.NOTHING;
             }
+            Set<Path> read = new HashSet<>();
             int total = 0;
             for (Map.Entry<WatchedPath, DigestTable> entry : baseline.entrySet()) {
                 Path root = entry.getKey().path();
                 DigestTable table = entry.getValue();
                 if (ContentDigests.directoriesMoved(root, table)) {
-                    return true;
+                    return Look.WALK;
                 }
                 if (table.directoryStats().isEmpty()) {
                     for (int i = 0; i < table.size(); i++) {
-                        if (ContentDigests.fileMoved(root, table, i)) {
-                            return true;
+                        switch (ContentDigests.fileMoved(root, table, i)) {
+                            case WALK -> {
+                                return Look.WALK;
+                            }
+                            case READ -> read.add(root);
+                            case UNCHANGED -> {}
                         }
                     }
                 } else {
                     total += table.size();
                 }
             }
-            if (total == 0) {
-                return false;
-            }
-            int from = safetyNetCursor % total;
-            int count = Math.min(total, SAFETY_NET_FILES);
-            safetyNetCursor = (from + count) % total;
-            int offset = 0;
-            for (Map.Entry<WatchedPath, DigestTable> entry : baseline.entrySet()) {
-                DigestTable table = entry.getValue();
-                if (table.directoryStats().isEmpty()) {
-                    continue;
-                }
-                for (int k = 0; k < count; k++) {
-                    int i = (from + k) % total - offset;
-                    if (i >= 0
-                            && i < table.size()
-                            && ContentDigests.fileMoved(entry.getKey().path(), table, i)) {
-                        return true;
+            if (total > 0) {
+                int from = safetyNetCursor % total;
+                int count = Math.min(total, SAFETY_NET_FILES);
+                safetyNetCursor = (from + count) % total;
+                int offset = 0;
+                for (Map.Entry<WatchedPath, DigestTable> entry : baseline.entrySet()) {
+                    DigestTable table = entry.getValue();
+                    if (table.directoryStats().isEmpty()) {
+                        continue;
                     }
+                    Path root = entry.getKey().path();
+                    for (int k = 0; k < count; k++) {
+                        int i = (from + k) % total - offset;
+                        if (i < 0 || i >= table.size()) {
+                            continue;
+                        }
+                        switch (ContentDigests.fileMoved(root, table, i)) {
+                            case WALK -> {
+                                return Look.WALK;
+                            }
+                            case READ -> read.add(root.resolve(table.name(i)));
+                            case UNCHANGED -> {}
+                        }
+                    }
+                    offset += table.size();
                 }
-                offset += table.size();
             }
-            return false;
+            return read.isEmpty() ? Look.NOTHING : new Look(false, read);
         }
+    }
+
+    /**
+     * The safety net's look: nothing moved; some known files to read again (their stat moved, or
+     * their hash is too recent to trust), without a walk; or a walk (a directory moved, a file is
+     * gone or unreadable).
+     */
+    private record Look(boolean walk, Set<Path> read) {
+        static final Look NOTHING = new Look(false, Set.of());
+        static final Look WALK = new Look(true, Set.of());
     }
 
     /**
@@ -589,11 +613,17 @@ public final class ContentWatcher implements AutoCloseable {
      */
     private enum Pass {
         SAFETY_NET,
+        SAFETY_NET_FILES,
         EVENTS,
         READ_ALL
     }
 
     private void evaluate(Instant firstEventAt, Pass pass) {
+        evaluate(firstEventAt, pass, Set.of());
+    }
+
+    /** @param suspects for {@link Pass#SAFETY_NET_FILES}: the files the look says to read again */
+    private void evaluate(Instant firstEventAt, Pass pass, Set<Path> suspects) {
         ChangeSet changes;
         synchronized (lock) {
             if (closed) {
@@ -606,12 +636,18 @@ public final class ContentWatcher implements AutoCloseable {
             HintSource.Named named = source.takeNamed();
             ContentDigests.Reads reads = switch (pass) {
                 case SAFETY_NET -> ContentDigests.Reads.CHANGED_STAT;
+                case SAFETY_NET_FILES -> {
+                    Set<Path> read = new HashSet<>(suspects);
+                    read.addAll(named.paths());
+                    yield named.all() ? ContentDigests.Reads.ALL : ContentDigests.Reads.named(read);
+                }
                 case EVENTS -> named.all() ? ContentDigests.Reads.ALL : ContentDigests.Reads.named(named.paths());
                 case READ_ALL -> ContentDigests.Reads.ALL;
             };
-            Map<WatchedPath, DigestTable> digested = pass == Pass.EVENTS && !reads.all()
-                    ? digestNamed(reads)
-                    : digestAll(watched, Map.of(), baseline, reads);
+            Map<WatchedPath, DigestTable> digested =
+                    (pass == Pass.EVENTS || pass == Pass.SAFETY_NET_FILES) && !reads.all()
+                            ? digestNamed(reads)
+                            : digestAll(watched, Map.of(), baseline, reads);
             Map<WatchedPath, DigestTable> now = settleWatches(digested, reads);
             if (LOG.isDebugEnabled()) {
                 LOG.debug(
@@ -637,7 +673,7 @@ public final class ContentWatcher implements AutoCloseable {
             }
             changes = new ChangeSet(causes, firstEventAt, paths);
         }
-        if (pass == Pass.SAFETY_NET) {
+        if (pass == Pass.SAFETY_NET || pass == Pass.SAFETY_NET_FILES) {
             LOG.info(
                     "Safety-net re-digest found changes no event announced: {} in {}",
                     changes.causes(),
