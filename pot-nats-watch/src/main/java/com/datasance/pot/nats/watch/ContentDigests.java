@@ -179,12 +179,9 @@ final class ContentDigests {
         if (reread.isEmpty()) {
             return Optional.of(previous);
         }
+        int[] indices = reread.stream().mapToInt(Integer::intValue).sorted().toArray();
         DigestTable.Builder table = new DigestTable.Builder();
-        for (int i = 0; i < previous.size(); i++) {
-            if (!reread.contains(i)) {
-                table.copy(previous, i);
-                continue;
-            }
+        for (int i : indices) {
             String name = previous.name(i);
             Path file = root.resolve(name);
             try {
@@ -197,7 +194,7 @@ final class ContentDigests {
                 return Optional.empty();
             }
         }
-        return Optional.of(table.build(previous.directoryStats()));
+        return Optional.of(table.replaceIn(previous, indices));
     }
 
     private void hash(

@@ -186,6 +186,34 @@ final class DigestTable {
             return count++ * HASH_BYTES;
         }
 
+        /**
+         * {@code base} with its entry {@code indices[k]} replaced by the {@code k}th entry added
+         * here (same names, so the order holds): a few re-read files of a large table cost an
+         * array copy, not an entry-by-entry rebuild.
+         */
+        DigestTable replaceIn(DigestTable base, int[] indices) {
+            if (indices.length != count) {
+                throw new IllegalArgumentException(indices.length + " indices for " + count + " entries");
+            }
+            byte[] h = base.hashes.clone();
+            Object[] k = base.fileKeys.clone();
+            long[] s = base.stats.clone();
+            byte[] f = base.flags.clone();
+            for (int e = 0; e < count; e++) {
+                int i = indices[e];
+                if (!base.names[i].equals(names[e])) {
+                    throw new IllegalArgumentException(
+                            "entry " + i + " is '" + base.names[i] + "', not '" + names[e] + "'");
+                }
+                System.arraycopy(hashes, e * HASH_BYTES, h, i * HASH_BYTES, HASH_BYTES);
+                k[i] = fileKeys[e];
+                s[2 * i] = stats[2 * e];
+                s[2 * i + 1] = stats[2 * e + 1];
+                f[i] = flags[e];
+            }
+            return new DigestTable(base.names, h, k, s, f, base.directories);
+        }
+
         /** Adds entry {@code i} of {@code table} as it is. */
         void copy(DigestTable table, int i) {
             int offset =
