@@ -159,7 +159,7 @@ final class DigestTable {
         return Collections.unmodifiableMap(map);
     }
 
-    /** Collects files in any order; {@link #build()} sorts them by name. Not thread-safe. */
+    /** Collects files in any order; {@link #build(List)} sorts them by name. Not thread-safe. */
     static final class Builder {
         private String[] names = new String[16];
         private byte[] hashes = new byte[16 * HASH_BYTES];
