@@ -36,7 +36,11 @@ pot_nats_build_jar() {
     return 0
   fi
   echo "pot-nats: building $jar" >&2
-  mvn -B -ntp -q -DskipTests package -pl pot-nats-launcher -am >&2
+  # The shaded jar replaces the launcher's plain jar under the same name: when only another
+  # module changed, maven-jar-plugin would keep that file and shade would keep the old copies of
+  # the other modules' classes in it. Removing it makes every build re-shade.
+  rm -f "$jar" pot-nats-launcher/target/pot-nats.aot
+  mvn -B -ntp -q -DskipTests -Dlibrary.jars.skip=true package -pl pot-nats-launcher -am >&2
 }
 
 # Prints the path of an AOT cache for pot-nats.jar and docker/jvm.options (JDK 25, JEP 514),

@@ -65,6 +65,7 @@ public final class JwtScaleBench {
         env.put("NATS_RELOAD_DEBOUNCE", "200ms");
         long start = System.nanoTime();
         Process process = builder.start();
+        System.out.println("wrapper pid " + process.pid() + ", command " + wrapper);
         try {
             await(log, "JetStream purge pass:", 1, 300);
             await(log, "watching ", 1, 300);
@@ -96,11 +97,32 @@ public final class JwtScaleBench {
             long idle = cpuNanos(process.pid()) - before;
             System.out.printf("wrapper CPU over %d s idle (after the changes): %.1f ms%n", idleSeconds, idle / 1e6);
             System.out.printf("RSS at the end: %.1f MiB%n", rssKib(process.pid()) / 1024.0);
+            if (Boolean.getBoolean("bench.diag") || "1".equals(System.getProperty("bench.diag"))) {
+                diagnose(process.pid(), Path.of(System.getProperty("bench.out", ".")));
+            }
         } finally {
             process.destroy();
             process.waitFor(30, TimeUnit.SECONDS);
             System.out.println("log: " + log);
         }
+    }
+
+    /** jcmd and /proc views of the wrapper, after the measurements (attaching costs CPU). */
+    private static void diagnose(long pid, Path out) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        for (String command : List.of("VM.native_memory summary", "GC.heap_info", "GC.class_histogram", "Thread.print")) {
+            List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
+            cmd.addAll(List.of(command.split(" ")));
+            Path file = out.resolve("diag-" + command.split(" ")[0] + ".txt");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(file.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            System.out.println("diag: " + file);
+        }
+        Files.copy(Path.of("/proc", Long.toString(pid), "smaps_rollup"), out.resolve("diag-smaps_rollup.txt"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("diag: " + out.resolve("diag-smaps_rollup.txt"));
     }
 
     private static java.time.LocalDateTime stamp(String line) {

@@ -40,7 +40,7 @@ sealed interface ClaimsFile {
      * What a stat (without following links) says about a file: enough to tell that it was not
      * rewritten since it was last read, as long as its mtime is not too recent to trust.
      */
-    record Stamp(Object fileKey, long size, java.nio.file.attribute.FileTime modified) {}
+    record Stamp(Object fileKey, long size, long mtimeNanos) {}
 
     /** The file's {@link Stamp}, or empty when it is not a regular file or cannot be stat'ed. */
     static java.util.Optional<Stamp> stamp(Path path) {
@@ -48,8 +48,10 @@ sealed interface ClaimsFile {
             BasicFileAttributes attributes =
                     Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             return attributes.isRegularFile()
-                    ? java.util.Optional.of(
-                            new Stamp(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime()))
+                    ? java.util.Optional.of(new Stamp(
+                            attributes.fileKey(),
+                            attributes.size(),
+                            attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)))
                     : java.util.Optional.empty();
         } catch (IOException e) {
             return java.util.Optional.empty();

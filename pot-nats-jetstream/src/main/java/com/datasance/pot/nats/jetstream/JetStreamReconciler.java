@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,9 +60,8 @@ public final class JetStreamReconciler {
     private static final class Memory {
         final Clock clock;
         final Map<String, Instant> absentSince = new ConcurrentHashMap<>();
-        final Map<String, String> pushed = new ConcurrentHashMap<>();
-        // The stat of each file when its content was last found equal to what was pushed.
-        final Map<String, ClaimsFile.Stamp> pushedStamps = new ConcurrentHashMap<>();
+        // What the last push pushed, and the stat of each file when its content matched it.
+        volatile PushedClaims pushed = PushedClaims.EMPTY;
 
         Memory(Clock clock) {
             this.clock = clock;
@@ -365,11 +365,17 @@ public final class JetStreamReconciler {
             return new ClaimsPushReport(List.of(), Map.of(), false);
         }
         Path dir = settings.resolverDir().get();
-        List<ClaimsFile.Candidate> changed = new ArrayList<>();
+        // One pass over the directory: each changed JWT is sent as soon as it is found, with at
+        // most PUSH_IN_FLIGHT of them held at once (the first push after a start sends all 10,001:
+        // holding them all first took ~10 MB of heap).
+        PushedClaims previous = memory.pushed;
+        PushedClaims.Builder next = new PushedClaims.Builder();
+        Push push = new Push(next);
         Map<String, String> skipped = new LinkedHashMap<>();
-        Set<String> seen = new java.util.HashSet<>();
-        Instant trustedBefore = Instant.now().minusSeconds(1);
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + Directories.JWT_SUFFIX)) {
+        long trustedBefore = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - 1000);
+        int changed = 0;
+        try (push;
+                DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + Directories.JWT_SUFFIX)) {
             for (Path path : stream) {
                 String name = path.getFileName().toString();
                 String key = name.substring(0, name.length() - Directories.JWT_SUFFIX.length());
@@ -378,86 +384,112 @@ public final class JetStreamReconciler {
                 // mtime within the last second is not trusted (a same-size rewrite in the same
                 // clock tick would look unchanged).
                 Optional<ClaimsFile.Stamp> stamp = ClaimsFile.stamp(path);
+                int known = previous.indexOf(key);
                 if (stamp.isPresent()
-                        && stamp.get().equals(memory.pushedStamps.get(key))
-                        && stamp.get().modified().toInstant().isBefore(trustedBefore)) {
-                    seen.add(key);
+                        && previous.stampMatches(known, stamp.get())
+                        && stamp.get().mtimeNanos() < trustedBefore) {
+                    next.keep(previous, known);
                     continue;
                 }
                 switch (ClaimsFile.read(path, key)) {
                     case ClaimsFile.Candidate candidate -> {
-                        seen.add(key);
-                        if (!candidate.digest().equals(memory.pushed.get(key))) {
-                            changed.add(candidate);
-                            memory.pushedStamps.remove(key);
+                        if (previous.pushed(known, candidate.digest())) {
+                            next.same(key, candidate.digest(), stamp.orElse(null));
                         } else {
-                            stamp.ifPresent(s -> memory.pushedStamps.put(key, s));
+                            changed++;
+                            int handle = next.pending(key);
+                            if (settings.credsFile().isPresent()) {
+                                push.send(candidate, handle);
+                            }
                         }
                     }
                     case ClaimsFile.Rejected rejected -> skipped.put(name, rejected.why());
                 }
             }
+            push.drain();
         } catch (IOException e) {
             throw new ReconcileException(
                     "cannot read the resolver directory " + SafeText.quote(dir.toString()) + ": "
                             + SafeText.escape(e.toString()),
                     e);
         }
-        memory.pushed.keySet().retainAll(seen);
-        memory.pushedStamps.keySet().retainAll(seen);
+        memory.pushed = next.build();
         for (Map.Entry<String, String> skip : skipped.entrySet()) {
             LOG.warn(
                     "claims push: skipped {}: {}; not sent",
                     SafeText.quote(skip.getKey()),
                     SafeText.escape(skip.getValue()));
         }
-        changed.sort(Comparator.comparing(ClaimsFile.Candidate::account));
-        if (changed.isEmpty()) {
+        if (changed == 0) {
             LOG.info("claims push: no account JWT added or changed since the last push");
             return new ClaimsPushReport(List.of(), Map.of(), false);
         }
         if (settings.credsFile().isEmpty()) {
-            LOG.info("claims push: no system-user creds configured, {} JWT(s) not pushed", changed.size());
+            LOG.info("claims push: no system-user creds configured, {} JWT(s) not pushed", changed);
             return new ClaimsPushReport(List.of(), Map.of(), false);
         }
-        List<String> updated = new ArrayList<>();
-        Map<String, String> failed = new LinkedHashMap<>();
-        try (SystemConnection connection =
-                SystemConnection.open(settings, settings.credsFile().get())) {
-            Deque<Map.Entry<ClaimsFile.Candidate, CompletableFuture<Message>>> inFlight = new ArrayDeque<>();
-            for (ClaimsFile.Candidate candidate : changed) {
-                inFlight.add(Map.entry(candidate, connection.send(CLAIMS_UPDATE_SUBJECT, candidate.body())));
-                if (inFlight.size() >= PUSH_IN_FLIGHT) {
-                    settle(connection, inFlight.poll(), updated, failed);
-                }
-            }
-            while (!inFlight.isEmpty()) {
-                settle(connection, inFlight.poll(), updated, failed);
-            }
-        }
-        for (Map.Entry<String, String> failure : failed.entrySet()) {
+        for (Map.Entry<String, String> failure : push.failed.entrySet()) {
             LOG.warn(
                     "claims push: failed for account {}: {}",
                     SafeText.quote(failure.getKey()),
                     SafeText.escape(failure.getValue()));
         }
-        LOG.info("claims push: {} account JWT(s) pushed, {} failed", updated.size(), failed.size());
-        return new ClaimsPushReport(updated, failed, true);
+        push.updated.sort(Comparator.naturalOrder());
+        LOG.info("claims push: {} account JWT(s) pushed, {} failed", push.updated.size(), push.failed.size());
+        return new ClaimsPushReport(push.updated, push.failed, true);
     }
 
-    private void settle(
-            SystemConnection connection,
-            Map.Entry<ClaimsFile.Candidate, CompletableFuture<Message>> sent,
-            List<String> updated,
-            Map<String, String> failed)
-            throws InterruptedException {
-        ClaimsFile.Candidate candidate = sent.getKey();
-        SystemConnection.Reply reply = connection.await(CLAIMS_UPDATE_SUBJECT, candidate.body(), sent.getValue());
-        switch (reply) {
-            case SystemConnection.Reply.Failed f -> failed.put(candidate.account(), f.why());
-            case SystemConnection.Reply.Answered a -> {
-                updated.add(candidate.account());
-                memory.pushed.put(candidate.account(), candidate.digest());
+    /**
+     * The requests of one claims push: the connection is opened at the first changed JWT (none
+     * when nothing changed), up to {@value #PUSH_IN_FLIGHT} requests wait for their replies, and
+     * each accepted one is recorded in the table being built.
+     */
+    private final class Push implements AutoCloseable {
+        private final PushedClaims.Builder table;
+        private final Deque<InFlight> inFlight = new ArrayDeque<>();
+        final List<String> updated = new ArrayList<>();
+        final Map<String, String> failed = new LinkedHashMap<>();
+        private SystemConnection connection;
+
+        private record InFlight(ClaimsFile.Candidate candidate, int handle, CompletableFuture<Message> reply) {}
+
+        Push(PushedClaims.Builder table) {
+            this.table = table;
+        }
+
+        void send(ClaimsFile.Candidate candidate, int handle) throws ReconcileException, InterruptedException {
+            if (connection == null) {
+                connection =
+                        SystemConnection.open(settings, settings.credsFile().orElseThrow());
+            }
+            inFlight.add(new InFlight(candidate, handle, connection.send(CLAIMS_UPDATE_SUBJECT, candidate.body())));
+            if (inFlight.size() >= PUSH_IN_FLIGHT) {
+                settle(inFlight.poll());
+            }
+        }
+
+        void drain() throws InterruptedException {
+            while (!inFlight.isEmpty()) {
+                settle(inFlight.poll());
+            }
+        }
+
+        private void settle(InFlight sent) throws InterruptedException {
+            ClaimsFile.Candidate candidate = sent.candidate();
+            SystemConnection.Reply reply = connection.await(CLAIMS_UPDATE_SUBJECT, candidate.body(), sent.reply());
+            switch (reply) {
+                case SystemConnection.Reply.Failed f -> failed.put(candidate.account(), f.why());
+                case SystemConnection.Reply.Answered a -> {
+                    updated.add(candidate.account());
+                    table.pushed(sent.handle(), candidate.digest());
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (connection != null) {
+                connection.close();
             }
         }
     }

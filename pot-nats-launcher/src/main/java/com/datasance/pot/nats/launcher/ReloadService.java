@@ -71,7 +71,8 @@ final class ReloadService implements Supervisor.AfterStart {
     private Optional<ServerConfig> running;
 
     private volatile ContentWatcher watcher;
-    private final Optional<ContentWatcher.Snapshot> baseline;
+    /** Handed to the watcher at start, then dropped (10,001 JWTs: it is not kept for the wrapper's life). */
+    private Optional<ContentWatcher.Snapshot> baseline;
     /** Why the last read of the config failed; only the watcher thread reads and writes it. */
     private Optional<ConfigException> lastReadError = Optional.empty();
 
@@ -132,6 +133,7 @@ final class ReloadService implements Supervisor.AfterStart {
                 .threadName("pot-nats-reload")
                 .listener(this::onChange);
         baseline.ifPresent(builder::baseline);
+        baseline = Optional.empty();
         ContentWatcher started = builder.build();
         watcher = started;
         started.start();

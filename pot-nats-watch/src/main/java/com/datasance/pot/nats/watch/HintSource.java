@@ -36,6 +36,26 @@ interface HintSource extends AutoCloseable {
      */
     default void relevantNames(Map<Path, ContentDigests.Names> names) {}
 
+    /**
+     * The paths events named since the last call (a watched directory joined with the event's
+     * name), which the next digest reads whatever their stat says; {@code all} when more arrived
+     * than are kept, and every file is read. A source that cannot name paths (the poller) names
+     * none: the digest then reads what the stat says moved.
+     */
+    default Named takeNamed() {
+        return Named.NONE;
+    }
+
+    /** What {@link #takeNamed} returns. */
+    record Named(Set<Path> paths, boolean all) {
+        static final Named NONE = new Named(Set.of(), false);
+        static final Named ALL = new Named(Set.of(), true);
+
+        public Named {
+            paths = Set.copyOf(paths);
+        }
+    }
+
     /** Waits up to {@code timeoutNanos} (negative: no limit) and drains every hint that arrived. */
     Hint await(long timeoutNanos) throws InterruptedException;
 

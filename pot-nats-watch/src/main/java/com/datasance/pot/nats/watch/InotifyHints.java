@@ -15,6 +15,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,13 @@ final class InotifyHints implements HintSource {
     private final WatchService service;
     private final Map<Path, Registration> registrations = new HashMap<>();
     private volatile Map<Path, ContentDigests.Names> relevant = Map.of();
+
+    /** More named paths than this in one burst: the next digest reads every file. */
+    static final int MAX_NAMED = 4096;
+
+    // Guarded by itself: the paths events named since the last takeNamed(); null when too many.
+    private final Object namedLock = new Object();
+    private Set<Path> named = new HashSet<>();
 
     private InotifyHints(WatchService service) {
         this.service = service;
@@ -126,8 +134,11 @@ final class InotifyHints implements HintSource {
                 for (WatchEvent<?> event : events) {
                     if (OVERFLOW.equals(event.kind())) {
                         hint = Hint.OVERFLOW;
-                    } else if (hint == Hint.NONE && matters(wanted, event)) {
-                        hint = Hint.EVENT;
+                    } else if (matters(wanted, event)) {
+                        remember(key.watchable(), event.context());
+                        if (hint == Hint.NONE) {
+                            hint = Hint.EVENT;
+                        }
                     }
                 }
                 boolean valid = key.reset();
@@ -141,6 +152,28 @@ final class InotifyHints implements HintSource {
             return hint;
         } catch (ClosedWatchServiceException closed) {
             return Hint.NONE;
+        }
+    }
+
+    private void remember(Object directory, Object name) {
+        synchronized (namedLock) {
+            if (named == null) {
+                return;
+            }
+            if (directory instanceof Path dir && name instanceof Path entry && named.size() < MAX_NAMED) {
+                named.add(dir.resolve(entry));
+            } else {
+                named = null; // too many (or no name): read everything next time
+            }
+        }
+    }
+
+    @Override
+    public Named takeNamed() {
+        synchronized (namedLock) {
+            Set<Path> taken = named;
+            named = new HashSet<>();
+            return taken == null ? Named.ALL : new Named(taken, false);
         }
     }
 

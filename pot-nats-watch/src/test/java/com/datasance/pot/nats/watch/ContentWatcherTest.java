@@ -330,6 +330,87 @@ class ContentWatcherTest {
     }
 
     @Test
+    void shouldFindWhatEventsMissedInALargeDirectoryWithTheSafetyNetsSlices() throws Exception {
+        Path dir = tmp.resolve("jwt");
+        FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
+        int files = ContentWatcher.SAFETY_NET_FILES * 2 + 500;
+        for (int i = 0; i < files; i++) {
+            Path file = dir.resolve("A" + i + ".jwt");
+            write(file, "jwt-" + (10_000 + i));
+            Files.setLastModifiedTime(file, old);
+        }
+        Files.setLastModifiedTime(dir, old);
+        Path inPlace = dir.resolve("A" + (files - 3) + ".jwt");
+        Recorder recorder = new Recorder(inPlace);
+        started(builder(recorder)
+                .inotify(ManualHints::new)
+                .safetyNetInterval(Duration.ofMillis(100))
+                .watch(dir, ChangeCause.JWT));
+
+        // An in-place write of the same size that no event announced: found by a slice.
+        write(inPlace, "jwt-99999");
+        Recorder.Call call = recorder.next();
+        assertEquals(Set.of(inPlace), call.changes().paths());
+        assertEquals(Optional.of("jwt-99999"), call.probe());
+
+        // A new file changes the directory's stat: found by the next look.
+        Path added = dir.resolve("B.jwt");
+        write(added, "new");
+        assertEquals(Set.of(added), recorder.next().changes().paths());
+    }
+
+    @Test
+    void shouldReadAFileAnEventNamedEvenWhenItsStatLooksUnchanged() throws Exception {
+        Path dir = tmp.resolve("jwt");
+        FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
+        for (int i = 0; i < 50; i++) {
+            write(dir.resolve("A" + i + ".jwt"), "jwt-" + (100 + i));
+            Files.setLastModifiedTime(dir.resolve("A" + i + ".jwt"), old);
+        }
+        Path file = dir.resolve("A7.jwt");
+        Recorder recorder = new Recorder(file);
+        started(builder(recorder).watch(dir, ChangeCause.JWT));
+
+        // Same size, the old mtime put back: only the event's name makes the pass read it.
+        write(file, "jwt-999");
+        Files.setLastModifiedTime(file, old);
+        Recorder.Call call = recorder.next();
+        assertEquals(Set.of(file), call.changes().paths());
+        assertEquals(Optional.of("jwt-999"), call.probe());
+    }
+
+    @Test
+    void shouldRereadOnlyTheNamedFilesWhileNoDirectoryMoved() throws Exception {
+        Path dir = tmp.resolve("jwt");
+        FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
+        for (int i = 0; i < 100; i++) {
+            write(dir.resolve("A" + i + ".jwt"), "jwt-" + (100 + i));
+            Files.setLastModifiedTime(dir.resolve("A" + i + ".jwt"), old);
+        }
+        Files.setLastModifiedTime(dir, old);
+        ContentDigests digests = new ContentDigests();
+        DigestTable before = digests.digest(dir);
+        Path a7 = dir.resolve("A7.jwt");
+        write(a7, "jwt-999");
+        write(dir.resolve("A8.jwt"), "jwt-888"); // not named: left to the safety net
+
+        DigestTable after = digests.rehashNamed(dir, before, Set.of(a7)).orElseThrow();
+        List<String> changed = new ArrayList<>();
+        after.differences(before, changed::add);
+        assertEquals(List.of("A7.jwt"), changed);
+        assertEquals(before.directories(), after.directories());
+
+        // A named path that is no known file, or a directory whose stat moved: the caller walks.
+        assertTrue(
+                digests.rehashNamed(dir, before, Set.of(dir.resolve("B.jwt"))).isEmpty());
+        assertTrue(digests.rehashNamed(dir, before, Set.of(dir)).isEmpty());
+        write(dir.resolve("B.jwt"), "new");
+        assertTrue(digests.rehashNamed(dir, before, Set.of(a7)).isEmpty());
+        // A file root is always walked (a stat and, when it moved, a read).
+        assertTrue(digests.rehashNamed(a7, digests.digest(a7), Set.of(a7)).isEmpty());
+    }
+
+    @Test
     void shouldFindChangesByPollingWhenForced() throws Exception {
         KubeletAtomicWriter configMap = KubeletAtomicWriter.into(tmp.resolve("config"));
         configMap.writeText(Map.of("server.conf", "1"));
@@ -488,35 +569,91 @@ class ContentWatcherTest {
     void shouldNotCountKubeletInternalEntriesAsContent() throws Exception {
         KubeletAtomicWriter secret = KubeletAtomicWriter.into(tmp.resolve("certs"));
         secret.writeText(Map.of("tls.crt", "x", "sub/ca.crt", "y"));
-        Map<Path, String> digests = new ContentDigests().digest(tmp.resolve("certs"), false);
+        Map<Path, String> digests =
+                new ContentDigests().digest(tmp.resolve("certs")).asMap();
         assertEquals(Set.of(Path.of("tls.crt"), Path.of("sub/ca.crt")), digests.keySet());
         assertFalse(digests.containsValue(ContentDigests.UNREADABLE));
     }
 
     @Test
-    void shouldReuseAHashInTheSafetyNetOnlyForAnUnchangedOldFile() throws Exception {
+    void shouldReuseAHashOnlyForAnUnchangedOldFileThatNoEventNamed() throws Exception {
         Path file = tmp.resolve("A.jwt");
         write(file, "aaaa");
         FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
         Files.setLastModifiedTime(file, old);
         ContentDigests digests = new ContentDigests();
-        String first = digests.digest(file, false).get(Path.of(""));
+        DigestTable first = digests.digest(file);
 
-        // Same size, new mtime: hashed again even when reuse is allowed.
+        // Same size, new mtime: hashed again even when the stat may vouch.
         write(file, "bbbb");
-        String second = digests.digest(file, true).get(Path.of(""));
-        assertFalse(first.equals(second));
+        DigestTable second = digests.digest(file, first, ContentDigests.Reads.CHANGED_STAT);
+        assertFalse(hash(first).equals(hash(second)));
 
-        // Same size and the old mtime put back (what a missed same-tick rewrite looks like): the
-        // safety net trusts the stamp, an event-driven pass reads the bytes.
+        // Same size and the old mtime put back (what a missed same-tick rewrite looks like): a
+        // pass with no event naming it trusts the stamp; a pass whose events named the file, or
+        // the watched directory it is in, reads the bytes.
         Files.setLastModifiedTime(file, old);
-        digests.digest(file, false);
+        DigestTable reread = digests.digest(file);
         write(file, "cccc");
         Files.setLastModifiedTime(file, old);
-        String trusted = digests.digest(file, true).get(Path.of(""));
-        String read = digests.digest(file, false).get(Path.of(""));
-        assertEquals(second, trusted);
-        assertFalse(read.equals(trusted));
+        String trusted = hash(digests.digest(file, reread, ContentDigests.Reads.CHANGED_STAT));
+        String named = hash(digests.digest(file, reread, ContentDigests.Reads.named(Set.of(file))));
+        String otherNamed =
+                hash(digests.digest(file, reread, ContentDigests.Reads.named(Set.of(tmp.resolve("B.jwt")))));
+        assertEquals(hash(second), trusted);
+        assertEquals(trusted, otherNamed);
+        assertFalse(named.equals(trusted));
+        assertEquals(named, hash(digests.digest(file)));
+    }
+
+    @Test
+    void shouldNotTrustAHashTakenWithinTheRacyWindowOfTheMtime() throws Exception {
+        Path file = tmp.resolve("A.jwt");
+        write(file, "aaaa"); // mtime now: too recent to vouch for the bytes
+        ContentDigests digests = new ContentDigests();
+        DigestTable first = digests.digest(file);
+        FileTime mtime = Files.getLastModifiedTime(file);
+        write(file, "bbbb");
+        Files.setLastModifiedTime(file, mtime);
+        DigestTable second = digests.digest(file, first, ContentDigests.Reads.CHANGED_STAT);
+        assertFalse(hash(first).equals(hash(second)));
+    }
+
+    @Test
+    void shouldKeepOneCompactTableOfADirectoryAndFindEachDifference() throws Exception {
+        Path dir = tmp.resolve("jwt");
+        Files.createDirectories(dir.resolve("sub"));
+        for (int i = 0; i < 300; i++) {
+            write(dir.resolve("A" + i + ".jwt"), "jwt " + i);
+        }
+        write(dir.resolve("sub/x"), "x");
+        ContentDigests digests = new ContentDigests();
+        DigestTable before = digests.digest(dir);
+        assertEquals(301, before.size());
+        assertEquals(List.of(dir, dir.resolve("sub")), before.directories());
+        write(dir.resolve("A7.jwt"), "changed");
+        Files.delete(dir.resolve("A8.jwt"));
+        write(dir.resolve("B.jwt"), "new");
+        DigestTable after = digests.digest(dir, before, ContentDigests.Reads.CHANGED_STAT);
+        List<String> changed = new ArrayList<>();
+        after.differences(before, changed::add);
+        assertEquals(List.of("A7.jwt", "A8.jwt", "B.jwt"), changed);
+        assertFalse(after.sameContent(before));
+        assertTrue(digests.digest(dir, after, ContentDigests.Reads.ALL).sameContent(after));
+
+        // An event naming the watched directory itself (deleted and re-created) reads all under it.
+        FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
+        Files.setLastModifiedTime(dir.resolve("sub/x"), old);
+        DigestTable settled = digests.digest(dir);
+        write(dir.resolve("sub/x"), "y");
+        Files.setLastModifiedTime(dir.resolve("sub/x"), old);
+        List<String> named = new ArrayList<>();
+        digests.digest(dir, settled, ContentDigests.Reads.named(Set.of(dir))).differences(settled, named::add);
+        assertEquals(List.of("sub/x"), named);
+    }
+
+    private static String hash(DigestTable table) {
+        return table.asMap().get(Path.of(""));
     }
 
     private static long threadsNamed(String prefix) {
