@@ -100,11 +100,10 @@ public final class JetStreamReconciler {
      *     reason), or creds of another account
      */
     public void checkConnection() throws ReconcileException, InterruptedException {
-        if (settings.credsFile().isEmpty()) {
+        if (!settings.sends()) {
             throw new ReconcileException("no system user creds configured");
         }
-        try (SystemConnection connection =
-                SystemConnection.open(settings, settings.credsFile().get())) {
+        try (SystemConnection connection = SystemConnection.open(settings)) {
             LOG.debug("connection check passed for {}", SafeText.quote(SafeText.redactUrl(settings.clientUrl())));
         }
     }
@@ -130,7 +129,11 @@ public final class JetStreamReconciler {
         PurgePlan.Resolver resolver =
                 settings.operatorMode() ? Directories.resolver(settings.resolverDir()) : new PurgePlan.Resolver.None();
         Set<String> live = resolver instanceof PurgePlan.Resolver.Listed listed ? listed.accounts() : Set.of();
-        List<PurgePlan.StoreEntry> store = Directories.storeExcept(settings.accountsDir(), live);
+        if (settings.storeDir().isEmpty()) {
+            return new PurgePlan(List.of(), Optional.empty());
+        }
+        List<PurgePlan.StoreEntry> store =
+                Directories.storeExcept(settings.storeDir().get(), live);
         return PurgePlan.compute(store, resolver, settings.systemAccount());
     }
 
@@ -166,7 +169,7 @@ public final class JetStreamReconciler {
         if (!anyDue) {
             return finish(plan, planned, false, plan.toPurge().isEmpty() ? "nothing to purge" : "");
         }
-        if (settings.credsFile().isEmpty()) {
+        if (!settings.sends()) {
             return finish(plan, planned, false, "no system-user creds configured, nothing sent");
         }
         Path resolverDir =
@@ -176,8 +179,7 @@ public final class JetStreamReconciler {
         // once per window, not once per account.
         Deque<Integer> inFlight = new ArrayDeque<>();
         List<CompletableFuture<Message>> replies = new ArrayList<>(Collections.nCopies(planned.size(), null));
-        try (SystemConnection connection =
-                SystemConnection.open(settings, settings.credsFile().get())) {
+        try (SystemConnection connection = SystemConnection.open(settings)) {
             for (int i = 0; i < planned.size(); i++) {
                 if (!(planned.get(i) instanceof PurgeOutcome.Planned candidate)) {
                     outcomes[i] = planned.get(i);
@@ -416,14 +418,13 @@ public final class JetStreamReconciler {
             LOG.info("claims push: no account JWT added or changed since the last push");
             return new ClaimsPushReport(List.of(), Map.of(), false);
         }
-        if (settings.credsFile().isEmpty()) {
+        if (!settings.sends()) {
             LOG.info("claims push: no system-user creds configured, {} JWT(s) not pushed", changed.size());
             return new ClaimsPushReport(List.of(), Map.of(), false);
         }
         List<String> updated = new ArrayList<>();
         Map<String, String> failed = new LinkedHashMap<>();
-        try (SystemConnection connection =
-                SystemConnection.open(settings, settings.credsFile().get())) {
+        try (SystemConnection connection = SystemConnection.open(settings)) {
             Deque<Map.Entry<ClaimsFile.Candidate, CompletableFuture<Message>>> inFlight = new ArrayDeque<>();
             for (ClaimsFile.Candidate candidate : changed) {
                 inFlight.add(Map.entry(candidate, connection.send(CLAIMS_UPDATE_SUBJECT, candidate.body())));

@@ -60,23 +60,32 @@ final class SystemConnection implements AutoCloseable {
      * cause: a refused sign-in, a TLS failure (the PKIX reason), unreadable creds, a user of
      * another account.
      */
-    static SystemConnection open(PurgeSettings settings, Path creds) throws ReconcileException, InterruptedException {
-        if (!Files.isReadable(creds)) {
-            throw new ReconcileException(
-                    "system user creds " + SafeText.quote(creds.toString()) + " do not exist or cannot be read");
+    static SystemConnection open(PurgeSettings settings) throws ReconcileException, InterruptedException {
+        Optional<Path> credsFile = settings.credsFile();
+        if (credsFile.isPresent() && !Files.isReadable(credsFile.get())) {
+            throw new ReconcileException("system user creds "
+                    + SafeText.quote(credsFile.get().toString()) + " do not exist or cannot be read");
         }
+        String creds = credsFile.map(Path::toString).orElse("(the connection hook's)");
         String url = SafeText.redactUrl(settings.clientUrl());
         Instant deadline = Instant.now().plus(settings.readyTimeout());
         ConnectProblems problems = new ConnectProblems();
         Options.Builder options = Options.builder()
                 .server(settings.clientUrl())
-                .authHandler(Nats.credentials(creds.toString()))
                 .connectionName("pot-nats-jetstream")
                 .errorListener(problems)
                 .maxReconnects(10)
                 .reconnectWait(Duration.ofMillis(200));
+        if (credsFile.isPresent()) {
+            options.authHandler(Nats.credentials(credsFile.get().toString()));
+        }
         if (settings.clientUrl().startsWith("tls://") && settings.caFile().isPresent()) {
             options.sslContext(trusting(settings.caFile().get()));
+        }
+        PurgeSettings.ConnectionFactory factory = Nats::connect;
+        if (settings.connection().isPresent()) {
+            settings.connection().get().options().accept(options);
+            factory = settings.connection().get().factory();
         }
         Duration backoff = FIRST_BACKOFF;
         while (true) {
@@ -85,7 +94,7 @@ final class SystemConnection implements AutoCloseable {
             problems.clear();
             Connection connection;
             try {
-                connection = Nats.connect(options.build());
+                connection = factory.connect(options.build());
             } catch (IOException e) {
                 ConnectProblem problem = problems.worst(e);
                 switch (problem) {
@@ -102,7 +111,7 @@ final class SystemConnection implements AutoCloseable {
                     case ConnectProblem.Refused refused ->
                         throw new ReconcileException(
                                 "nats-server at " + SafeText.quote(url) + " refused the sign-in with creds "
-                                        + SafeText.quote(creds.toString()) + ": " + SafeText.quote(refused.error())
+                                        + SafeText.quote(creds) + ": " + SafeText.quote(refused.error())
                                         + "; the creds must be a user of the system account",
                                 e);
                     case ConnectProblem.Tls tls ->
@@ -114,8 +123,8 @@ final class SystemConnection implements AutoCloseable {
                                 e);
                     case ConnectProblem.Other other ->
                         throw new ReconcileException(
-                                "cannot connect to " + SafeText.quote(url) + " with creds "
-                                        + SafeText.quote(creds.toString()) + ": " + SafeText.escape(other.why()),
+                                "cannot connect to " + SafeText.quote(url) + " with creds " + SafeText.quote(creds)
+                                        + ": " + SafeText.escape(other.why()),
                                 e);
                 }
                 Thread.sleep(backoff);
@@ -248,10 +257,10 @@ final class SystemConnection implements AutoCloseable {
      * responders there, so no answer means the creds belong to another account (nats-server 2.9.10
      * carries out a purge sent by any account's user: this check is ours).
      */
-    private java.util.Set<String> countServers(Path creds) throws ReconcileException, InterruptedException {
+    private java.util.Set<String> countServers(String creds) throws ReconcileException, InterruptedException {
         java.util.Set<String> ids = gather(SERVER_PING, new byte[0]);
         if (ids.isEmpty()) {
-            throw new ReconcileException("the creds " + SafeText.quote(creds.toString()) + " signed in at "
+            throw new ReconcileException("the creds " + SafeText.quote(creds) + " signed in at "
                     + SafeText.quote(SafeText.redactUrl(settings.clientUrl()))
                     + " but nothing answered on '" + SERVER_PING + "' within '" + settings.requestTimeout()
                     + "': they are not a user of the system account"

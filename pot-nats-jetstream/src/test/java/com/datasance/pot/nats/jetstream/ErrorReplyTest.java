@@ -68,13 +68,14 @@ class ErrorReplyTest {
             system.subscribe("$SYS.REQ.SERVER.PING");
             system.subscribe("$SYS.REQ.SERVER.PING.CONNZ");
             responder.flush(java.time.Duration.ofSeconds(5));
-            PurgeSettings settings = PurgeSettings.operatorMode(
-                            operator.storeDir(),
-                            operator.resolverDir(),
-                            operator.system().publicKey(),
-                            server.clientUrl())
-                    .withCredsFile(operator.system().credsFile())
-                    .withGrace(java.time.Duration.ZERO);
+            PurgeSettings settings = PurgeSettings.builder()
+                    .storeDir(operator.storeDir())
+                    .resolverDir(operator.resolverDir())
+                    .systemAccount(operator.system().publicKey())
+                    .clientUrl(server.clientUrl())
+                    .credsFile(operator.system().credsFile())
+                    .grace(java.time.Duration.ZERO)
+                    .build();
             return JetStreamReconciler.of(settings).reconcile();
         }
     }

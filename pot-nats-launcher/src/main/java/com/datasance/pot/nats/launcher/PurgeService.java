@@ -3,6 +3,7 @@ package com.datasance.pot.nats.launcher;
 import com.datasance.pot.nats.api.ChangeSet;
 import com.datasance.pot.nats.api.PurgeReport;
 import com.datasance.pot.nats.api.SafeText;
+import com.datasance.pot.nats.api.ServerFacts;
 import com.datasance.pot.nats.api.ServerProcess;
 import com.datasance.pot.nats.config.ConfigException;
 import com.datasance.pot.nats.config.NatsConfigReader;
@@ -10,6 +11,7 @@ import com.datasance.pot.nats.config.ServerConfig;
 import com.datasance.pot.nats.jetstream.JetStreamReconciler;
 import com.datasance.pot.nats.jetstream.JwtMountMirror;
 import com.datasance.pot.nats.jetstream.PurgeSettings;
+import com.datasance.pot.nats.jetstream.PurgeSetup;
 import com.datasance.pot.nats.jetstream.ReconcileException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -243,11 +245,28 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
      * reported at once in one line instead of at the first real removal.
      */
     private void checkConnection(PurgeSettings purge) throws ReconcileException, InterruptedException {
-        if (purge.credsFile().isEmpty()) {
+        // Also without creds: the first plan reads the store dir, which nats-server creates when
+        // JetStream starts; a plan before that would report it missing.
+        boolean answered = awaitMonitoring(purge);
+        if (!purge.sends()) {
             log().warn("NATS_SYS_USER_CRED_PATH is not set: JetStream purge passes plan and log, nothing is sent");
             return;
         }
-        PurgeSettings check = purge;
+        PurgeSettings check =
+                answered ? purge.toBuilder().readyTimeout(READY_AFTER_ANSWER).build() : purge;
+        try {
+            reconciler.withSettings(check).checkConnection();
+            log().info(
+                            "JetStream purge connection checked: {} signs in as the system account's user at {}",
+                            SafeText.quote(purge.credsFile().map(Path::toString).orElse("(hook)")),
+                            SafeText.quote(SafeText.redactUrl(purge.clientUrl())));
+        } catch (ReconcileException e) {
+            throw new ReconcileException("purge settings are wrong: " + e.getMessage(), e);
+        }
+    }
+
+    /** True when nats-server answered on its monitoring port within the ready timeout. */
+    private boolean awaitMonitoring(PurgeSettings purge) throws InterruptedException {
         if (settings.monitorPort().isPresent()) {
             Instant deadline = Instant.now().plus(purge.readyTimeout());
             while (Varz.configLoadTime(settings.monitorPort().getAsInt()).isEmpty()) {
@@ -256,19 +275,9 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
                 }
                 Thread.sleep(100); // polling the monitoring port until nats-server answers, bounded
             }
-            if (Instant.now().isBefore(deadline)) {
-                check = purge.withTimeouts(purge.requestTimeout(), READY_AFTER_ANSWER, purge.requestAttempts());
-            }
+            return Instant.now().isBefore(deadline);
         }
-        try {
-            reconciler.withSettings(check).checkConnection();
-            log().info(
-                            "JetStream purge connection checked: {} signs in as the system account's user at {}",
-                            SafeText.quote(purge.credsFile().get().toString()),
-                            SafeText.quote(SafeText.redactUrl(purge.clientUrl())));
-        } catch (ReconcileException e) {
-            throw new ReconcileException("purge settings are wrong: " + e.getMessage(), e);
-        }
+        return false;
     }
 
     /** Queues the claims push on {@value #CLAIMS_THREAD}, unless one is queued already. */
@@ -423,69 +432,51 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         }
 
         /** From the environment contract and the config as parsed now; default timeouts. */
-        static Setup of(LauncherSettings launcher, ServerConfig config) {
+        static Setup of(LauncherSettings launcher, ServerConfig config) throws ReconcileException {
             return of(launcher, config, PurgeSettings.DEFAULT_READY_TIMEOUT);
         }
 
-        static Setup of(LauncherSettings launcher, ServerConfig config, Duration readyTimeout) {
-            String conf = "NATS_CONF '" + launcher.conf() + "'";
-            if (!config.operatorMode()) {
-                return off(conf + " does not run in operator mode (no 'operator'); static accounts have no resolver");
+        static Setup of(LauncherSettings launcher, ServerConfig config, Duration readyTimeout)
+                throws ReconcileException {
+            // The library's public entry point, as any other tool uses it; the launcher adds its
+            // environment contract: the URL, the creds, the CA of NATS_SSL_DIR, the store dir
+            // override, and that the resolver is NATS_JWT_DIR.
+            ServerFacts facts = config.facts();
+            PurgeSettings.Builder builder = PurgeSettings.builder()
+                    .server(facts)
+                    .clientUrl(launcher.clientUrl().toString())
+                    .readyTimeout(readyTimeout)
+                    .grace(launcher.purgeGrace());
+            if (facts.storeDir().isPresent()) {
+                launcher.jetStreamStoreDir().ifPresent(builder::storeDir);
             }
-            Optional<ServerConfig.Resolver> resolver = config.resolver();
-            if (resolver.isEmpty() || resolver.get().dir().isEmpty()) {
-                return off(conf + " has no resolver with a directory (resolver type '"
-                        + resolver.map(r -> r.type().name().toLowerCase(Locale.ROOT))
-                                .orElse("none") + "')");
-            }
-            // Rule 0: only a full resolver's directory says which accounts exist; a cache resolver
-            // deletes JWT files by itself (TTL, 'limit'), and each deletion would look like an
-            // account leaving.
-            if (resolver.get().type() != ServerConfig.Resolver.Type.FULL) {
-                return off(conf + " uses a '" + resolver.get().type().name().toLowerCase(Locale.ROOT)
-                        + "' resolver (" + resolver.get().origin() + "); only a 'full' resolver's directory says"
-                        + " which accounts exist");
-            }
-            Path resolverDir = resolver.get().dir().get();
-            // The purge decides from NATS_JWT_DIR: a config whose resolver lives elsewhere would
-            // have its live accounts judged against the wrong directory.
-            if (!sameDir(resolverDir, launcher.jwtDir())) {
-                return off(conf + " keeps its resolver in '" + resolverDir + "', not in NATS_JWT_DIR '"
-                        + launcher.jwtDir() + "'");
-            }
-            if (config.systemAccount().isEmpty()) {
-                return off(conf + " names no 'system_account'; the purge never runs without knowing it");
-            }
+            launcher.sysUserCreds().ifPresent(builder::credsFile);
             // LauncherSettings admits only nats:// and tls://, the schemes the purge connects with.
-            String scheme = launcher.clientUrl().getScheme().toLowerCase(Locale.ROOT);
-            Optional<Path> storeDir = launcher.jetStreamStoreDir().or(config::storeDir);
-            PurgeSettings settings;
+            if (launcher.clientUrl().getScheme().toLowerCase(Locale.ROOT).equals("tls")) {
+                caFile(launcher.sslDir()).ifPresent(builder::caFile);
+            }
+            String conf = "NATS_CONF '" + launcher.conf() + "'";
+            PurgeSetup setup;
             try {
-                // Without JetStream no pass lists the store: any directory does for the claims push.
-                settings = PurgeSettings.operatorMode(
-                                storeDir.orElse(launcher.jwtDir()),
-                                launcher.jwtDir(),
-                                config.systemAccount().get(),
-                                launcher.clientUrl().toString())
-                        .withTimeouts(
-                                PurgeSettings.DEFAULT_REQUEST_TIMEOUT,
-                                readyTimeout,
-                                PurgeSettings.DEFAULT_REQUEST_ATTEMPTS)
-                        .withGrace(launcher.purgeGrace());
-            } catch (IllegalArgumentException e) {
-                return off(conf + ": " + e.getMessage());
+                setup = builder.setup();
+            } catch (ReconcileException e) {
+                throw new ReconcileException(conf + ": " + e.getMessage(), e);
             }
-            if (launcher.sysUserCreds().isPresent()) {
-                settings = settings.withCredsFile(launcher.sysUserCreds().get());
+            return switch (setup) {
+                case PurgeSetup.Off off -> off(off.why());
+                case PurgeSetup.Ready ready -> inJwtDir(launcher, ready.settings(), Optional.empty());
+                case PurgeSetup.ClaimsOnly claims -> inJwtDir(launcher, claims.settings(), Optional.of(claims.why()));
+            };
+        }
+
+        // The purge decides from NATS_JWT_DIR: a config whose resolver lives elsewhere would have
+        // its live accounts judged against the wrong directory.
+        private static Setup inJwtDir(LauncherSettings launcher, PurgeSettings settings, Optional<String> purgeOff) {
+            Path resolverDir = settings.resolverDir().orElseThrow();
+            if (!sameDir(resolverDir, launcher.jwtDir())) {
+                return off("NATS_CONF '" + launcher.conf() + "' keeps its resolver in '" + resolverDir
+                        + "', not in NATS_JWT_DIR '" + launcher.jwtDir() + "'");
             }
-            if (scheme.equals("tls")) {
-                Optional<Path> ca = caFile(launcher.sslDir());
-                if (ca.isPresent()) {
-                    settings = settings.withCaFile(ca.get());
-                }
-            }
-            Optional<String> purgeOff =
-                    config.jetStreamEnabled() ? Optional.empty() : Optional.of(conf + " does not enable JetStream");
             return new Setup(Optional.of(settings), purgeOff);
         }
 

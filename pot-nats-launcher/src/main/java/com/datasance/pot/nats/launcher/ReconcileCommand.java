@@ -36,6 +36,9 @@ final class ReconcileCommand {
         } catch (ConfigException e) {
             out.println("cannot read NATS_CONF: " + SafeText.escape(e.getMessage()));
             return Main.INTERNAL_ERROR;
+        } catch (ReconcileException e) {
+            out.println("reconcile failed: " + SafeText.escape(e.getMessage()));
+            return Main.INTERNAL_ERROR;
         }
         if (setup.purgeOff().isPresent()) {
             out.println("reconciliation is off: " + setup.purgeOff().get());

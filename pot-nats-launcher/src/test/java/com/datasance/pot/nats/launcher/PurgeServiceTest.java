@@ -283,7 +283,7 @@ class PurgeServiceTest {
                 PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.conf, env));
         PurgeSettings purge = setup.settings().orElseThrow();
         assertEquals(Optional.empty(), setup.purgeOff());
-        assertEquals(fixture.conf.resolveSibling("other-store"), purge.storeDir());
+        assertEquals(Optional.of(fixture.conf.resolveSibling("other-store")), purge.storeDir());
         assertEquals(Optional.of(ssl.resolve("ca.crt")), purge.caFile());
         assertEquals(Optional.of(fixture.operator.system().credsFile()), purge.credsFile());
         assertEquals(
@@ -303,6 +303,6 @@ class PurgeServiceTest {
                 .orElseThrow();
         assertEquals(Optional.empty(), purge.caFile());
         assertEquals(Optional.empty(), purge.credsFile());
-        assertEquals(fixture.operator.storeDir(), purge.storeDir());
+        assertEquals(Optional.of(fixture.operator.storeDir()), purge.storeDir());
     }
 }
