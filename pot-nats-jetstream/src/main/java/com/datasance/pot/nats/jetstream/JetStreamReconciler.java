@@ -38,9 +38,12 @@ import org.slf4j.LoggerFactory;
  * (a purge of a live account deletes its streams; of {@code /}, every account's data), so every
  * check here runs before a request is sent. One log line per account, one summary line per pass.
  *
- * <p>Thread-safe as long as passes do not overlap (callers serialise them; two passes at once
- * would purge nothing wrong but log everything twice). Nothing logged contains a JWT body, seed or
- * creds.
+ * <p>Thread-safe. Passes run one at a time per reconciler and the copies {@link #withSettings}
+ * makes: a {@link #reconcile()} called while a pass runs waits, and every call made during that
+ * pass shares one follow-up pass (with the newest settings) and its report, so a burst of
+ * requests costs at most two passes and each account is sent at most one request per pass.
+ * {@link #pushClaims()} is serialised and merged the same way, apart from passes. Nothing logged
+ * contains a JWT body, seed or creds.
  */
 public final class JetStreamReconciler {
 
@@ -62,6 +65,10 @@ public final class JetStreamReconciler {
         final Map<String, String> pushed = new ConcurrentHashMap<>();
         // The stat of each file when its content was last found equal to what was pushed.
         final Map<String, ClaimsFile.Stamp> pushedStamps = new ConcurrentHashMap<>();
+        // One pass at a time per memory (withSettings copies share it); requests during a pass
+        // merge into one follow-up. Pushes likewise, apart from passes.
+        final MergedRuns<PurgeSettings, PurgeReport> passes = new MergedRuns<>();
+        final MergedRuns<PurgeSettings, ClaimsPushReport> pushes = new MergedRuns<>();
 
         Memory(Clock clock) {
             this.clock = clock;
@@ -145,14 +152,18 @@ public final class JetStreamReconciler {
 
     /**
      * One pass: plan, then purge over one connection. Without creds the plan is logged and nothing
-     * is sent (as the Go original did).
+     * is sent (as the Go original did). Called while a pass runs, it waits and joins the one
+     * follow-up pass that every such call shares (the report is the same object for all of them).
      *
      * @throws ReconcileException when the store cannot be listed, the creds or CA file cannot be
      *     read, or the server did not accept a connection before the ready deadline
      * @throws InterruptedException when interrupted while connecting or waiting for a reply
      */
     public PurgeReport reconcile() throws ReconcileException, InterruptedException {
-        return execute(plan());
+        return memory.passes.request(settings, newest -> {
+            JetStreamReconciler current = withSettings(newest);
+            return current.executeNow(current.plan());
+        });
     }
 
     /**
@@ -164,6 +175,11 @@ public final class JetStreamReconciler {
      * @throws InterruptedException as {@link #reconcile()}
      */
     public PurgeReport execute(PurgePlan plan) throws ReconcileException, InterruptedException {
+        Objects.requireNonNull(plan, "plan");
+        return memory.passes.exclusive(settings, unused -> executeNow(plan));
+    }
+
+    private PurgeReport executeNow(PurgePlan plan) throws ReconcileException, InterruptedException {
         List<PurgeOutcome> planned = graced(plan);
         boolean anyDue = planned.stream().anyMatch(PurgeOutcome.Planned.class::isInstance);
         if (!anyDue) {
@@ -362,6 +378,10 @@ public final class JetStreamReconciler {
      * @throws ReconcileException as {@link #reconcile()}, or when the resolver directory cannot be read
      */
     public ClaimsPushReport pushClaims() throws ReconcileException, InterruptedException {
+        return memory.pushes.request(settings, newest -> withSettings(newest).pushNow());
+    }
+
+    private ClaimsPushReport pushNow() throws ReconcileException, InterruptedException {
         if (settings.resolverDir().isEmpty() || !settings.operatorMode()) {
             LOG.info("claims push: no resolver directory, nothing to push");
             return new ClaimsPushReport(List.of(), Map.of(), false);
