@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,9 +40,11 @@ import org.slf4j.LoggerFactory;
  * before each reload).
  *
  * <p>Every pass reads NATS_CONF again: a reload may have turned operator mode, the resolver or
- * JetStream on or off. All passes run one at a time on one daemon thread ({@value #THREAD}), so a
- * server slow to answer never holds up the watcher; a pass asked for while an equal one still
- * waits its turn is that one. Failures are logged in one line and never end the wrapper.
+ * JetStream on or off. Each request runs on a daemon thread ({@value #THREAD}), so a server slow
+ * to answer never holds up the watcher; the library's {@link JetStreamReconciler} serialises the
+ * passes and merges the requests made during one into one follow-up pass (the same for claims
+ * pushes), so there is one merging mechanism, not a queue here beside it. Failures are logged in
+ * one line and never end the wrapper.
  */
 final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, AutoCloseable {
 
@@ -68,8 +69,6 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         DUE
     }
 
-    static final String CLAIMS_THREAD = "pot-nats-claims";
-
     /** After nats-server answers on its monitoring port, how long the purge connection may take. */
     static final Duration READY_AFTER_ANSWER = Duration.ofSeconds(5);
 
@@ -78,21 +77,22 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
     private final RestartRequester restart;
     private final Object lock = new Object();
     // Guarded by lock; made by the first pass, after nats-server started (nothing on the start path).
-    private ScheduledExecutorService thread;
-    // Guarded by lock; the claims push runs here, off the purge thread's critical path.
-    private ExecutorService claimsThread;
+    // One thread per request: the requests wait inside the library, which merges them.
+    private ExecutorService threads;
+    // Guarded by lock; fires the pass due when a grace period ends.
+    private ScheduledExecutorService timer;
     // Guarded by lock: after close() no pass starts.
     private boolean closed;
-    // Guarded by lock: the pass queued and not yet started, for each kind.
-    private final Map<Pass, CompletableFuture<Optional<PurgeReport>>> queued = new EnumMap<>(Pass.class);
-    // Guarded by lock: a claims push is queued and has not started.
-    private boolean pushQueued;
+    // Guarded by lock: the last claims push requested (tests wait for it).
+    private CompletableFuture<Void> lastPush = CompletableFuture.completedFuture(null);
     // Guarded by lock: the pass scheduled for when the next grace period ends.
     private ScheduledFuture<?> duePass;
-    // Written on the pass thread only: the last "off" reason logged, so that it is logged once.
+    // Guarded by lock: the last "off" reason logged, so that it is logged once.
     private String lastOffReason;
-    // Written on the pass thread only: keeps the grace periods under way and the pushed digests.
+    // Guarded by lock: keeps the grace periods under way and the pushed digests (its copies share them).
     private JetStreamReconciler reconciler;
+    // Guarded by lock: the report a restart was last asked for; merged requests share one report.
+    private PurgeReport restartedFor;
 
     /**
      * @param env the environment, for {@code $VAR}s of the config and {@code TMPDIR}
@@ -124,58 +124,46 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
     }
 
     /**
-     * Queues a pass of {@code kind}, or joins one of that kind that has not started yet (it will
-     * read the directories as they are when it runs). Completes with the report, or empty when
-     * reconciliation is off or the pass failed (both logged).
+     * Runs a pass of {@code kind} on its own thread; the library joins it to the follow-up pass
+     * when one is under way. Completes with the report, or empty when reconciliation is off or the
+     * pass failed (both logged).
      */
     CompletableFuture<Optional<PurgeReport>> requestPass(Pass kind) {
+        CompletableFuture<Optional<PurgeReport>> pass = new CompletableFuture<>();
         synchronized (lock) {
-            CompletableFuture<Optional<PurgeReport>> waiting = queued.get(kind);
-            if (waiting != null) {
-                return waiting;
-            }
-            CompletableFuture<Optional<PurgeReport>> pass = new CompletableFuture<>();
             if (closed) {
                 pass.complete(Optional.empty());
                 return pass;
             }
-            queued.put(kind, pass);
             try {
-                passThread().execute(() -> runQueued(kind, pass));
+                threads().execute(() -> {
+                    try {
+                        pass.complete(runPass(kind));
+                    } finally {
+                        pass.complete(Optional.empty());
+                    }
+                    scheduleDuePass();
+                });
             } catch (RejectedExecutionException e) {
-                queued.remove(kind);
                 pass.complete(Optional.empty());
             }
-            return pass;
         }
+        return pass;
     }
 
     // Guarded by lock.
-    private ScheduledExecutorService passThread() {
-        if (thread == null) {
-            thread = Executors.newSingleThreadScheduledExecutor(
+    private ExecutorService threads() {
+        if (threads == null) {
+            threads = Executors.newCachedThreadPool(
                     Thread.ofPlatform().name(THREAD).daemon(true).factory());
         }
-        return thread;
-    }
-
-    private void runQueued(Pass kind, CompletableFuture<Optional<PurgeReport>> pass) {
-        synchronized (lock) {
-            queued.remove(kind);
-        }
-        Optional<PurgeReport> report = Optional.empty();
-        try {
-            report = runPass(kind);
-        } finally {
-            pass.complete(report);
-        }
-        scheduleDuePass();
+        return threads;
     }
 
     /** When an account waits out its grace period, a pass runs when it is due (no change needed). */
     private void scheduleDuePass() {
-        Optional<Instant> due = reconciler == null ? Optional.empty() : reconciler.nextDue();
         synchronized (lock) {
+            Optional<Instant> due = reconciler == null ? Optional.empty() : reconciler.nextDue();
             if (duePass != null) {
                 duePass.cancel(false);
                 duePass = null;
@@ -183,16 +171,19 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             if (closed || due.isEmpty()) {
                 return;
             }
+            if (timer == null) {
+                timer = Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().name(THREAD + "-due").daemon(true).factory());
+            }
             // A little after the due time, so that the pass sees the grace period over.
             long delay = Math.max(0, Duration.between(Instant.now(), due.get()).toMillis()) + 50;
             try {
-                duePass = passThread()
-                        .schedule(
-                                () -> {
-                                    CompletableFuture<Optional<PurgeReport>> _ = requestPass(Pass.DUE);
-                                },
-                                delay,
-                                TimeUnit.MILLISECONDS);
+                duePass = timer.schedule(
+                        () -> {
+                            CompletableFuture<Optional<PurgeReport>> _ = requestPass(Pass.DUE);
+                        },
+                        delay,
+                        TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 duePass = null;
             }
@@ -203,25 +194,37 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         try {
             Setup setup = Setup.of(settings, NatsConfigReader.readServerConfig(settings.conf(), env));
             logOffReason(setup.purgeOff().orElse(""));
-            if (setup.settings().isEmpty()) {
-                reconciler = null;
-                return Optional.empty();
+            JetStreamReconciler current;
+            synchronized (lock) {
+                if (setup.settings().isEmpty()) {
+                    reconciler = null;
+                    return Optional.empty();
+                }
+                PurgeSettings purge = setup.settings().get();
+                reconciler = reconciler == null ? JetStreamReconciler.of(purge) : reconciler.withSettings(purge);
+                current = reconciler;
             }
-            PurgeSettings purge = setup.settings().get();
-            reconciler = reconciler == null ? JetStreamReconciler.of(purge) : reconciler.withSettings(purge);
             if (kind == Pass.STARTUP) {
-                checkConnection(purge);
+                checkConnection(current);
             }
             Optional<PurgeReport> report =
-                    setup.purgeOff().isEmpty() ? Optional.of(reconciler.reconcile()) : Optional.empty();
+                    setup.purgeOff().isEmpty() ? Optional.of(current.reconcile()) : Optional.empty();
             if (kind == Pass.AFTER_CHANGE) {
-                queueClaimsPush(reconciler);
+                queueClaimsPush(current);
             }
             int purged = report.map(r -> r.purged().size()).orElse(0);
+            boolean firstForReport;
+            synchronized (lock) {
+                // Requests merged into one pass share its report: one restart for it.
+                firstForReport = report.isPresent() && restartedFor != report.get();
+                if (firstForReport) {
+                    restartedFor = report.get();
+                }
+            }
             // nats-server keeps a removed account in memory until it restarts (a SIGHUP does not
             // drop it): only a restart makes the removal take full effect. Not after the startup
             // pass: that server has just started without the removed JWTs.
-            if (kind != Pass.STARTUP && purged > 0 && settings.restartOnAccountRemoval()) {
+            if (kind != Pass.STARTUP && purged > 0 && firstForReport && settings.restartOnAccountRemoval()) {
                 restart.requestRestart(purged + " account(s) removed from the resolver were purged"
                         + " (NATS_RESTART_ON_ACCOUNT_REMOVAL=true)");
             }
@@ -244,7 +247,8 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
      * connection gets {@link #READY_AFTER_ANSWER} to sign in; a wrong URL, creds, CA or account is
      * reported at once in one line instead of at the first real removal.
      */
-    private void checkConnection(PurgeSettings purge) throws ReconcileException, InterruptedException {
+    private void checkConnection(JetStreamReconciler current) throws ReconcileException, InterruptedException {
+        PurgeSettings purge = current.settings();
         // Also without creds: the first plan reads the store dir, which nats-server creates when
         // JetStream starts; a plan before that would report it missing.
         boolean answered = awaitMonitoring(purge);
@@ -255,7 +259,7 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         PurgeSettings check =
                 answered ? purge.toBuilder().readyTimeout(READY_AFTER_ANSWER).build() : purge;
         try {
-            reconciler.withSettings(check).checkConnection();
+            current.withSettings(check).checkConnection();
             log().info(
                             "JetStream purge connection checked: {} signs in as the system account's user at {}",
                             SafeText.quote(purge.credsFile().map(Path::toString).orElse("(hook)")),
@@ -280,22 +284,16 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         return false;
     }
 
-    /** Queues the claims push on {@value #CLAIMS_THREAD}, unless one is queued already. */
+    /** Runs the claims push on its own thread; the library merges pushes requested during one. */
     private void queueClaimsPush(JetStreamReconciler pushing) {
         synchronized (lock) {
-            if (closed || pushQueued) {
+            if (closed) {
                 return;
             }
-            if (claimsThread == null) {
-                claimsThread = Executors.newSingleThreadExecutor(
-                        Thread.ofPlatform().name(CLAIMS_THREAD).daemon(true).factory());
-            }
-            pushQueued = true;
+            CompletableFuture<Void> push = new CompletableFuture<>();
+            lastPush = push;
             try {
-                claimsThread.execute(() -> {
-                    synchronized (lock) {
-                        pushQueued = false;
-                    }
+                threads().execute(() -> {
                     try {
                         var _ = pushing.pushClaims();
                     } catch (ReconcileException e) {
@@ -304,41 +302,42 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
                         Thread.currentThread().interrupt();
                     } catch (RuntimeException e) {
                         log().error("claims push failed: {}", SafeText.escape(e.toString()));
+                    } finally {
+                        push.complete(null);
                     }
                 });
             } catch (RejectedExecutionException e) {
-                pushQueued = false;
+                push.complete(null);
             }
         }
     }
 
-    /** Waits for the claims push queued or running now (tests). */
+    /** Waits for the claims push requested last (tests). */
     void awaitClaimsPush(Duration timeout) throws InterruptedException {
-        ExecutorService running;
+        CompletableFuture<Void> push;
         synchronized (lock) {
-            running = claimsThread;
+            push = lastPush;
         }
-        if (running != null) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            running.execute(() -> done.complete(null));
-            try {
-                done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException("claims push still running after '" + timeout + "'", e);
-            }
+        try {
+            push.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("claims push still running after '" + timeout + "'", e);
         }
     }
 
     private void logOffReason(String reason) {
-        if (!reason.equals(lastOffReason)) { // null at first: the first pass always says
-            if (reason.isEmpty()) {
-                log().info(
-                                "JetStream purge reconciliation is on (grace period '{}')",
-                                GoDuration.format(settings.purgeGrace()));
-            } else {
-                log().info("JetStream purge reconciliation is off: {}", reason);
+        synchronized (lock) {
+            if (reason.equals(lastOffReason)) { // null at first: the first pass always says
+                return;
             }
             lastOffReason = reason;
+        }
+        if (reason.isEmpty()) {
+            log().info(
+                            "JetStream purge reconciliation is on (grace period '{}')",
+                            GoDuration.format(settings.purgeGrace()));
+        } else {
+            log().info("JetStream purge reconciliation is off: {}", reason);
         }
     }
 
@@ -349,8 +348,8 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         ExecutorService pushing;
         synchronized (lock) {
             closed = true;
-            running = thread;
-            pushing = claimsThread;
+            running = threads;
+            pushing = timer;
         }
         for (ExecutorService executor : java.util.Arrays.asList(running, pushing)) {
             if (executor != null) {
