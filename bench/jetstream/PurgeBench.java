@@ -1,5 +1,5 @@
-import com.datasance.pot.nats.api.PurgeOutcome;
-import com.datasance.pot.nats.api.PurgeReport;
+import com.datasance.pot.nats.jetstream.PurgeOutcome;
+import com.datasance.pot.nats.jetstream.PurgeReport;
 import com.datasance.pot.nats.jetstream.JetStreamReconciler;
 import com.datasance.pot.nats.jetstream.PurgePlan;
 import com.datasance.pot.nats.jetstream.PurgeSettings;

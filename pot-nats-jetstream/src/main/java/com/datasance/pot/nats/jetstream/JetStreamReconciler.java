@@ -1,8 +1,5 @@
 package com.datasance.pot.nats.jetstream;
 
-import com.datasance.pot.nats.api.PurgeOutcome;
-import com.datasance.pot.nats.api.PurgeReport;
-import com.datasance.pot.nats.api.PurgeSkipReason;
 import com.datasance.pot.nats.api.SafeText;
 import io.nats.client.Message;
 import java.io.IOException;

@@ -4,8 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datasance.pot.nats.api.PurgeOutcome;
-import com.datasance.pot.nats.api.PurgeReport;
 import com.datasance.pot.nats.testkit.NatsClusterFixture;
 import com.datasance.pot.nats.testkit.OperatorFixture;
 import com.datasance.pot.nats.testkit.Streams;

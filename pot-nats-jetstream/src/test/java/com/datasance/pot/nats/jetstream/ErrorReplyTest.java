@@ -3,8 +3,6 @@ package com.datasance.pot.nats.jetstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datasance.pot.nats.api.PurgeOutcome;
-import com.datasance.pot.nats.api.PurgeReport;
 import com.datasance.pot.nats.testkit.NatsJwt;
 import com.datasance.pot.nats.testkit.NatsServerFixture;
 import com.datasance.pot.nats.testkit.OperatorFixture;

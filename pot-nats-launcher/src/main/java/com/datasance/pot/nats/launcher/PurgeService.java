@@ -1,7 +1,6 @@
 package com.datasance.pot.nats.launcher;
 
 import com.datasance.pot.nats.api.ChangeSet;
-import com.datasance.pot.nats.api.PurgeReport;
 import com.datasance.pot.nats.api.SafeText;
 import com.datasance.pot.nats.api.ServerFacts;
 import com.datasance.pot.nats.api.ServerProcess;
@@ -10,6 +9,7 @@ import com.datasance.pot.nats.config.NatsConfigReader;
 import com.datasance.pot.nats.config.ServerConfig;
 import com.datasance.pot.nats.jetstream.JetStreamReconciler;
 import com.datasance.pot.nats.jetstream.JwtMountMirror;
+import com.datasance.pot.nats.jetstream.PurgeReport;
 import com.datasance.pot.nats.jetstream.PurgeSettings;
 import com.datasance.pot.nats.jetstream.PurgeSetup;
 import com.datasance.pot.nats.jetstream.ReconcileException;

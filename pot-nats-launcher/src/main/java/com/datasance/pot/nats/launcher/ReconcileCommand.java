@@ -1,12 +1,12 @@
 package com.datasance.pot.nats.launcher;
 
-import com.datasance.pot.nats.api.PurgeOutcome;
-import com.datasance.pot.nats.api.PurgeReport;
-import com.datasance.pot.nats.api.PurgeSkipReason;
 import com.datasance.pot.nats.api.SafeText;
 import com.datasance.pot.nats.config.ConfigException;
 import com.datasance.pot.nats.config.NatsConfigReader;
 import com.datasance.pot.nats.jetstream.JetStreamReconciler;
+import com.datasance.pot.nats.jetstream.PurgeOutcome;
+import com.datasance.pot.nats.jetstream.PurgeReport;
+import com.datasance.pot.nats.jetstream.PurgeSkipReason;
 import com.datasance.pot.nats.jetstream.ReconcileException;
 import java.io.PrintStream;
 import java.time.Duration;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datasance.pot.nats.api.ChangeCause;
 import com.datasance.pot.nats.api.ChangeSet;
-import com.datasance.pot.nats.api.PurgeReport;
-import com.datasance.pot.nats.api.PurgeSkipReason;
 import com.datasance.pot.nats.config.NatsConfigReader;
 import com.datasance.pot.nats.config.ServerConfig;
+import com.datasance.pot.nats.jetstream.PurgeReport;
 import com.datasance.pot.nats.jetstream.PurgeSettings;
+import com.datasance.pot.nats.jetstream.PurgeSkipReason;
 import com.datasance.pot.nats.testkit.NatsServerFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package com.datasance.pot.nats.api;
+package com.datasance.pot.nats.jetstream;
 
 /**
  * Why a purge reconciliation pass left an account's JetStream data alone. Each value names one

@@ -1,4 +1,4 @@
-package com.datasance.pot.nats.api;
+package com.datasance.pot.nats.jetstream;
 
 import java.util.Objects;
 
