@@ -123,7 +123,7 @@ final class Directories {
      * holding no account JWT file besides the system account's. Stops at the first other account,
      * so this is cheap enough to run before every request.
      */
-    static Optional<String> unsafeNow(Path dir, Optional<String> systemAccount) {
+    static Optional<PurgeSkipReason> unsafeNow(Path dir, Optional<String> systemAccount) {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path path : stream) {
                 String name = path.getFileName().toString();
@@ -138,8 +138,8 @@ final class Directories {
                 }
             }
         } catch (IOException | SecurityException e) {
-            return Optional.of("cannot read the resolver directory '" + dir + "': " + e);
+            return Optional.of(PurgeSkipReason.RESOLVER_DIR_UNREADABLE);
         }
-        return Optional.of("the resolver directory '" + dir + "' holds no account JWT other than the system account's");
+        return Optional.of(PurgeSkipReason.RESOLVER_DIR_EMPTY);
     }
 }

@@ -188,6 +188,8 @@ public final class JetStreamReconciler {
         Path resolverDir =
                 settings.resolverDir().orElseThrow(() -> new IllegalStateException("planned without a resolver dir"));
         PurgeOutcome[] outcomes = new PurgeOutcome[planned.size()];
+        // The first pass-wide rule that held when the directory was looked at again.
+        Optional<PurgeSkipReason> changedDuringPass = Optional.empty();
         // Up to IN_FLIGHT requests wait for their replies at once: the pass pays the round trip
         // once per window, not once per account.
         Deque<Integer> inFlight = new ArrayDeque<>();
@@ -202,14 +204,10 @@ public final class JetStreamReconciler {
                 String subject = subject(account); // throws for anything but an account key
                 // Rule 4: the directory may have changed since the plan (a mount rotating, an
                 // account re-added); look again right before the request.
-                Optional<String> unsafe = Directories.unsafeNow(resolverDir, settings.systemAccount());
+                Optional<PurgeSkipReason> unsafe = Directories.unsafeNow(resolverDir, settings.systemAccount());
                 if (unsafe.isPresent()) {
-                    outcomes[i] = new PurgeOutcome.Skipped(
-                            account,
-                            unsafe.get().startsWith("cannot read")
-                                    ? PurgeSkipReason.RESOLVER_DIR_UNREADABLE
-                                    : PurgeSkipReason.RESOLVER_DIR_EMPTY,
-                            CHANGED_DURING_PASS);
+                    outcomes[i] = new PurgeOutcome.Skipped(account, unsafe.get(), CHANGED_DURING_PASS);
+                    changedDuringPass = changedDuringPass.or(() -> unsafe);
                     continue;
                 }
                 if (Directories.hasJwt(resolverDir, account)) {
@@ -252,7 +250,7 @@ public final class JetStreamReconciler {
                 memory.absentSince.remove(purged.account());
             }
         }
-        return finish(plan, Arrays.asList(outcomes), true, "");
+        return finish(plan, Arrays.asList(outcomes), true, "", changedDuringPass);
     }
 
     /**
@@ -308,15 +306,28 @@ public final class JetStreamReconciler {
         String subject = subject(account);
         SystemConnection.Reply reply = connection.await(subject, new byte[0], first);
         return switch (reply) {
-            case SystemConnection.Reply.Failed failed -> new PurgeOutcome.Failed(account, failed.why());
+            case SystemConnection.Reply.Failed failed ->
+                new PurgeOutcome.Failed(account, failed.kind(), failed.errCode(), failed.why());
             case SystemConnection.Reply.Answered answered
             when answered.reply().purgeInitiated() -> new PurgeOutcome.Purged(account);
             case SystemConnection.Reply.Answered answered ->
-                new PurgeOutcome.Failed(account, "reply on '" + subject + "' did not say 'initiated: true'");
+                new PurgeOutcome.Failed(
+                        account,
+                        PurgeOutcome.FailureKind.NOT_INITIATED,
+                        "reply on '" + subject + "' did not say 'initiated: true'");
         };
     }
 
     private PurgeReport finish(PurgePlan plan, List<PurgeOutcome> outcomes, boolean sent, String note) {
+        return finish(plan, outcomes, sent, note, Optional.empty());
+    }
+
+    private PurgeReport finish(
+            PurgePlan plan,
+            List<PurgeOutcome> outcomes,
+            boolean sent,
+            String note,
+            Optional<PurgeSkipReason> changedDuringPass) {
         String dir =
                 settings.resolverDir().map(Path::toString).map(SafeText::escape).orElse("(none)");
         for (PurgeOutcome outcome : outcomes) {
@@ -343,15 +354,10 @@ public final class JetStreamReconciler {
         }
         Optional<String> warning = plan.warning();
         plan.warning().ifPresent(w -> LOG.warn("JetStream purge: purging nothing: {}", SafeText.escape(w)));
-        for (PurgeOutcome outcome : outcomes) {
-            if (warning.isEmpty()
-                    && outcome instanceof PurgeOutcome.Skipped s
-                    && s.detail().equals(CHANGED_DURING_PASS)) {
-                // the detail is our own constant, never outside text
-                warning = Optional.of("the resolver directory '" + dir + "' changed during the pass ("
-                        + s.reason().description() + "); no request was sent while it was so");
-                LOG.warn("JetStream purge: {}", warning.get());
-            }
+        if (warning.isEmpty() && changedDuringPass.isPresent()) {
+            warning = Optional.of("the resolver directory '" + dir + "' changed during the pass ("
+                    + changedDuringPass.get().description() + "); no request was sent while it was so");
+            LOG.warn("JetStream purge: {}", warning.get());
         }
         PurgeReport report = new PurgeReport(outcomes, warning, sent);
         LOG.info("JetStream purge pass: {}{}", report.summary(), note.isEmpty() ? "" : " (" + note + ")");

@@ -40,7 +40,12 @@ final class SystemConnection implements AutoCloseable {
     sealed interface Reply {
         record Answered(ApiReply reply) implements Reply {}
 
-        record Failed(String why) implements Reply {}
+        /** Failed: {@code kind} for decisions, {@code errCode} from an error reply, {@code why} for people. */
+        record Failed(PurgeOutcome.FailureKind kind, Optional<Integer> errCode, String why) implements Reply {
+            Failed(PurgeOutcome.FailureKind kind, String why) {
+                this(kind, Optional.empty(), why);
+            }
+        }
     }
 
     private final Connection connection;
@@ -196,7 +201,15 @@ final class SystemConnection implements AutoCloseable {
                     found = problem;
                 }
             }
-            return found != null ? found : classify(thrown);
+            if (found != null) {
+                return found;
+            }
+            ConnectProblem problem = classify(thrown);
+            // Nothing reached the listener and jnats' exception has no cause: no socket was ever
+            // opened, as with a refused connect (jnats reports those only as 'Unable to connect').
+            return problem instanceof ConnectProblem.Other && thrown.getCause() == null
+                    ? new ConnectProblem.NotListening(String.valueOf(thrown.getMessage()))
+                    : problem;
         }
 
         private static int rank(ConnectProblem problem) {
@@ -233,12 +246,6 @@ final class SystemConnection implements AutoCloseable {
                         tls.equals(innermost)
                                 ? tls.toString()
                                 : tls.getMessage() + " (" + innermost.getMessage() + ")");
-            }
-            if (thrown instanceof IOException
-                    && thrown.getCause() == null
-                    && String.valueOf(thrown.getMessage()).startsWith("Unable to connect")) {
-                // Nothing reached the listener: no socket at all, as with a refused connect.
-                return new ConnectProblem.NotListening(String.valueOf(thrown.getMessage()));
             }
             return new ConnectProblem.Other(innermost.toString());
         }
@@ -382,7 +389,7 @@ final class SystemConnection implements AutoCloseable {
     private Reply retry(String subject, byte[] body, Optional<CompletableFuture<Message>> first)
             throws InterruptedException {
         Duration backoff = Duration.ofMillis(250);
-        String lastFailure = "";
+        Reply.Failed lastFailure = new Reply.Failed(PurgeOutcome.FailureKind.REQUEST_FAILED, "");
         int attempts = 0;
         while (attempts < settings.requestAttempts()) {
             Reply reply = first.isPresent() ? interpret(subject, first.get()) : once(subject, body);
@@ -390,13 +397,17 @@ final class SystemConnection implements AutoCloseable {
             if (reply instanceof Reply.Answered answered && answered.reply().error() == null) {
                 return reply;
             }
-            boolean notReady =
-                    reply instanceof Reply.Failed failed && failed.why().startsWith(NO_RESPONDERS);
-            lastFailure = reply instanceof Reply.Failed failed
-                    ? failed.why()
-                    : "error reply " + ((Reply.Answered) reply).reply().error();
+            lastFailure = switch (reply) {
+                case Reply.Failed failed -> failed;
+                case Reply.Answered answered ->
+                    new Reply.Failed(
+                            PurgeOutcome.FailureKind.ERROR_REPLY,
+                            Optional.ofNullable(answered.reply().error().errCode()),
+                            "error reply " + answered.reply().error());
+            };
+            boolean notReady = lastFailure.kind() == PurgeOutcome.FailureKind.NO_RESPONDERS;
             if (notReady && Instant.now().isBefore(readyDeadline)) {
-                LOG.debug("'{}': {}; retrying", subject, lastFailure);
+                LOG.debug("'{}': {}; retrying", subject, lastFailure.why());
             } else {
                 attempts++;
             }
@@ -406,7 +417,9 @@ final class SystemConnection implements AutoCloseable {
             }
         }
         return new Reply.Failed(
-                lastFailure + " (after " + settings.requestAttempts() + " attempt(s) on '" + subject + "')");
+                lastFailure.kind(),
+                lastFailure.errCode(),
+                lastFailure.why() + " (after " + settings.requestAttempts() + " attempt(s) on '" + subject + "')");
     }
 
     private static final String NO_RESPONDERS = "no responders";
@@ -421,28 +434,37 @@ final class SystemConnection implements AutoCloseable {
             Message message = pending.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             if (message.isStatusMessage()) {
                 return message.getStatus().getCode() == 503
-                        ? new Reply.Failed(NO_RESPONDERS + " on '" + subject + "'")
-                        : new Reply.Failed("status " + message.getStatus() + " on '" + subject + "'");
+                        ? new Reply.Failed(
+                                PurgeOutcome.FailureKind.NO_RESPONDERS, NO_RESPONDERS + " on '" + subject + "'")
+                        : new Reply.Failed(
+                                PurgeOutcome.FailureKind.UNREADABLE_REPLY,
+                                "status " + message.getStatus() + " on '" + subject + "'");
             }
             try {
                 return new Reply.Answered(ApiReply.parse(message.getData()));
             } catch (IOException e) {
-                return new Reply.Failed("unreadable reply on '" + subject + "': " + e.getMessage());
+                return new Reply.Failed(
+                        PurgeOutcome.FailureKind.UNREADABLE_REPLY,
+                        "unreadable reply on '" + subject + "': " + e.getMessage());
             }
         } catch (CancellationException e) {
             // jnats cancels the request future when nats-server answers 'no responders' (503).
-            return new Reply.Failed(NO_RESPONDERS + " on '" + subject + "'");
+            return new Reply.Failed(PurgeOutcome.FailureKind.NO_RESPONDERS, NO_RESPONDERS + " on '" + subject + "'");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof CancellationException) {
-                return new Reply.Failed(NO_RESPONDERS + " on '" + subject + "'");
+                return new Reply.Failed(
+                        PurgeOutcome.FailureKind.NO_RESPONDERS, NO_RESPONDERS + " on '" + subject + "'");
             }
             if (cause instanceof TimeoutException) {
-                return new Reply.Failed("no reply within '" + timeout + "' on '" + subject + "'");
+                return new Reply.Failed(
+                        PurgeOutcome.FailureKind.TIMEOUT, "no reply within '" + timeout + "' on '" + subject + "'");
             }
-            return new Reply.Failed("request on '" + subject + "' failed: " + cause);
+            return new Reply.Failed(
+                    PurgeOutcome.FailureKind.REQUEST_FAILED, "request on '" + subject + "' failed: " + cause);
         } catch (TimeoutException e) {
-            return new Reply.Failed("no reply within '" + timeout + "' on '" + subject + "'");
+            return new Reply.Failed(
+                    PurgeOutcome.FailureKind.TIMEOUT, "no reply within '" + timeout + "' on '" + subject + "'");
         }
     }
 

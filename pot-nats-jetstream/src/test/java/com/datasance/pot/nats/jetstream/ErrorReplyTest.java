@@ -99,6 +99,8 @@ class ErrorReplyTest {
         assertEquals(PurgeSettings.DEFAULT_REQUEST_ATTEMPTS, requests.get());
         PurgeOutcome.Failed failed = report.failed().getFirst();
         assertEquals(gone, failed.account());
+        assertEquals(PurgeOutcome.FailureKind.ERROR_REPLY, failed.kind());
+        assertEquals(java.util.Optional.of(10051), failed.errCode());
         assertTrue(failed.reason().contains("err_code 10051"), failed.reason());
         assertTrue(failed.reason().contains("$JS.API.ACCOUNT.PURGE." + gone), failed.reason());
         assertTrue(!report.succeeded());
@@ -113,6 +115,10 @@ class ErrorReplyTest {
         PurgeReport report = passAgainstResponder(List.of("{\"type\":\"x\",\"initiated\":false}"), requests);
 
         assertEquals(1, report.failed().size(), report.toString());
+        assertEquals(
+                PurgeOutcome.FailureKind.NOT_INITIATED,
+                report.failed().getFirst().kind());
+        assertEquals(java.util.Optional.empty(), report.failed().getFirst().errCode());
         assertTrue(report.failed().getFirst().reason().contains("initiated: true"));
         assertTrue(Files.isDirectory(
                 operator.accountStoreDir(live).resolve("streams").resolve("S")));

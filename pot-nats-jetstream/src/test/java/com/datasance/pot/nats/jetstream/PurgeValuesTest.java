@@ -18,7 +18,7 @@ class PurgeValuesTest {
                         new PurgeOutcome.Purged("A1"),
                         new PurgeOutcome.Skipped("A2", PurgeSkipReason.SYSTEM_ACCOUNT),
                         new PurgeOutcome.Planned("A3"),
-                        new PurgeOutcome.Failed("A4", "timeout")),
+                        new PurgeOutcome.Failed("A4", PurgeOutcome.FailureKind.TIMEOUT, "timeout")),
                 Optional.empty(),
                 true);
 
@@ -36,8 +36,11 @@ class PurgeValuesTest {
         assertThrows(NullPointerException.class, () -> new PurgeOutcome.Planned(null));
         assertThrows(NullPointerException.class, () -> new PurgeOutcome.Purged(null));
         assertThrows(NullPointerException.class, () -> new PurgeOutcome.Skipped(null, PurgeSkipReason.SYSTEM_ACCOUNT));
-        assertThrows(NullPointerException.class, () -> new PurgeOutcome.Failed(null, "timeout"));
-        assertThrows(NullPointerException.class, () -> new PurgeOutcome.Failed("A", null));
+        assertThrows(
+                NullPointerException.class,
+                () -> new PurgeOutcome.Failed(null, PurgeOutcome.FailureKind.TIMEOUT, "timeout"));
+        assertThrows(
+                NullPointerException.class, () -> new PurgeOutcome.Failed("A", PurgeOutcome.FailureKind.TIMEOUT, null));
         assertThrows(NullPointerException.class, () -> new PurgeOutcome.Skipped("A", null));
     }
 
