@@ -10,30 +10,70 @@ import java.util.Optional;
  */
 public sealed interface PurgeOutcome {
 
+    /**
+     * The account, as its directory is named in the store.
+     *
+     * @return the name; never null
+     */
     String account();
 
-    /** The account would be purged; nothing was sent (dry run, or no system-user creds configured). */
+    /**
+     * The account would be purged; nothing was sent (dry run, or no system-user creds configured).
+     *
+     * @param account the account
+     */
     record Planned(String account) implements PurgeOutcome {
+        /**
+         * Checks the account.
+         *
+         * @throws NullPointerException when it is null
+         */
         public Planned {
             requireAccount(account);
         }
     }
 
-    /** The server accepted the purge request ({@code initiated: true}). */
+    /**
+     * The server accepted the purge request ({@code initiated: true}).
+     *
+     * @param account the account
+     */
     record Purged(String account) implements PurgeOutcome {
+        /**
+         * Checks the account.
+         *
+         * @throws NullPointerException when it is null
+         */
         public Purged {
             requireAccount(account);
         }
     }
 
-    /** A safety rule kept the account's data; {@code detail} adds context such as a path. */
+    /**
+     * A safety rule kept the account's data.
+     *
+     * @param account the account
+     * @param reason the rule
+     * @param detail context such as a path or a due time; empty when none
+     */
     record Skipped(String account, PurgeSkipReason reason, String detail) implements PurgeOutcome {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException when one is null
+         */
         public Skipped {
             requireAccount(account);
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
         }
 
+        /**
+         * A skip without detail.
+         *
+         * @param account the account
+         * @param reason the rule
+         */
         public Skipped(String account, PurgeSkipReason reason) {
             this(account, reason, "");
         }

@@ -32,7 +32,11 @@ public enum PurgeSkipReason {
         this.description = description;
     }
 
-    /** A short lower-case phrase for log lines, e.g. {@code it is the system account}. */
+    /**
+     * A short lower-case phrase for log lines.
+     *
+     * @return e.g. {@code it is the system account}
+     */
     public String description() {
         return description;
     }
