@@ -37,7 +37,7 @@ mvn=(mvn -B -ntp -q -s "$settings" -Dmaven.repo.local="$repo")
 cp="examples/purge-tool/target/classes:examples/purge-tool/target/test-classes:$(cat "$work/classpath")"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-java -cp "$cp" example.Scenario setup "$work/op" "$port"
+java --enable-native-access=ALL-UNNAMED -cp "$cp" example.Scenario setup "$work/op" "$port"
 . "$work/op/keys"
 bin=${NATS_SERVER_BIN:-$(command -v nats-server || echo /usr/sbin/nats-server)}
 "$bin" -c "$CONF" >"$work/nats-server.log" 2>&1 &
@@ -50,14 +50,14 @@ for _ in $(seq 1 100); do
 done
 grep -q "Server is ready" "$work/nats-server.log" || { echo "nats-server did not start:"; cat "$work/nats-server.log"; exit 1; }
 
-java -cp "$cp" example.Scenario stream "$work/op" "$url" live 25
-java -cp "$cp" example.Scenario stream "$work/op" "$url" gone 25
-before=$(java -cp "$cp" example.Scenario count "$work/op" "$url" live)
+java --enable-native-access=ALL-UNNAMED -cp "$cp" example.Scenario stream "$work/op" "$url" live 25
+java --enable-native-access=ALL-UNNAMED -cp "$cp" example.Scenario stream "$work/op" "$url" gone 25
+before=$(java --enable-native-access=ALL-UNNAMED -cp "$cp" example.Scenario count "$work/op" "$url" live)
 rm "$work/op/jwt/$GONE.jwt"
 
-java -cp "$cp" example.PurgeTool "$CONF" "$SYS_CREDS" "$url" | tee "$work/tool.out"
+java --enable-native-access=ALL-UNNAMED -cp "$cp" example.PurgeTool "$CONF" "$SYS_CREDS" "$url" | tee "$work/tool.out"
 
-after=$(java -cp "$cp" example.Scenario count "$work/op" "$url" live)
+after=$(java --enable-native-access=ALL-UNNAMED -cp "$cp" example.Scenario count "$work/op" "$url" live)
 echo "live account messages: before $before, after $after"
 [[ "$before" == 25 && "$after" == 25 ]] || { echo "FAIL: the live account lost messages"; exit 1; }
 [[ ! -e "$STORE/jetstream/$GONE" ]] || { echo "FAIL: the removed account's data is still in $STORE/jetstream/$GONE"; exit 1; }
