@@ -70,13 +70,15 @@ final class Jwts {
     }
 
     private static JsonNode claims(String jwt, Path file, String what) throws ReconcileException {
-        String[] parts = jwt.split("\\.");
-        if (parts.length < 2) {
+        int first = jwt.indexOf('.');
+        int second = first < 0 ? -1 : jwt.indexOf('.', first + 1);
+        if (second < 0) {
             throw new ReconcileException(what + " " + SafeText.quote(file.toString())
                     + " hold a JWT without a payload; expected header.payload.signature");
         }
+        String payload = jwt.substring(first + 1, second);
         try {
-            return JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+            return JSON.readTree(Base64.getUrlDecoder().decode(payload));
         } catch (IOException | IllegalArgumentException e) {
             throw new ReconcileException(
                     what + " " + SafeText.quote(file.toString()) + " hold a JWT whose payload is not JSON: "

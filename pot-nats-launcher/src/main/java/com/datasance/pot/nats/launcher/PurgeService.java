@@ -213,14 +213,7 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
                 queueClaimsPush(current);
             }
             int purged = report.map(r -> r.purged().size()).orElse(0);
-            boolean firstForReport;
-            synchronized (lock) {
-                // Requests merged into one pass share its report: one restart for it.
-                firstForReport = report.isPresent() && restartedFor != report.get();
-                if (firstForReport) {
-                    restartedFor = report.get();
-                }
-            }
+            boolean firstForReport = report.isPresent() && firstRequestFor(report.get());
             // nats-server keeps a removed account in memory until it restarts (a SIGHUP does not
             // drop it): only a restart makes the removal take full effect. Not after the startup
             // pass: that server has just started without the removed JWTs.
@@ -240,6 +233,19 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             log().error("JetStream purge pass failed: {}", SafeText.escape(e.toString()));
         }
         return Optional.empty();
+    }
+
+    /** True for the first request that gets {@code report}: requests merged into one pass share it. */
+    // Identity on purpose: two passes with equal outcomes are two passes (two restarts).
+    @SuppressWarnings("ReferenceEquality")
+    private boolean firstRequestFor(PurgeReport report) {
+        synchronized (lock) {
+            if (restartedFor == report) {
+                return false;
+            }
+            restartedFor = report;
+            return true;
+        }
     }
 
     /**
