@@ -1,5 +1,5 @@
-import com.datasance.pot.nats.api.PurgeOutcome;
-import com.datasance.pot.nats.api.PurgeReport;
+import com.datasance.pot.nats.jetstream.PurgeOutcome;
+import com.datasance.pot.nats.jetstream.PurgeReport;
 import com.datasance.pot.nats.jetstream.JetStreamReconciler;
 import com.datasance.pot.nats.jetstream.PurgePlan;
 import com.datasance.pot.nats.jetstream.PurgeSettings;
@@ -53,7 +53,12 @@ public final class PurgeBench {
             Files.createDirectories(jetstream.resolve(key).resolve("streams"));
             Files.writeString(resolver.resolve(key + ".jwt"), "x");
         }
-        PurgeSettings settings = PurgeSettings.operatorMode(store, resolver, system, "nats://127.0.0.1:1");
+        PurgeSettings settings = PurgeSettings.builder()
+                .storeDir(store)
+                .resolverDir(resolver)
+                .systemAccount(system)
+                .clientUrl("nats://127.0.0.1:1")
+                .build();
         JetStreamReconciler reconciler = JetStreamReconciler.of(settings);
         report("plan, " + accounts + " on disk, all in resolver", reconciler, 0);
         // A tenth of the accounts removed from the resolver: the plan now has work to do.
@@ -119,9 +124,13 @@ public final class PurgeBench {
                 Files.writeString(data.resolve("1.blk"), "data", StandardCharsets.UTF_8);
                 Files.delete(account.jwtFile());
             }
-            PurgeSettings settings = PurgeSettings.operatorMode(
-                            operator.storeDir(), operator.resolverDir(), operator.system().publicKey(), server.clientUrl())
-                    .withCredsFile(operator.system().credsFile());
+            PurgeSettings settings = PurgeSettings.builder()
+                    .storeDir(operator.storeDir())
+                    .resolverDir(operator.resolverDir())
+                    .systemAccount(operator.system().publicKey())
+                    .clientUrl(server.clientUrl())
+                    .credsFile(operator.system().credsFile())
+                    .build();
             JetStreamReconciler reconciler = JetStreamReconciler.of(settings);
 
             // Both ways run a small untimed batch first, so neither is measured with a cold JIT.

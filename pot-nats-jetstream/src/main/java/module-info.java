@@ -3,11 +3,12 @@
  * minus accounts in the JWT resolver, purged through {@code $JS.API.ACCOUNT.PURGE.<account>} as
  * the system user behind safety checks; also the claims push and the JWT mount mirror.
  */
-// jnats ships no module-info; it is required as the automatic module 'io.nats.jnats'.
-@SuppressWarnings("requires-automatic")
+// jnats ships no module-info; it is required as the automatic module 'io.nats.jnats', transitively
+// because PurgeSettings.ConnectionHook hands the caller jnats' Options and Connection.
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module com.datasance.pot.nats.jetstream {
     requires transitive com.datasance.pot.nats.api;
-    requires io.nats.jnats;
+    requires transitive io.nats.jnats;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
 

@@ -2,7 +2,7 @@ package com.datasance.pot.nats.api;
 
 /**
  * Why the watched state changed, one value per mounted input of the environment contract. The
- * reload rules of each {@link ServerMode} are written in these terms.
+ * launcher's reload rules (by server mode) are written in these terms.
  */
 public enum ChangeCause {
     /** The server config, a file it includes, or a TLS file it names. */

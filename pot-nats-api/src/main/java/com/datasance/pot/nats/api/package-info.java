@@ -1,7 +1,8 @@
 /**
- * Values and seams shared by the pot-nats modules: where a value came from ({@link
- * com.datasance.pot.nats.api.Origin}), why a reload happens ({@link
- * com.datasance.pot.nats.api.ChangeCause}) and how nats-server runs ({@link
- * com.datasance.pot.nats.api.ServerMode}). Every type here is immutable and thread-safe.
+ * Values and seams that at least two pot-nats modules share: where a value came from ({@link
+ * com.datasance.pot.nats.api.Origin}), what a server config says to the purge ({@link
+ * com.datasance.pot.nats.api.ServerFacts}), a running nats-server ({@link
+ * com.datasance.pot.nats.api.ServerProcess}), watched changes, and safe log text. Every type here is
+ * immutable and thread-safe.
  */
 package com.datasance.pot.nats.api;

@@ -1,6 +1,7 @@
 package com.datasance.pot.nats.config;
 
 import com.datasance.pot.nats.api.Origin;
+import com.datasance.pot.nats.api.ServerFacts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -86,5 +87,18 @@ public final class NatsConfigReader {
      */
     public static ServerConfig readServerConfig(Path file, Map<String, String> environment) throws ConfigException {
         return ServerConfig.of(read(file, environment), environment);
+    }
+
+    /**
+     * Reads {@code file} and returns what the purge module needs from it ({@link
+     * ServerConfig#facts()}): the entry point for a tool that purges from a config file.
+     *
+     * @param file the nats-server config file
+     * @param environment for {@code $VAR} references and {@code TMPDIR}
+     * @return the config's facts
+     * @throws ConfigException as {@link #readServerConfig}
+     */
+    public static ServerFacts readServerFacts(Path file, Map<String, String> environment) throws ConfigException {
+        return readServerConfig(file, environment).facts();
     }
 }

@@ -1,6 +1,7 @@
 package com.datasance.pot.nats.config;
 
 import com.datasance.pot.nats.api.Origin;
+import com.datasance.pot.nats.api.ServerFacts;
 import com.datasance.pot.nats.config.ConfigValue.ConfigList;
 import com.datasance.pot.nats.config.ConfigValue.ConfigMap;
 import com.datasance.pot.nats.config.ConfigValue.Entry;
@@ -141,6 +142,34 @@ public record ServerConfig(
     public Path jetStreamDirFor(String storeDir) throws ConfigException {
         Origin origin = new Origin(configFile().map(Path::toString).orElse(Origin.IN_MEMORY), 1, 1, Optional.empty());
         return resolve(document.baseDir(), storeDir, origin).resolve("jetstream");
+    }
+
+    /**
+     * The facts other modules act on (operator mode, operator JWT files, system account, resolver,
+     * store directory), as {@code pot-nats-api} values: the purge module takes these, so it never
+     * depends on this reader.
+     *
+     * @return this config's facts; never null
+     */
+    public ServerFacts facts() {
+        ServerFacts.ResolverType type = resolver.map(r -> switch (r.type()) {
+                    case MEMORY -> ServerFacts.ResolverType.MEMORY;
+                    case URL -> ServerFacts.ResolverType.URL;
+                    case FULL -> ServerFacts.ResolverType.FULL;
+                    case CACHE -> ServerFacts.ResolverType.CACHE;
+                })
+                .orElse(ServerFacts.ResolverType.NONE);
+        return new ServerFacts(
+                configFile().map(p -> p.toAbsolutePath().normalize()),
+                operatorMode,
+                filesOf(FileReference.Kind.OPERATOR_JWT).stream()
+                        .map(FileReference::path)
+                        .toList(),
+                systemAccount,
+                type,
+                resolver.flatMap(Resolver::dir).map(p -> p.toAbsolutePath().normalize()),
+                resolver.map(Resolver::origin),
+                storeDir().map(p -> p.toAbsolutePath().normalize()));
     }
 
     /** The included files, nested ones too; what a watcher must add to the config file itself. */

@@ -1,5 +1,6 @@
 package com.datasance.pot.nats.jetstream;
 
+import com.datasance.pot.nats.api.SafeText;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -29,7 +30,9 @@ final class Directories {
      * without following links; empty when the directory does not exist (no JetStream data yet).
      * Plain files are left out: nats-server keeps only directories there.
      */
-    static List<PurgePlan.StoreEntry> storeExcept(Path accountsDir, Set<String> live) throws ReconcileException {
+    static List<PurgePlan.StoreEntry> storeExcept(Path storeDir, Set<String> live) throws ReconcileException {
+        Path accountsDir = storeDir.resolve("jetstream");
+        checkStoreDir(storeDir, accountsDir);
         List<PurgePlan.StoreEntry> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(accountsDir)) {
             for (Path path : stream) {
@@ -50,11 +53,39 @@ final class Directories {
                 }
             }
         } catch (NoSuchFileException e) {
+            // checked above: it went away since (the server deleting its last account's data)
             return List.of();
         } catch (IOException e) {
             throw new ReconcileException("cannot list the JetStream store '" + accountsDir + "': " + e, e);
         }
         return entries;
+    }
+
+    /**
+     * A store directory that would plan nothing for a wrong reason is an error, not "0 planned":
+     * missing, or {@code /varz}'s {@code store_dir} (which already ends in {@code jetstream}) given
+     * where the configured one belongs. nats-server creates {@code <store_dir>/jetstream} when
+     * JetStream starts, so on a running server it is always there.
+     */
+    static void checkStoreDir(Path storeDir, Path accountsDir) throws ReconcileException {
+        if (Files.isDirectory(accountsDir)) {
+            return;
+        }
+        String expected = "; expected the JetStream 'store_dir' as configured, the directory that holds 'jetstream/'"
+                + " (nats-server creates it when JetStream starts)";
+        if (!Files.isDirectory(storeDir)) {
+            throw new ReconcileException(
+                    "JetStream store dir " + SafeText.quote(storeDir.toString()) + " does not exist" + expected);
+        }
+        Path name = storeDir.getFileName();
+        if (name != null && name.toString().equals("jetstream")) {
+            throw new ReconcileException("JetStream store dir " + SafeText.quote(storeDir.toString())
+                    + " holds no 'jetstream/' and ends in 'jetstream' itself: it looks like /varz's"
+                    + " 'jetstream.config.store_dir', which already includes that level; use its parent "
+                    + SafeText.quote(String.valueOf(storeDir.getParent())) + expected);
+        }
+        throw new ReconcileException("JetStream store dir " + SafeText.quote(storeDir.toString())
+                + " holds no 'jetstream/' directory" + expected);
     }
 
     /**
@@ -92,7 +123,7 @@ final class Directories {
      * holding no account JWT file besides the system account's. Stops at the first other account,
      * so this is cheap enough to run before every request.
      */
-    static Optional<String> unsafeNow(Path dir, Optional<String> systemAccount) {
+    static Optional<PurgeSkipReason> unsafeNow(Path dir, Optional<String> systemAccount) {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path path : stream) {
                 String name = path.getFileName().toString();
@@ -107,8 +138,8 @@ final class Directories {
                 }
             }
         } catch (IOException | SecurityException e) {
-            return Optional.of("cannot read the resolver directory '" + dir + "': " + e);
+            return Optional.of(PurgeSkipReason.RESOLVER_DIR_UNREADABLE);
         }
-        return Optional.of("the resolver directory '" + dir + "' holds no account JWT other than the system account's");
+        return Optional.of(PurgeSkipReason.RESOLVER_DIR_EMPTY);
     }
 }

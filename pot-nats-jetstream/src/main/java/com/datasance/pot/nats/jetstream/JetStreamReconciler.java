@@ -1,8 +1,5 @@
 package com.datasance.pot.nats.jetstream;
 
-import com.datasance.pot.nats.api.PurgeOutcome;
-import com.datasance.pot.nats.api.PurgeReport;
-import com.datasance.pot.nats.api.PurgeSkipReason;
 import com.datasance.pot.nats.api.SafeText;
 import io.nats.client.Message;
 import java.io.IOException;
@@ -39,9 +36,12 @@ import org.slf4j.LoggerFactory;
  * (a purge of a live account deletes its streams; of {@code /}, every account's data), so every
  * check here runs before a request is sent. One log line per account, one summary line per pass.
  *
- * <p>Thread-safe as long as passes do not overlap (callers serialise them; two passes at once
- * would purge nothing wrong but log everything twice). Nothing logged contains a JWT body, seed or
- * creds.
+ * <p>Thread-safe. Passes run one at a time per reconciler and the copies {@link #withSettings}
+ * makes: a {@link #reconcile()} called while a pass runs waits, and every call made during that
+ * pass shares one follow-up pass (with the newest settings) and its report, so a burst of
+ * requests costs at most two passes and each account is sent at most one request per pass.
+ * {@link #pushClaims()} is serialised and merged the same way, apart from passes. Nothing logged
+ * contains a JWT body, seed or creds.
  */
 public final class JetStreamReconciler {
 
@@ -62,6 +62,10 @@ public final class JetStreamReconciler {
         final Map<String, Instant> absentSince = new ConcurrentHashMap<>();
         // What the last push pushed, and the stat of each file when its content matched it.
         volatile PushedClaims pushed = PushedClaims.EMPTY;
+        // One pass at a time per memory (withSettings copies share it); requests during a pass
+        // merge into one follow-up. Pushes likewise, apart from passes.
+        final MergedRuns<PurgeSettings, PurgeReport> passes = new MergedRuns<>();
+        final MergedRuns<PurgeSettings, ClaimsPushReport> pushes = new MergedRuns<>();
 
         Memory(Clock clock) {
             this.clock = clock;
@@ -100,11 +104,10 @@ public final class JetStreamReconciler {
      *     reason), or creds of another account
      */
     public void checkConnection() throws ReconcileException, InterruptedException {
-        if (settings.credsFile().isEmpty()) {
+        if (!settings.sends()) {
             throw new ReconcileException("no system user creds configured");
         }
-        try (SystemConnection connection =
-                SystemConnection.open(settings, settings.credsFile().get())) {
+        try (SystemConnection connection = SystemConnection.open(settings)) {
             LOG.debug("connection check passed for {}", SafeText.quote(SafeText.redactUrl(settings.clientUrl())));
         }
     }
@@ -130,7 +133,11 @@ public final class JetStreamReconciler {
         PurgePlan.Resolver resolver =
                 settings.operatorMode() ? Directories.resolver(settings.resolverDir()) : new PurgePlan.Resolver.None();
         Set<String> live = resolver instanceof PurgePlan.Resolver.Listed listed ? listed.accounts() : Set.of();
-        List<PurgePlan.StoreEntry> store = Directories.storeExcept(settings.accountsDir(), live);
+        if (settings.storeDir().isEmpty()) {
+            return new PurgePlan(List.of(), Optional.empty());
+        }
+        List<PurgePlan.StoreEntry> store =
+                Directories.storeExcept(settings.storeDir().get(), live);
         return PurgePlan.compute(store, resolver, settings.systemAccount());
     }
 
@@ -142,14 +149,18 @@ public final class JetStreamReconciler {
 
     /**
      * One pass: plan, then purge over one connection. Without creds the plan is logged and nothing
-     * is sent (as the Go original did).
+     * is sent (as the Go original did). Called while a pass runs, it waits and joins the one
+     * follow-up pass that every such call shares (the report is the same object for all of them).
      *
      * @throws ReconcileException when the store cannot be listed, the creds or CA file cannot be
      *     read, or the server did not accept a connection before the ready deadline
      * @throws InterruptedException when interrupted while connecting or waiting for a reply
      */
     public PurgeReport reconcile() throws ReconcileException, InterruptedException {
-        return execute(plan());
+        return memory.passes.request(settings, newest -> {
+            JetStreamReconciler current = withSettings(newest);
+            return current.executeNow(current.plan());
+        });
     }
 
     /**
@@ -161,23 +172,29 @@ public final class JetStreamReconciler {
      * @throws InterruptedException as {@link #reconcile()}
      */
     public PurgeReport execute(PurgePlan plan) throws ReconcileException, InterruptedException {
+        Objects.requireNonNull(plan, "plan");
+        return memory.passes.exclusive(settings, unused -> executeNow(plan));
+    }
+
+    private PurgeReport executeNow(PurgePlan plan) throws ReconcileException, InterruptedException {
         List<PurgeOutcome> planned = graced(plan);
         boolean anyDue = planned.stream().anyMatch(PurgeOutcome.Planned.class::isInstance);
         if (!anyDue) {
             return finish(plan, planned, false, plan.toPurge().isEmpty() ? "nothing to purge" : "");
         }
-        if (settings.credsFile().isEmpty()) {
+        if (!settings.sends()) {
             return finish(plan, planned, false, "no system-user creds configured, nothing sent");
         }
         Path resolverDir =
                 settings.resolverDir().orElseThrow(() -> new IllegalStateException("planned without a resolver dir"));
         PurgeOutcome[] outcomes = new PurgeOutcome[planned.size()];
+        // The first pass-wide rule that held when the directory was looked at again.
+        Optional<PurgeSkipReason> changedDuringPass = Optional.empty();
         // Up to IN_FLIGHT requests wait for their replies at once: the pass pays the round trip
         // once per window, not once per account.
         Deque<Integer> inFlight = new ArrayDeque<>();
         List<CompletableFuture<Message>> replies = new ArrayList<>(Collections.nCopies(planned.size(), null));
-        try (SystemConnection connection =
-                SystemConnection.open(settings, settings.credsFile().get())) {
+        try (SystemConnection connection = SystemConnection.open(settings)) {
             for (int i = 0; i < planned.size(); i++) {
                 if (!(planned.get(i) instanceof PurgeOutcome.Planned candidate)) {
                     outcomes[i] = planned.get(i);
@@ -187,14 +204,10 @@ public final class JetStreamReconciler {
                 String subject = subject(account); // throws for anything but an account key
                 // Rule 4: the directory may have changed since the plan (a mount rotating, an
                 // account re-added); look again right before the request.
-                Optional<String> unsafe = Directories.unsafeNow(resolverDir, settings.systemAccount());
+                Optional<PurgeSkipReason> unsafe = Directories.unsafeNow(resolverDir, settings.systemAccount());
                 if (unsafe.isPresent()) {
-                    outcomes[i] = new PurgeOutcome.Skipped(
-                            account,
-                            unsafe.get().startsWith("cannot read")
-                                    ? PurgeSkipReason.RESOLVER_DIR_UNREADABLE
-                                    : PurgeSkipReason.RESOLVER_DIR_EMPTY,
-                            CHANGED_DURING_PASS);
+                    outcomes[i] = new PurgeOutcome.Skipped(account, unsafe.get(), CHANGED_DURING_PASS);
+                    changedDuringPass = changedDuringPass.or(() -> unsafe);
                     continue;
                 }
                 if (Directories.hasJwt(resolverDir, account)) {
@@ -237,7 +250,7 @@ public final class JetStreamReconciler {
                 memory.absentSince.remove(purged.account());
             }
         }
-        return finish(plan, Arrays.asList(outcomes), true, "");
+        return finish(plan, Arrays.asList(outcomes), true, "", changedDuringPass);
     }
 
     /**
@@ -293,15 +306,28 @@ public final class JetStreamReconciler {
         String subject = subject(account);
         SystemConnection.Reply reply = connection.await(subject, new byte[0], first);
         return switch (reply) {
-            case SystemConnection.Reply.Failed failed -> new PurgeOutcome.Failed(account, failed.why());
+            case SystemConnection.Reply.Failed failed ->
+                new PurgeOutcome.Failed(account, failed.kind(), failed.errCode(), failed.why());
             case SystemConnection.Reply.Answered answered
             when answered.reply().purgeInitiated() -> new PurgeOutcome.Purged(account);
             case SystemConnection.Reply.Answered answered ->
-                new PurgeOutcome.Failed(account, "reply on '" + subject + "' did not say 'initiated: true'");
+                new PurgeOutcome.Failed(
+                        account,
+                        PurgeOutcome.FailureKind.NOT_INITIATED,
+                        "reply on '" + subject + "' did not say 'initiated: true'");
         };
     }
 
     private PurgeReport finish(PurgePlan plan, List<PurgeOutcome> outcomes, boolean sent, String note) {
+        return finish(plan, outcomes, sent, note, Optional.empty());
+    }
+
+    private PurgeReport finish(
+            PurgePlan plan,
+            List<PurgeOutcome> outcomes,
+            boolean sent,
+            String note,
+            Optional<PurgeSkipReason> changedDuringPass) {
         String dir =
                 settings.resolverDir().map(Path::toString).map(SafeText::escape).orElse("(none)");
         for (PurgeOutcome outcome : outcomes) {
@@ -328,15 +354,10 @@ public final class JetStreamReconciler {
         }
         Optional<String> warning = plan.warning();
         plan.warning().ifPresent(w -> LOG.warn("JetStream purge: purging nothing: {}", SafeText.escape(w)));
-        for (PurgeOutcome outcome : outcomes) {
-            if (warning.isEmpty()
-                    && outcome instanceof PurgeOutcome.Skipped s
-                    && s.detail().equals(CHANGED_DURING_PASS)) {
-                // the detail is our own constant, never outside text
-                warning = Optional.of("the resolver directory '" + dir + "' changed during the pass ("
-                        + s.reason().description() + "); no request was sent while it was so");
-                LOG.warn("JetStream purge: {}", warning.get());
-            }
+        if (warning.isEmpty() && changedDuringPass.isPresent()) {
+            warning = Optional.of("the resolver directory '" + dir + "' changed during the pass ("
+                    + changedDuringPass.get().description() + "); no request was sent while it was so");
+            LOG.warn("JetStream purge: {}", warning.get());
         }
         PurgeReport report = new PurgeReport(outcomes, warning, sent);
         LOG.info("JetStream purge pass: {}{}", report.summary(), note.isEmpty() ? "" : " (" + note + ")");
@@ -360,6 +381,10 @@ public final class JetStreamReconciler {
      * @throws ReconcileException as {@link #reconcile()}, or when the resolver directory cannot be read
      */
     public ClaimsPushReport pushClaims() throws ReconcileException, InterruptedException {
+        return memory.pushes.request(settings, newest -> withSettings(newest).pushNow());
+    }
+
+    private ClaimsPushReport pushNow() throws ReconcileException, InterruptedException {
         if (settings.resolverDir().isEmpty() || !settings.operatorMode()) {
             LOG.info("claims push: no resolver directory, nothing to push");
             return new ClaimsPushReport(List.of(), Map.of(), false);
@@ -398,7 +423,7 @@ public final class JetStreamReconciler {
                         } else {
                             changed++;
                             int handle = next.pending(key);
-                            if (settings.credsFile().isPresent()) {
+                            if (settings.sends()) {
                                 push.send(candidate, handle);
                             }
                         }
@@ -424,7 +449,7 @@ public final class JetStreamReconciler {
             LOG.info("claims push: no account JWT added or changed since the last push");
             return new ClaimsPushReport(List.of(), Map.of(), false);
         }
-        if (settings.credsFile().isEmpty()) {
+        if (!settings.sends()) {
             LOG.info("claims push: no system-user creds configured, {} JWT(s) not pushed", changed);
             return new ClaimsPushReport(List.of(), Map.of(), false);
         }
@@ -459,8 +484,7 @@ public final class JetStreamReconciler {
 
         void send(ClaimsFile.Candidate candidate, int handle) throws ReconcileException, InterruptedException {
             if (connection == null) {
-                connection =
-                        SystemConnection.open(settings, settings.credsFile().orElseThrow());
+                connection = SystemConnection.open(settings);
             }
             inFlight.add(new InFlight(candidate, handle, connection.send(CLAIMS_UPDATE_SUBJECT, candidate.body())));
             if (inFlight.size() >= PUSH_IN_FLIGHT) {

@@ -1,7 +1,5 @@
 package com.datasance.pot.nats.jetstream;
 
-import com.datasance.pot.nats.api.PurgeOutcome;
-import com.datasance.pot.nats.api.PurgeSkipReason;
 import io.nats.client.NKey;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,10 +7,21 @@ package com.datasance.pot.nats.jetstream;
  */
 public final class ReconcileException extends Exception {
 
+    /**
+     * A problem with its message.
+     *
+     * @param message what is wrong, the value, what was expected
+     */
     public ReconcileException(String message) {
         super(message);
     }
 
+    /**
+     * A problem with its message and cause.
+     *
+     * @param message what is wrong, the value, what was expected
+     * @param cause the underlying exception
+     */
     public ReconcileException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -40,7 +40,12 @@ final class SystemConnection implements AutoCloseable {
     sealed interface Reply {
         record Answered(ApiReply reply) implements Reply {}
 
-        record Failed(String why) implements Reply {}
+        /** Failed: {@code kind} for decisions, {@code errCode} from an error reply, {@code why} for people. */
+        record Failed(PurgeOutcome.FailureKind kind, Optional<Integer> errCode, String why) implements Reply {
+            Failed(PurgeOutcome.FailureKind kind, String why) {
+                this(kind, Optional.empty(), why);
+            }
+        }
     }
 
     private final Connection connection;
@@ -60,23 +65,32 @@ final class SystemConnection implements AutoCloseable {
      * cause: a refused sign-in, a TLS failure (the PKIX reason), unreadable creds, a user of
      * another account.
      */
-    static SystemConnection open(PurgeSettings settings, Path creds) throws ReconcileException, InterruptedException {
-        if (!Files.isReadable(creds)) {
-            throw new ReconcileException(
-                    "system user creds " + SafeText.quote(creds.toString()) + " do not exist or cannot be read");
+    static SystemConnection open(PurgeSettings settings) throws ReconcileException, InterruptedException {
+        Optional<Path> credsFile = settings.credsFile();
+        if (credsFile.isPresent() && !Files.isReadable(credsFile.get())) {
+            throw new ReconcileException("system user creds "
+                    + SafeText.quote(credsFile.get().toString()) + " do not exist or cannot be read");
         }
+        String creds = credsFile.map(Path::toString).orElse("(the connection hook's)");
         String url = SafeText.redactUrl(settings.clientUrl());
         Instant deadline = Instant.now().plus(settings.readyTimeout());
         ConnectProblems problems = new ConnectProblems();
         Options.Builder options = Options.builder()
                 .server(settings.clientUrl())
-                .authHandler(Nats.credentials(creds.toString()))
                 .connectionName("pot-nats-jetstream")
                 .errorListener(problems)
                 .maxReconnects(10)
                 .reconnectWait(Duration.ofMillis(200));
+        if (credsFile.isPresent()) {
+            options.authHandler(Nats.credentials(credsFile.get().toString()));
+        }
         if (settings.clientUrl().startsWith("tls://") && settings.caFile().isPresent()) {
             options.sslContext(trusting(settings.caFile().get()));
+        }
+        PurgeSettings.ConnectionFactory factory = Nats::connect;
+        if (settings.connection().isPresent()) {
+            settings.connection().get().options().accept(options);
+            factory = settings.connection().get().factory();
         }
         Duration backoff = FIRST_BACKOFF;
         while (true) {
@@ -85,7 +99,7 @@ final class SystemConnection implements AutoCloseable {
             problems.clear();
             Connection connection;
             try {
-                connection = Nats.connect(options.build());
+                connection = factory.connect(options.build());
             } catch (IOException e) {
                 ConnectProblem problem = problems.worst(e);
                 switch (problem) {
@@ -102,7 +116,7 @@ final class SystemConnection implements AutoCloseable {
                     case ConnectProblem.Refused refused ->
                         throw new ReconcileException(
                                 "nats-server at " + SafeText.quote(url) + " refused the sign-in with creds "
-                                        + SafeText.quote(creds.toString()) + ": " + SafeText.quote(refused.error())
+                                        + SafeText.quote(creds) + ": " + SafeText.quote(refused.error())
                                         + "; the creds must be a user of the system account",
                                 e);
                     case ConnectProblem.Tls tls ->
@@ -114,8 +128,8 @@ final class SystemConnection implements AutoCloseable {
                                 e);
                     case ConnectProblem.Other other ->
                         throw new ReconcileException(
-                                "cannot connect to " + SafeText.quote(url) + " with creds "
-                                        + SafeText.quote(creds.toString()) + ": " + SafeText.escape(other.why()),
+                                "cannot connect to " + SafeText.quote(url) + " with creds " + SafeText.quote(creds)
+                                        + ": " + SafeText.escape(other.why()),
                                 e);
                 }
                 Thread.sleep(backoff);
@@ -187,7 +201,15 @@ final class SystemConnection implements AutoCloseable {
                     found = problem;
                 }
             }
-            return found != null ? found : classify(thrown);
+            if (found != null) {
+                return found;
+            }
+            ConnectProblem problem = classify(thrown);
+            // Nothing reached the listener and jnats' exception has no cause: no socket was ever
+            // opened, as with a refused connect (jnats reports those only as 'Unable to connect').
+            return problem instanceof ConnectProblem.Other && thrown.getCause() == null
+                    ? new ConnectProblem.NotListening(String.valueOf(thrown.getMessage()))
+                    : problem;
         }
 
         private static int rank(ConnectProblem problem) {
@@ -225,12 +247,6 @@ final class SystemConnection implements AutoCloseable {
                                 ? tls.toString()
                                 : tls.getMessage() + " (" + innermost.getMessage() + ")");
             }
-            if (thrown instanceof IOException
-                    && thrown.getCause() == null
-                    && String.valueOf(thrown.getMessage()).startsWith("Unable to connect")) {
-                // Nothing reached the listener: no socket at all, as with a refused connect.
-                return new ConnectProblem.NotListening(String.valueOf(thrown.getMessage()));
-            }
             return new ConnectProblem.Other(innermost.toString());
         }
     }
@@ -248,10 +264,10 @@ final class SystemConnection implements AutoCloseable {
      * responders there, so no answer means the creds belong to another account (nats-server 2.9.10
      * carries out a purge sent by any account's user: this check is ours).
      */
-    private java.util.Set<String> countServers(Path creds) throws ReconcileException, InterruptedException {
+    private java.util.Set<String> countServers(String creds) throws ReconcileException, InterruptedException {
         java.util.Set<String> ids = gather(SERVER_PING, new byte[0]);
         if (ids.isEmpty()) {
-            throw new ReconcileException("the creds " + SafeText.quote(creds.toString()) + " signed in at "
+            throw new ReconcileException("the creds " + SafeText.quote(creds) + " signed in at "
                     + SafeText.quote(SafeText.redactUrl(settings.clientUrl()))
                     + " but nothing answered on '" + SERVER_PING + "' within '" + settings.requestTimeout()
                     + "': they are not a user of the system account"
@@ -373,7 +389,7 @@ final class SystemConnection implements AutoCloseable {
     private Reply retry(String subject, byte[] body, Optional<CompletableFuture<Message>> first)
             throws InterruptedException {
         Duration backoff = Duration.ofMillis(250);
-        String lastFailure = "";
+        Reply.Failed lastFailure = new Reply.Failed(PurgeOutcome.FailureKind.REQUEST_FAILED, "");
         int attempts = 0;
         while (attempts < settings.requestAttempts()) {
             Reply reply = first.isPresent() ? interpret(subject, first.get()) : once(subject, body);
@@ -381,13 +397,17 @@ final class SystemConnection implements AutoCloseable {
             if (reply instanceof Reply.Answered answered && answered.reply().error() == null) {
                 return reply;
             }
-            boolean notReady =
-                    reply instanceof Reply.Failed failed && failed.why().startsWith(NO_RESPONDERS);
-            lastFailure = reply instanceof Reply.Failed failed
-                    ? failed.why()
-                    : "error reply " + ((Reply.Answered) reply).reply().error();
+            lastFailure = switch (reply) {
+                case Reply.Failed failed -> failed;
+                case Reply.Answered answered ->
+                    new Reply.Failed(
+                            PurgeOutcome.FailureKind.ERROR_REPLY,
+                            Optional.ofNullable(answered.reply().error().errCode()),
+                            "error reply " + answered.reply().error());
+            };
+            boolean notReady = lastFailure.kind() == PurgeOutcome.FailureKind.NO_RESPONDERS;
             if (notReady && Instant.now().isBefore(readyDeadline)) {
-                LOG.debug("'{}': {}; retrying", subject, lastFailure);
+                LOG.debug("'{}': {}; retrying", subject, lastFailure.why());
             } else {
                 attempts++;
             }
@@ -397,7 +417,9 @@ final class SystemConnection implements AutoCloseable {
             }
         }
         return new Reply.Failed(
-                lastFailure + " (after " + settings.requestAttempts() + " attempt(s) on '" + subject + "')");
+                lastFailure.kind(),
+                lastFailure.errCode(),
+                lastFailure.why() + " (after " + settings.requestAttempts() + " attempt(s) on '" + subject + "')");
     }
 
     private static final String NO_RESPONDERS = "no responders";
@@ -412,28 +434,37 @@ final class SystemConnection implements AutoCloseable {
             Message message = pending.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             if (message.isStatusMessage()) {
                 return message.getStatus().getCode() == 503
-                        ? new Reply.Failed(NO_RESPONDERS + " on '" + subject + "'")
-                        : new Reply.Failed("status " + message.getStatus() + " on '" + subject + "'");
+                        ? new Reply.Failed(
+                                PurgeOutcome.FailureKind.NO_RESPONDERS, NO_RESPONDERS + " on '" + subject + "'")
+                        : new Reply.Failed(
+                                PurgeOutcome.FailureKind.UNREADABLE_REPLY,
+                                "status " + message.getStatus() + " on '" + subject + "'");
             }
             try {
                 return new Reply.Answered(ApiReply.parse(message.getData()));
             } catch (IOException e) {
-                return new Reply.Failed("unreadable reply on '" + subject + "': " + e.getMessage());
+                return new Reply.Failed(
+                        PurgeOutcome.FailureKind.UNREADABLE_REPLY,
+                        "unreadable reply on '" + subject + "': " + e.getMessage());
             }
         } catch (CancellationException e) {
             // jnats cancels the request future when nats-server answers 'no responders' (503).
-            return new Reply.Failed(NO_RESPONDERS + " on '" + subject + "'");
+            return new Reply.Failed(PurgeOutcome.FailureKind.NO_RESPONDERS, NO_RESPONDERS + " on '" + subject + "'");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof CancellationException) {
-                return new Reply.Failed(NO_RESPONDERS + " on '" + subject + "'");
+                return new Reply.Failed(
+                        PurgeOutcome.FailureKind.NO_RESPONDERS, NO_RESPONDERS + " on '" + subject + "'");
             }
             if (cause instanceof TimeoutException) {
-                return new Reply.Failed("no reply within '" + timeout + "' on '" + subject + "'");
+                return new Reply.Failed(
+                        PurgeOutcome.FailureKind.TIMEOUT, "no reply within '" + timeout + "' on '" + subject + "'");
             }
-            return new Reply.Failed("request on '" + subject + "' failed: " + cause);
+            return new Reply.Failed(
+                    PurgeOutcome.FailureKind.REQUEST_FAILED, "request on '" + subject + "' failed: " + cause);
         } catch (TimeoutException e) {
-            return new Reply.Failed("no reply within '" + timeout + "' on '" + subject + "'");
+            return new Reply.Failed(
+                    PurgeOutcome.FailureKind.TIMEOUT, "no reply within '" + timeout + "' on '" + subject + "'");
         }
     }
 

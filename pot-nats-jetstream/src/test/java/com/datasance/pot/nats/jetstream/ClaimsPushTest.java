@@ -65,11 +65,7 @@ class ClaimsPushTest {
             Map<String, Object> limits = NatsJwt.unlimitedAccountLimits();
             limits.put("streams", 5);
             scenario.operator.reissue(scenario.live, limits);
-            PurgeSettings withoutCreds = PurgeSettings.operatorMode(
-                    scenario.operator.storeDir(),
-                    scenario.operator.resolverDir(),
-                    scenario.operator.system().publicKey(),
-                    scenario.clientUrl());
+            PurgeSettings withoutCreds = scenario.builder().build();
 
             ClaimsPushReport report = JetStreamReconciler.of(withoutCreds).pushClaims();
 

@@ -4,8 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datasance.pot.nats.api.PurgeOutcome;
-import com.datasance.pot.nats.api.PurgeReport;
 import com.datasance.pot.nats.testkit.NatsClusterFixture;
 import com.datasance.pot.nats.testkit.OperatorFixture;
 import com.datasance.pot.nats.testkit.Streams;
@@ -54,13 +52,14 @@ class ClusterPurgeTest {
                     .findFirst()
                     .orElseThrow();
             Files.delete(gone.jwtFile());
-            PurgeSettings settings = PurgeSettings.operatorMode(
-                            cluster.storeDir(follower),
-                            operator.resolverDir(),
-                            operator.system().publicKey(),
-                            cluster.nodes().get(follower).clientUrl())
-                    .withCredsFile(operator.system().credsFile())
-                    .withGrace(java.time.Duration.ZERO);
+            PurgeSettings settings = PurgeSettings.builder()
+                    .storeDir(cluster.storeDir(follower))
+                    .resolverDir(operator.resolverDir())
+                    .systemAccount(operator.system().publicKey())
+                    .clientUrl(cluster.nodes().get(follower).clientUrl())
+                    .credsFile(operator.system().credsFile())
+                    .grace(java.time.Duration.ZERO)
+                    .build();
 
             PurgeReport report = JetStreamReconciler.of(settings).reconcile();
 

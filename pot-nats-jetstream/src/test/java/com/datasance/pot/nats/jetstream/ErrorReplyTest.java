@@ -3,8 +3,6 @@ package com.datasance.pot.nats.jetstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datasance.pot.nats.api.PurgeOutcome;
-import com.datasance.pot.nats.api.PurgeReport;
 import com.datasance.pot.nats.testkit.NatsJwt;
 import com.datasance.pot.nats.testkit.NatsServerFixture;
 import com.datasance.pot.nats.testkit.OperatorFixture;
@@ -68,13 +66,14 @@ class ErrorReplyTest {
             system.subscribe("$SYS.REQ.SERVER.PING");
             system.subscribe("$SYS.REQ.SERVER.PING.CONNZ");
             responder.flush(java.time.Duration.ofSeconds(5));
-            PurgeSettings settings = PurgeSettings.operatorMode(
-                            operator.storeDir(),
-                            operator.resolverDir(),
-                            operator.system().publicKey(),
-                            server.clientUrl())
-                    .withCredsFile(operator.system().credsFile())
-                    .withGrace(java.time.Duration.ZERO);
+            PurgeSettings settings = PurgeSettings.builder()
+                    .storeDir(operator.storeDir())
+                    .resolverDir(operator.resolverDir())
+                    .systemAccount(operator.system().publicKey())
+                    .clientUrl(server.clientUrl())
+                    .credsFile(operator.system().credsFile())
+                    .grace(java.time.Duration.ZERO)
+                    .build();
             return JetStreamReconciler.of(settings).reconcile();
         }
     }
@@ -100,6 +99,8 @@ class ErrorReplyTest {
         assertEquals(PurgeSettings.DEFAULT_REQUEST_ATTEMPTS, requests.get());
         PurgeOutcome.Failed failed = report.failed().getFirst();
         assertEquals(gone, failed.account());
+        assertEquals(PurgeOutcome.FailureKind.ERROR_REPLY, failed.kind());
+        assertEquals(java.util.Optional.of(10051), failed.errCode());
         assertTrue(failed.reason().contains("err_code 10051"), failed.reason());
         assertTrue(failed.reason().contains("$JS.API.ACCOUNT.PURGE." + gone), failed.reason());
         assertTrue(!report.succeeded());
@@ -114,6 +115,10 @@ class ErrorReplyTest {
         PurgeReport report = passAgainstResponder(List.of("{\"type\":\"x\",\"initiated\":false}"), requests);
 
         assertEquals(1, report.failed().size(), report.toString());
+        assertEquals(
+                PurgeOutcome.FailureKind.NOT_INITIATED,
+                report.failed().getFirst().kind());
+        assertEquals(java.util.Optional.empty(), report.failed().getFirst().errCode());
         assertTrue(report.failed().getFirst().reason().contains("initiated: true"));
         assertTrue(Files.isDirectory(
                 operator.accountStoreDir(live).resolve("streams").resolve("S")));

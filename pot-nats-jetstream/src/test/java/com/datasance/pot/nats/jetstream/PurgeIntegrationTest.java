@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datasance.pot.nats.api.PurgeOutcome;
-import com.datasance.pot.nats.api.PurgeReport;
-import com.datasance.pot.nats.api.PurgeSkipReason;
 import com.datasance.pot.nats.testkit.NatsJwt;
 import com.datasance.pot.nats.testkit.TlsFixture;
 import io.nats.client.NKey;
@@ -99,9 +96,11 @@ class PurgeIntegrationTest {
         try (PurgeScenario scenario = PurgeScenario.start(dir)) {
             scenario.removeJwt(scenario.gone);
             PurgeSettings settings = scenario.settings();
-            PurgeSettings unreachable = settings.withClientUrl(
-                            "nats://127.0.0.1:" + com.datasance.pot.nats.testkit.FreePorts.next())
-                    .withTimeouts(settings.requestTimeout(), java.time.Duration.ofMillis(300), 1);
+            PurgeSettings unreachable = settings.toBuilder()
+                    .clientUrl("nats://127.0.0.1:" + com.datasance.pot.nats.testkit.FreePorts.next())
+                    .readyTimeout(java.time.Duration.ofMillis(300))
+                    .requestAttempts(1)
+                    .build();
 
             ReconcileException thrown = assertThrows(
                     ReconcileException.class,
@@ -117,12 +116,7 @@ class PurgeIntegrationTest {
     void shouldSendNothingWithoutCreds() throws Exception {
         try (PurgeScenario scenario = PurgeScenario.start(dir)) {
             scenario.removeJwt(scenario.gone);
-            PurgeSettings withoutCreds = PurgeSettings.operatorMode(
-                            scenario.operator.storeDir(),
-                            scenario.operator.resolverDir(),
-                            scenario.operator.system().publicKey(),
-                            scenario.clientUrl())
-                    .withGrace(java.time.Duration.ZERO);
+            PurgeSettings withoutCreds = scenario.builder().build();
 
             PurgeReport report = JetStreamReconciler.of(withoutCreds).reconcile();
 
@@ -151,19 +145,13 @@ class PurgeIntegrationTest {
     void shouldPurgeNothingWhenNotInOperatorMode() throws Exception {
         try (PurgeScenario scenario = PurgeScenario.start(dir)) {
             scenario.removeJwt(scenario.gone);
-            PurgeSettings operator = scenario.settings();
-            PurgeSettings flagOff = new PurgeSettings(
-                    operator.storeDir(),
-                    false,
-                    operator.resolverDir(),
-                    operator.systemAccount(),
-                    operator.clientUrl(),
-                    operator.credsFile(),
-                    Optional.empty(),
-                    operator.requestTimeout(),
-                    operator.readyTimeout(),
-                    operator.requestAttempts(),
-                    java.time.Duration.ZERO);
+            // No resolver directory given: the settings are not in operator mode.
+            PurgeSettings flagOff = PurgeSettings.builder()
+                    .storeDir(scenario.operator.storeDir())
+                    .clientUrl(scenario.clientUrl())
+                    .credsFile(scenario.operator.system().credsFile())
+                    .grace(java.time.Duration.ZERO)
+                    .build();
 
             PurgeReport report = JetStreamReconciler.of(flagOff).reconcile();
 
@@ -216,13 +204,8 @@ class PurgeIntegrationTest {
     void shouldPurgeNothingWhenResolverDirIsMissing() throws Exception {
         try (PurgeScenario scenario = PurgeScenario.start(dir)) {
             PurgeSettings settings = scenario.settings();
-            PurgeSettings missing = PurgeSettings.operatorMode(
-                            settings.storeDir(),
-                            dir.resolve("not-mounted"),
-                            scenario.operator.system().publicKey(),
-                            settings.clientUrl())
-                    .withCredsFile(settings.credsFile().orElseThrow())
-                    .withGrace(java.time.Duration.ZERO);
+            PurgeSettings missing =
+                    settings.toBuilder().resolverDir(dir.resolve("not-mounted")).build();
 
             PurgeReport report = JetStreamReconciler.of(missing).reconcile();
 
@@ -308,20 +291,12 @@ class PurgeIntegrationTest {
             assertTrue(Files.isDirectory(meta.resolve("_meta_")));
 
             // Without the system account's key, the '_js_' directory alone still protects it.
-            PurgeSettings known = scenario.settings();
-            PurgeSettings unknown = new PurgeSettings(
-                    known.storeDir(),
-                    true,
-                    known.resolverDir(),
-                    Optional.empty(),
-                    known.clientUrl(),
-                    known.credsFile(),
-                    Optional.empty(),
-                    known.requestTimeout(),
-                    known.readyTimeout(),
-                    known.requestAttempts(),
-                    java.time.Duration.ZERO);
-            PurgeReport second = JetStreamReconciler.of(unknown).reconcile();
+            // Without the key (settings refuse to be built so; the rule set alone is asked here),
+            // the '_js_' directory alone still protects it.
+            PurgePlan second = PurgePlan.compute(
+                    Directories.storeExcept(scenario.operator.storeDir(), java.util.Set.of()),
+                    Directories.resolver(Optional.of(scenario.operator.resolverDir())),
+                    Optional.empty());
 
             assertEquals(List.of(new PurgeOutcome.Skipped(system, PurgeSkipReason.SYSTEM_ACCOUNT)), second.outcomes());
             assertTrue(Files.isDirectory(meta.resolve("_meta_")));
@@ -375,7 +350,8 @@ class PurgeIntegrationTest {
         try (PurgeScenario scenario =
                 PurgeScenario.start(dir.resolve("op"), tls.serverConfigBlock(), Optional.of(tls.clientContext()))) {
             scenario.removeJwt(scenario.gone);
-            PurgeSettings settings = scenario.settings().withCaFile(tls.caFile());
+            PurgeSettings settings =
+                    scenario.settings().toBuilder().caFile(tls.caFile()).build();
             assertTrue(settings.clientUrl().startsWith("tls://"));
 
             PurgeReport report = JetStreamReconciler.of(settings).reconcile();

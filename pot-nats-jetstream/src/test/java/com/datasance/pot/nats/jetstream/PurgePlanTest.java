@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datasance.pot.nats.api.PurgeOutcome;
-import com.datasance.pot.nats.api.PurgeSkipReason;
 import com.datasance.pot.nats.jetstream.PurgePlan.Resolver;
 import com.datasance.pot.nats.jetstream.PurgePlan.StoreEntry;
 import com.datasance.pot.nats.jetstream.PurgePlan.StoreEntry.Kind;

@@ -49,13 +49,25 @@ final class PurgeScenario implements AutoCloseable {
 
     /** Settings for this server with the system user's creds. */
     PurgeSettings settings() {
-        return PurgeSettings.operatorMode(
-                        operator.storeDir(),
-                        operator.resolverDir(),
-                        operator.system().publicKey(),
-                        clientUrl())
-                .withCredsFile(operator.system().credsFile())
-                .withGrace(java.time.Duration.ZERO);
+        return build(builder().credsFile(operator.system().credsFile()));
+    }
+
+    /** This server's store, resolver, system account and URL, grace zero, no creds. */
+    PurgeSettings.Builder builder() {
+        return PurgeSettings.builder()
+                .storeDir(operator.storeDir())
+                .resolverDir(operator.resolverDir())
+                .systemAccount(operator.system().publicKey())
+                .clientUrl(clientUrl())
+                .grace(java.time.Duration.ZERO);
+    }
+
+    static PurgeSettings build(PurgeSettings.Builder builder) {
+        try {
+            return builder.build();
+        } catch (ReconcileException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
     }
 
     Streams streams(OperatorFixture.Account account) {

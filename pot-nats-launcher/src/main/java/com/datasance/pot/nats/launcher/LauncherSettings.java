@@ -1,7 +1,6 @@
 package com.datasance.pot.nats.launcher;
 
 import com.datasance.pot.nats.api.SafeText;
-import com.datasance.pot.nats.api.ServerMode;
 import com.datasance.pot.nats.watch.ContentWatcher;
 import java.net.URI;
 import java.net.URISyntaxException;

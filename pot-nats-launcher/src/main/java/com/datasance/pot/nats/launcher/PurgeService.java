@@ -1,22 +1,23 @@
 package com.datasance.pot.nats.launcher;
 
 import com.datasance.pot.nats.api.ChangeSet;
-import com.datasance.pot.nats.api.PurgeReport;
 import com.datasance.pot.nats.api.SafeText;
+import com.datasance.pot.nats.api.ServerFacts;
 import com.datasance.pot.nats.api.ServerProcess;
 import com.datasance.pot.nats.config.ConfigException;
 import com.datasance.pot.nats.config.NatsConfigReader;
 import com.datasance.pot.nats.config.ServerConfig;
 import com.datasance.pot.nats.jetstream.JetStreamReconciler;
 import com.datasance.pot.nats.jetstream.JwtMountMirror;
+import com.datasance.pot.nats.jetstream.PurgeReport;
 import com.datasance.pot.nats.jetstream.PurgeSettings;
+import com.datasance.pot.nats.jetstream.PurgeSetup;
 import com.datasance.pot.nats.jetstream.ReconcileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,9 +40,11 @@ import org.slf4j.LoggerFactory;
  * before each reload).
  *
  * <p>Every pass reads NATS_CONF again: a reload may have turned operator mode, the resolver or
- * JetStream on or off. All passes run one at a time on one daemon thread ({@value #THREAD}), so a
- * server slow to answer never holds up the watcher; a pass asked for while an equal one still
- * waits its turn is that one. Failures are logged in one line and never end the wrapper.
+ * JetStream on or off. Each request runs on a daemon thread ({@value #THREAD}), so a server slow
+ * to answer never holds up the watcher; the library's {@link JetStreamReconciler} serialises the
+ * passes and merges the requests made during one into one follow-up pass (the same for claims
+ * pushes), so there is one merging mechanism, not a queue here beside it. Failures are logged in
+ * one line and never end the wrapper.
  */
 final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, AutoCloseable {
 
@@ -66,8 +69,6 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         DUE
     }
 
-    static final String CLAIMS_THREAD = "pot-nats-claims";
-
     /** After nats-server answers on its monitoring port, how long the purge connection may take. */
     static final Duration READY_AFTER_ANSWER = Duration.ofSeconds(5);
 
@@ -76,21 +77,22 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
     private final RestartRequester restart;
     private final Object lock = new Object();
     // Guarded by lock; made by the first pass, after nats-server started (nothing on the start path).
-    private ScheduledExecutorService thread;
-    // Guarded by lock; the claims push runs here, off the purge thread's critical path.
-    private ExecutorService claimsThread;
+    // One thread per request: the requests wait inside the library, which merges them.
+    private ExecutorService threads;
+    // Guarded by lock; fires the pass due when a grace period ends.
+    private ScheduledExecutorService timer;
     // Guarded by lock: after close() no pass starts.
     private boolean closed;
-    // Guarded by lock: the pass queued and not yet started, for each kind.
-    private final Map<Pass, CompletableFuture<Optional<PurgeReport>>> queued = new EnumMap<>(Pass.class);
-    // Guarded by lock: a claims push is queued and has not started.
-    private boolean pushQueued;
+    // Guarded by lock: the last claims push requested (tests wait for it).
+    private CompletableFuture<Void> lastPush = CompletableFuture.completedFuture(null);
     // Guarded by lock: the pass scheduled for when the next grace period ends.
     private ScheduledFuture<?> duePass;
-    // Written on the pass thread only: the last "off" reason logged, so that it is logged once.
+    // Guarded by lock: the last "off" reason logged, so that it is logged once.
     private String lastOffReason;
-    // Written on the pass thread only: keeps the grace periods under way and the pushed digests.
+    // Guarded by lock: keeps the grace periods under way and the pushed digests (its copies share them).
     private JetStreamReconciler reconciler;
+    // Guarded by lock: the report a restart was last asked for; merged requests share one report.
+    private PurgeReport restartedFor;
 
     /**
      * @param env the environment, for {@code $VAR}s of the config and {@code TMPDIR}
@@ -122,58 +124,46 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
     }
 
     /**
-     * Queues a pass of {@code kind}, or joins one of that kind that has not started yet (it will
-     * read the directories as they are when it runs). Completes with the report, or empty when
-     * reconciliation is off or the pass failed (both logged).
+     * Runs a pass of {@code kind} on its own thread; the library joins it to the follow-up pass
+     * when one is under way. Completes with the report, or empty when reconciliation is off or the
+     * pass failed (both logged).
      */
     CompletableFuture<Optional<PurgeReport>> requestPass(Pass kind) {
+        CompletableFuture<Optional<PurgeReport>> pass = new CompletableFuture<>();
         synchronized (lock) {
-            CompletableFuture<Optional<PurgeReport>> waiting = queued.get(kind);
-            if (waiting != null) {
-                return waiting;
-            }
-            CompletableFuture<Optional<PurgeReport>> pass = new CompletableFuture<>();
             if (closed) {
                 pass.complete(Optional.empty());
                 return pass;
             }
-            queued.put(kind, pass);
             try {
-                passThread().execute(() -> runQueued(kind, pass));
+                threads().execute(() -> {
+                    try {
+                        pass.complete(runPass(kind));
+                    } finally {
+                        pass.complete(Optional.empty());
+                    }
+                    scheduleDuePass();
+                });
             } catch (RejectedExecutionException e) {
-                queued.remove(kind);
                 pass.complete(Optional.empty());
             }
-            return pass;
         }
+        return pass;
     }
 
     // Guarded by lock.
-    private ScheduledExecutorService passThread() {
-        if (thread == null) {
-            thread = Executors.newSingleThreadScheduledExecutor(
+    private ExecutorService threads() {
+        if (threads == null) {
+            threads = Executors.newCachedThreadPool(
                     Thread.ofPlatform().name(THREAD).daemon(true).factory());
         }
-        return thread;
-    }
-
-    private void runQueued(Pass kind, CompletableFuture<Optional<PurgeReport>> pass) {
-        synchronized (lock) {
-            queued.remove(kind);
-        }
-        Optional<PurgeReport> report = Optional.empty();
-        try {
-            report = runPass(kind);
-        } finally {
-            pass.complete(report);
-        }
-        scheduleDuePass();
+        return threads;
     }
 
     /** When an account waits out its grace period, a pass runs when it is due (no change needed). */
     private void scheduleDuePass() {
-        Optional<Instant> due = reconciler == null ? Optional.empty() : reconciler.nextDue();
         synchronized (lock) {
+            Optional<Instant> due = reconciler == null ? Optional.empty() : reconciler.nextDue();
             if (duePass != null) {
                 duePass.cancel(false);
                 duePass = null;
@@ -181,16 +171,19 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             if (closed || due.isEmpty()) {
                 return;
             }
+            if (timer == null) {
+                timer = Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().name(THREAD + "-due").daemon(true).factory());
+            }
             // A little after the due time, so that the pass sees the grace period over.
             long delay = Math.max(0, Duration.between(Instant.now(), due.get()).toMillis()) + 50;
             try {
-                duePass = passThread()
-                        .schedule(
-                                () -> {
-                                    CompletableFuture<Optional<PurgeReport>> _ = requestPass(Pass.DUE);
-                                },
-                                delay,
-                                TimeUnit.MILLISECONDS);
+                duePass = timer.schedule(
+                        () -> {
+                            CompletableFuture<Optional<PurgeReport>> _ = requestPass(Pass.DUE);
+                        },
+                        delay,
+                        TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 duePass = null;
             }
@@ -201,25 +194,30 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         try {
             Setup setup = Setup.of(settings, NatsConfigReader.readServerConfig(settings.conf(), env));
             logOffReason(setup.purgeOff().orElse(""));
-            if (setup.settings().isEmpty()) {
-                reconciler = null;
-                return Optional.empty();
+            JetStreamReconciler current;
+            synchronized (lock) {
+                if (setup.settings().isEmpty()) {
+                    reconciler = null;
+                    return Optional.empty();
+                }
+                PurgeSettings purge = setup.settings().get();
+                reconciler = reconciler == null ? JetStreamReconciler.of(purge) : reconciler.withSettings(purge);
+                current = reconciler;
             }
-            PurgeSettings purge = setup.settings().get();
-            reconciler = reconciler == null ? JetStreamReconciler.of(purge) : reconciler.withSettings(purge);
             if (kind == Pass.STARTUP) {
-                checkConnection(purge);
+                checkConnection(current);
             }
             Optional<PurgeReport> report =
-                    setup.purgeOff().isEmpty() ? Optional.of(reconciler.reconcile()) : Optional.empty();
+                    setup.purgeOff().isEmpty() ? Optional.of(current.reconcile()) : Optional.empty();
             if (kind == Pass.AFTER_CHANGE) {
-                queueClaimsPush(reconciler);
+                queueClaimsPush(current);
             }
             int purged = report.map(r -> r.purged().size()).orElse(0);
+            boolean firstForReport = report.isPresent() && firstRequestFor(report.get());
             // nats-server keeps a removed account in memory until it restarts (a SIGHUP does not
             // drop it): only a restart makes the removal take full effect. Not after the startup
             // pass: that server has just started without the removed JWTs.
-            if (kind != Pass.STARTUP && purged > 0 && settings.restartOnAccountRemoval()) {
+            if (kind != Pass.STARTUP && purged > 0 && firstForReport && settings.restartOnAccountRemoval()) {
                 restart.requestRestart(purged + " account(s) removed from the resolver were purged"
                         + " (NATS_RESTART_ON_ACCOUNT_REMOVAL=true)");
             }
@@ -237,17 +235,48 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         return Optional.empty();
     }
 
+    /** True for the first request that gets {@code report}: requests merged into one pass share it. */
+    // Identity on purpose: two passes with equal outcomes are two passes (two restarts).
+    @SuppressWarnings("ReferenceEquality")
+    private boolean firstRequestFor(PurgeReport report) {
+        synchronized (lock) {
+            if (restartedFor == report) {
+                return false;
+            }
+            restartedFor = report;
+            return true;
+        }
+    }
+
     /**
      * At start: once nats-server answers on its monitoring port (when there is one), the purge
      * connection gets {@link #READY_AFTER_ANSWER} to sign in; a wrong URL, creds, CA or account is
      * reported at once in one line instead of at the first real removal.
      */
-    private void checkConnection(PurgeSettings purge) throws ReconcileException, InterruptedException {
-        if (purge.credsFile().isEmpty()) {
+    private void checkConnection(JetStreamReconciler current) throws ReconcileException, InterruptedException {
+        PurgeSettings purge = current.settings();
+        // Also without creds: the first plan reads the store dir, which nats-server creates when
+        // JetStream starts; a plan before that would report it missing.
+        boolean answered = awaitMonitoring(purge);
+        if (!purge.sends()) {
             log().warn("NATS_SYS_USER_CRED_PATH is not set: JetStream purge passes plan and log, nothing is sent");
             return;
         }
-        PurgeSettings check = purge;
+        PurgeSettings check =
+                answered ? purge.toBuilder().readyTimeout(READY_AFTER_ANSWER).build() : purge;
+        try {
+            current.withSettings(check).checkConnection();
+            log().info(
+                            "JetStream purge connection checked: {} signs in as the system account's user at {}",
+                            SafeText.quote(purge.credsFile().map(Path::toString).orElse("(hook)")),
+                            SafeText.quote(SafeText.redactUrl(purge.clientUrl())));
+        } catch (ReconcileException e) {
+            throw new ReconcileException("purge settings are wrong: " + e.getMessage(), e);
+        }
+    }
+
+    /** True when nats-server answered on its monitoring port within the ready timeout. */
+    private boolean awaitMonitoring(PurgeSettings purge) throws InterruptedException {
         if (settings.monitorPort().isPresent()) {
             Instant deadline = Instant.now().plus(purge.readyTimeout());
             while (Varz.configLoadTime(settings.monitorPort().getAsInt()).isEmpty()) {
@@ -256,37 +285,21 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
                 }
                 Thread.sleep(100); // polling the monitoring port until nats-server answers, bounded
             }
-            if (Instant.now().isBefore(deadline)) {
-                check = purge.withTimeouts(purge.requestTimeout(), READY_AFTER_ANSWER, purge.requestAttempts());
-            }
+            return Instant.now().isBefore(deadline);
         }
-        try {
-            reconciler.withSettings(check).checkConnection();
-            log().info(
-                            "JetStream purge connection checked: {} signs in as the system account's user at {}",
-                            SafeText.quote(purge.credsFile().get().toString()),
-                            SafeText.quote(SafeText.redactUrl(purge.clientUrl())));
-        } catch (ReconcileException e) {
-            throw new ReconcileException("purge settings are wrong: " + e.getMessage(), e);
-        }
+        return false;
     }
 
-    /** Queues the claims push on {@value #CLAIMS_THREAD}, unless one is queued already. */
+    /** Runs the claims push on its own thread; the library merges pushes requested during one. */
     private void queueClaimsPush(JetStreamReconciler pushing) {
         synchronized (lock) {
-            if (closed || pushQueued) {
+            if (closed) {
                 return;
             }
-            if (claimsThread == null) {
-                claimsThread = Executors.newSingleThreadExecutor(
-                        Thread.ofPlatform().name(CLAIMS_THREAD).daemon(true).factory());
-            }
-            pushQueued = true;
+            CompletableFuture<Void> push = new CompletableFuture<>();
+            lastPush = push;
             try {
-                claimsThread.execute(() -> {
-                    synchronized (lock) {
-                        pushQueued = false;
-                    }
+                threads().execute(() -> {
                     try {
                         var _ = pushing.pushClaims();
                     } catch (ReconcileException e) {
@@ -295,41 +308,42 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
                         Thread.currentThread().interrupt();
                     } catch (RuntimeException e) {
                         log().error("claims push failed: {}", SafeText.escape(e.toString()));
+                    } finally {
+                        push.complete(null);
                     }
                 });
             } catch (RejectedExecutionException e) {
-                pushQueued = false;
+                push.complete(null);
             }
         }
     }
 
-    /** Waits for the claims push queued or running now (tests). */
+    /** Waits for the claims push requested last (tests). */
     void awaitClaimsPush(Duration timeout) throws InterruptedException {
-        ExecutorService running;
+        CompletableFuture<Void> push;
         synchronized (lock) {
-            running = claimsThread;
+            push = lastPush;
         }
-        if (running != null) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            running.execute(() -> done.complete(null));
-            try {
-                done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException("claims push still running after '" + timeout + "'", e);
-            }
+        try {
+            push.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("claims push still running after '" + timeout + "'", e);
         }
     }
 
     private void logOffReason(String reason) {
-        if (!reason.equals(lastOffReason)) { // null at first: the first pass always says
-            if (reason.isEmpty()) {
-                log().info(
-                                "JetStream purge reconciliation is on (grace period '{}')",
-                                GoDuration.format(settings.purgeGrace()));
-            } else {
-                log().info("JetStream purge reconciliation is off: {}", reason);
+        synchronized (lock) {
+            if (reason.equals(lastOffReason)) { // null at first: the first pass always says
+                return;
             }
             lastOffReason = reason;
+        }
+        if (reason.isEmpty()) {
+            log().info(
+                            "JetStream purge reconciliation is on (grace period '{}')",
+                            GoDuration.format(settings.purgeGrace()));
+        } else {
+            log().info("JetStream purge reconciliation is off: {}", reason);
         }
     }
 
@@ -340,8 +354,8 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         ExecutorService pushing;
         synchronized (lock) {
             closed = true;
-            running = thread;
-            pushing = claimsThread;
+            running = threads;
+            pushing = timer;
         }
         for (ExecutorService executor : java.util.Arrays.asList(running, pushing)) {
             if (executor != null) {
@@ -423,69 +437,51 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         }
 
         /** From the environment contract and the config as parsed now; default timeouts. */
-        static Setup of(LauncherSettings launcher, ServerConfig config) {
+        static Setup of(LauncherSettings launcher, ServerConfig config) throws ReconcileException {
             return of(launcher, config, PurgeSettings.DEFAULT_READY_TIMEOUT);
         }
 
-        static Setup of(LauncherSettings launcher, ServerConfig config, Duration readyTimeout) {
-            String conf = "NATS_CONF '" + launcher.conf() + "'";
-            if (!config.operatorMode()) {
-                return off(conf + " does not run in operator mode (no 'operator'); static accounts have no resolver");
+        static Setup of(LauncherSettings launcher, ServerConfig config, Duration readyTimeout)
+                throws ReconcileException {
+            // The library's public entry point, as any other tool uses it; the launcher adds its
+            // environment contract: the URL, the creds, the CA of NATS_SSL_DIR, the store dir
+            // override, and that the resolver is NATS_JWT_DIR.
+            ServerFacts facts = config.facts();
+            PurgeSettings.Builder builder = PurgeSettings.builder()
+                    .server(facts)
+                    .clientUrl(launcher.clientUrl().toString())
+                    .readyTimeout(readyTimeout)
+                    .grace(launcher.purgeGrace());
+            if (facts.storeDir().isPresent()) {
+                launcher.jetStreamStoreDir().ifPresent(builder::storeDir);
             }
-            Optional<ServerConfig.Resolver> resolver = config.resolver();
-            if (resolver.isEmpty() || resolver.get().dir().isEmpty()) {
-                return off(conf + " has no resolver with a directory (resolver type '"
-                        + resolver.map(r -> r.type().name().toLowerCase(Locale.ROOT))
-                                .orElse("none") + "')");
-            }
-            // Rule 0: only a full resolver's directory says which accounts exist; a cache resolver
-            // deletes JWT files by itself (TTL, 'limit'), and each deletion would look like an
-            // account leaving.
-            if (resolver.get().type() != ServerConfig.Resolver.Type.FULL) {
-                return off(conf + " uses a '" + resolver.get().type().name().toLowerCase(Locale.ROOT)
-                        + "' resolver (" + resolver.get().origin() + "); only a 'full' resolver's directory says"
-                        + " which accounts exist");
-            }
-            Path resolverDir = resolver.get().dir().get();
-            // The purge decides from NATS_JWT_DIR: a config whose resolver lives elsewhere would
-            // have its live accounts judged against the wrong directory.
-            if (!sameDir(resolverDir, launcher.jwtDir())) {
-                return off(conf + " keeps its resolver in '" + resolverDir + "', not in NATS_JWT_DIR '"
-                        + launcher.jwtDir() + "'");
-            }
-            if (config.systemAccount().isEmpty()) {
-                return off(conf + " names no 'system_account'; the purge never runs without knowing it");
-            }
+            launcher.sysUserCreds().ifPresent(builder::credsFile);
             // LauncherSettings admits only nats:// and tls://, the schemes the purge connects with.
-            String scheme = launcher.clientUrl().getScheme().toLowerCase(Locale.ROOT);
-            Optional<Path> storeDir = launcher.jetStreamStoreDir().or(config::storeDir);
-            PurgeSettings settings;
+            if (launcher.clientUrl().getScheme().toLowerCase(Locale.ROOT).equals("tls")) {
+                caFile(launcher.sslDir()).ifPresent(builder::caFile);
+            }
+            String conf = "NATS_CONF '" + launcher.conf() + "'";
+            PurgeSetup setup;
             try {
-                // Without JetStream no pass lists the store: any directory does for the claims push.
-                settings = PurgeSettings.operatorMode(
-                                storeDir.orElse(launcher.jwtDir()),
-                                launcher.jwtDir(),
-                                config.systemAccount().get(),
-                                launcher.clientUrl().toString())
-                        .withTimeouts(
-                                PurgeSettings.DEFAULT_REQUEST_TIMEOUT,
-                                readyTimeout,
-                                PurgeSettings.DEFAULT_REQUEST_ATTEMPTS)
-                        .withGrace(launcher.purgeGrace());
-            } catch (IllegalArgumentException e) {
-                return off(conf + ": " + e.getMessage());
+                setup = builder.setup();
+            } catch (ReconcileException e) {
+                throw new ReconcileException(conf + ": " + e.getMessage(), e);
             }
-            if (launcher.sysUserCreds().isPresent()) {
-                settings = settings.withCredsFile(launcher.sysUserCreds().get());
+            return switch (setup) {
+                case PurgeSetup.Off off -> off(off.why());
+                case PurgeSetup.Ready ready -> inJwtDir(launcher, ready.settings(), Optional.empty());
+                case PurgeSetup.ClaimsOnly claims -> inJwtDir(launcher, claims.settings(), Optional.of(claims.why()));
+            };
+        }
+
+        // The purge decides from NATS_JWT_DIR: a config whose resolver lives elsewhere would have
+        // its live accounts judged against the wrong directory.
+        private static Setup inJwtDir(LauncherSettings launcher, PurgeSettings settings, Optional<String> purgeOff) {
+            Path resolverDir = settings.resolverDir().orElseThrow();
+            if (!sameDir(resolverDir, launcher.jwtDir())) {
+                return off("NATS_CONF '" + launcher.conf() + "' keeps its resolver in '" + resolverDir
+                        + "', not in NATS_JWT_DIR '" + launcher.jwtDir() + "'");
             }
-            if (scheme.equals("tls")) {
-                Optional<Path> ca = caFile(launcher.sslDir());
-                if (ca.isPresent()) {
-                    settings = settings.withCaFile(ca.get());
-                }
-            }
-            Optional<String> purgeOff =
-                    config.jetStreamEnabled() ? Optional.empty() : Optional.of(conf + " does not enable JetStream");
             return new Setup(Optional.of(settings), purgeOff);
         }
 

@@ -1,12 +1,12 @@
 package com.datasance.pot.nats.launcher;
 
-import com.datasance.pot.nats.api.PurgeOutcome;
-import com.datasance.pot.nats.api.PurgeReport;
-import com.datasance.pot.nats.api.PurgeSkipReason;
 import com.datasance.pot.nats.api.SafeText;
 import com.datasance.pot.nats.config.ConfigException;
 import com.datasance.pot.nats.config.NatsConfigReader;
 import com.datasance.pot.nats.jetstream.JetStreamReconciler;
+import com.datasance.pot.nats.jetstream.PurgeOutcome;
+import com.datasance.pot.nats.jetstream.PurgeReport;
+import com.datasance.pot.nats.jetstream.PurgeSkipReason;
 import com.datasance.pot.nats.jetstream.ReconcileException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -35,6 +35,9 @@ final class ReconcileCommand {
                     settings, NatsConfigReader.readServerConfig(settings.conf(), env), READY_TIMEOUT);
         } catch (ConfigException e) {
             out.println("cannot read NATS_CONF: " + SafeText.escape(e.getMessage()));
+            return Main.INTERNAL_ERROR;
+        } catch (ReconcileException e) {
+            out.println("reconcile failed: " + SafeText.escape(e.getMessage()));
             return Main.INTERNAL_ERROR;
         }
         if (setup.purgeOff().isPresent()) {

@@ -2,7 +2,6 @@ package com.datasance.pot.nats.launcher;
 
 import com.datasance.pot.nats.api.ChangeCause;
 import com.datasance.pot.nats.api.ChangeSet;
-import com.datasance.pot.nats.api.ServerMode;
 import com.datasance.pot.nats.api.ServerProcess;
 import com.datasance.pot.nats.config.ConfigException;
 import com.datasance.pot.nats.config.FileReference;

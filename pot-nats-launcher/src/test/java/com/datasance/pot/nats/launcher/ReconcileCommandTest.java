@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datasance.pot.nats.api.PurgeOutcome;
-import com.datasance.pot.nats.api.PurgeSkipReason;
+import com.datasance.pot.nats.jetstream.PurgeOutcome;
+import com.datasance.pot.nats.jetstream.PurgeSkipReason;
 import org.junit.jupiter.api.Test;
 
 class ReconcileCommandTest {

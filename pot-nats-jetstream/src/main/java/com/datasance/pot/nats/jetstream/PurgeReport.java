@@ -1,4 +1,4 @@
-package com.datasance.pot.nats.api;
+package com.datasance.pot.nats.jetstream;
 
 import java.util.List;
 import java.util.Objects;
@@ -14,33 +14,66 @@ import java.util.Optional;
  */
 public record PurgeReport(List<PurgeOutcome> outcomes, Optional<String> warning, boolean requestsSent) {
 
+    /**
+     * Copies the outcomes.
+     *
+     * @throws NullPointerException when a component is null
+     */
     public PurgeReport {
         outcomes = List.copyOf(Objects.requireNonNull(outcomes, "outcomes"));
         Objects.requireNonNull(warning, "warning");
     }
 
+    /**
+     * The outcomes of one kind.
+     *
+     * @return the accounts that would be purged, in store order
+     */
     public List<PurgeOutcome.Planned> planned() {
         return only(PurgeOutcome.Planned.class);
     }
 
+    /**
+     * The outcomes of one kind.
+     *
+     * @return the accounts purged, in store order
+     */
     public List<PurgeOutcome.Purged> purged() {
         return only(PurgeOutcome.Purged.class);
     }
 
+    /**
+     * The outcomes of one kind.
+     *
+     * @return the accounts a safety rule kept, in store order
+     */
     public List<PurgeOutcome.Skipped> skipped() {
         return only(PurgeOutcome.Skipped.class);
     }
 
+    /**
+     * The outcomes of one kind.
+     *
+     * @return the accounts whose request failed, in store order
+     */
     public List<PurgeOutcome.Failed> failed() {
         return only(PurgeOutcome.Failed.class);
     }
 
-    /** True when no request failed; the {@code reconcile} command exits 0 exactly then. */
+    /**
+     * True when no request failed; the {@code reconcile} command exits 0 exactly then.
+     *
+     * @return whether nothing failed
+     */
     public boolean succeeded() {
         return failed().isEmpty();
     }
 
-    /** {@code 2 planned, 1 purged, 3 skipped, 0 failed}, the tail of the pass's summary line. */
+    /**
+     * The tail of the pass's summary line.
+     *
+     * @return e.g. {@code 2 planned, 1 purged, 3 skipped, 0 failed}
+     */
     public String summary() {
         return planned().size() + " planned, " + purged().size() + " purged, "
                 + skipped().size() + " skipped, " + failed().size() + " failed";

@@ -1,4 +1,4 @@
-package com.datasance.pot.nats.api;
+package com.datasance.pot.nats.jetstream;
 
 /**
  * Why a purge reconciliation pass left an account's JetStream data alone. Each value names one
@@ -32,7 +32,11 @@ public enum PurgeSkipReason {
         this.description = description;
     }
 
-    /** A short lower-case phrase for log lines, e.g. {@code it is the system account}. */
+    /**
+     * A short lower-case phrase for log lines.
+     *
+     * @return e.g. {@code it is the system account}
+     */
     public String description() {
         return description;
     }

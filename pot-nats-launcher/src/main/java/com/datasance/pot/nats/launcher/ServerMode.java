@@ -1,4 +1,4 @@
-package com.datasance.pot.nats.api;
+package com.datasance.pot.nats.launcher;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  * How nats-server runs, which decides what a change does (DESIGN.md, "Change detection and
  * reload").
  */
-public enum ServerMode {
+enum ServerMode {
     /** Every cause validates the config and sends SIGHUP. */
     SERVER,
     /**
@@ -19,19 +19,19 @@ public enum ServerMode {
     LEAF;
 
     /** The spelling used in NATS_SERVER_MODE. */
-    public String spelling() {
+    String spelling() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /** Parses {@code server} or {@code leaf} (case-insensitive); anything else is empty. */
-    public static Optional<ServerMode> parse(String text) {
+    static Optional<ServerMode> parse(String text) {
         return Arrays.stream(values())
                 .filter(mode -> mode.spelling().equalsIgnoreCase(text.strip()))
                 .findFirst();
     }
 
     /** The accepted spellings, for error messages: {@code 'server' or 'leaf'}. */
-    public static String accepted() {
+    static String accepted() {
         return Arrays.stream(values()).map(mode -> "'" + mode.spelling() + "'").collect(Collectors.joining(" or "));
     }
 }
