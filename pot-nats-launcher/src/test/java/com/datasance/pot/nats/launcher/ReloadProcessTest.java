@@ -145,11 +145,21 @@ class ReloadProcessTest {
     void shouldNotReloadForTheSameBytes() throws Exception {
         Path conf = dir.resolve("server.conf");
         Files.writeString(conf, "max_payload: 1000\n");
-        try (Wrapper wrapper = start(env(conf))) {
+        Map<String, String> env = env(conf);
+        // The watcher's debug line for each pass tells when the rewrite has been looked at.
+        env.put("POT_NATS_DEBUG", "true");
+        try (Wrapper wrapper = start(env)) {
             String before = loadTime();
+            long passes = count(wrapper.output(), "Re-digest (");
             Files.writeString(conf, "max_payload: 1000\n");
             conf.toFile().setLastModified(System.currentTimeMillis() + 5000);
-            // A later real change: were the rewrite reported, its reload would come first.
+            // The rewrite's own quiet period is over and its pass has run: nothing may have changed.
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> count(wrapper.output(), "Re-digest (") > passes);
+            assertEquals(0, count(wrapper.output(), "] changed: "), wrapper.output());
+            assertEquals(before, loadTime(), "same bytes must not reload nats-server");
+            // A later real change is still applied, once.
             Files.writeString(conf, "max_payload: 5000\n");
             awaitMaxPayload(wrapper, 5000);
             wrapper.awaitOutput("reloaded nats-server (pid ");
