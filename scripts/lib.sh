@@ -105,5 +105,10 @@ pot_nats_ensure_podman() {
 
 # Every tool a test of 'scripts/test.sh' needs besides the JDK.
 pot_nats_ensure_test_tools() {
-  pot_nats_ensure_nats_server && pot_nats_ensure_shellcheck
+  pot_nats_ensure_nats_server && pot_nats_ensure_shellcheck && pot_nats_ensure_openssl
+}
+
+# testkit's TlsFixture makes the test certificates with the openssl command.
+pot_nats_ensure_openssl() {
+  command -v openssl >/dev/null 2>&1 || pot_nats_apt_install "openssl is missing" openssl
 }
