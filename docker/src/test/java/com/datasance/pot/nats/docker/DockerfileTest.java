@@ -188,7 +188,7 @@ class DockerfileTest {
             assertTrue(text.contains(option), () -> "jlink option '" + option + "' as JlinkRuntimeTest links");
         }
         assertTrue(
-                text.contains("/opt/pot-nats-java/bin/java @/tmp/jvm.options -Xshare:dump"),
+                text.contains(ImageFiles.IMAGE_JAVA_HOME + "/bin/java @/tmp/jvm.options -Xshare:dump"),
                 "the CDS archive is dumped with the image's JVM options, as JlinkRuntimeTest does");
     }
 
@@ -244,7 +244,13 @@ class DockerfileTest {
         assertTrue(text.contains("docker/server.conf /etc/nats/config/server.conf"), "the default NATS_CONF");
         assertTrue(text.contains("docker/jvm.options " + ImageFiles.IMAGE_LIB + "/jvm.options"), "JVM options");
         assertTrue(text.contains(ImageFiles.IMAGE_LIB + "/pot-nats.jar"), "the jar");
-        assertTrue(text.contains("/opt/pot-nats-java " + ImageFiles.IMAGE_JAVA_HOME), "the linked runtime");
+        assertTrue(
+                text.contains("COPY --from=runtime " + ImageFiles.IMAGE_JAVA_HOME + " " + ImageFiles.IMAGE_JAVA_HOME),
+                "the linked runtime, at the path its AOT cache was trained on");
+        assertTrue(
+                text.contains("-XX:AOTCacheOutput=" + ImageFiles.IMAGE_LIB + "/pot-nats.aot")
+                        && text.contains(ImageFiles.IMAGE_LIB + "/pot-nats.aot " + ImageFiles.IMAGE_LIB + "/"),
+                "the AOT cache trained in the runtime stage and copied beside the jar the entrypoint uses");
         assertTrue(text.contains("/out/nats-server /out/nats /home/runner/bin/"), "nats-server and nats");
         assertTrue(text.contains("/home/runner/data") && text.contains("/home/runner/run"), "writable dirs");
         assertTrue(text.contains("COPY LICENSE /licenses/"), "the license under /licenses");
