@@ -53,7 +53,7 @@ pot_nats_aot_cache() {
     echo "$cache"
     return 0
   fi
-  local dir pid i
+  local dir pid
   dir=$(mktemp -d)
   echo 'port: -1' >"$dir/server.conf"
   rm -f "$cache"
@@ -61,8 +61,9 @@ pot_nats_aot_cache() {
   NATS_CONF="$dir/server.conf" NATS_MONITOR_PORT=0 NATS_SHUTDOWN_TIMEOUT=10s \
     java @docker/jvm.options -XX:AOTCacheOutput="$cache" -jar "$jar" -a 127.0.0.1 >/dev/null 2>"$dir/log" &
   pid=$!
-  for i in $(seq 1 200); do
-    grep -q 'started nats-server' "$dir/log" 2>/dev/null && break
+  # Until the watcher runs, so that its classes are in the cache too.
+  for _ in $(seq 1 200); do
+    grep -q 'watching ' "$dir/log" 2>/dev/null && break
     sleep 0.1
   done
   kill -TERM "$pid" 2>/dev/null || true
