@@ -90,14 +90,13 @@ final class Launcher {
             }
             case READY -> {}
         }
-        // Step 4: nats-server's full resolver reads its directory once at start.
-        if (settings.jwtMountDir().isPresent()) {
-            PurgeService.mirrorJwtMount(settings, env);
-        }
         // Step 3 before the start: the watched set comes from the config, and its content is the
         // baseline taken before nats-server reads it, so that a change made while nats-server
         // starts is applied instead of lost. A config we cannot read is logged, not fatal.
         Optional<ServerConfig> config = ReloadService.readConfig(settings.conf(), env);
+        // Step 4: nats-server's full resolver reads its directory once at start; the mirror uses
+        // the config just read (no second parse) and runs before the baseline is taken.
+        PurgeService.mirrorJwtMount(settings, config.flatMap(ServerConfig::systemAccount));
         ContentWatcher.Snapshot baseline = ContentWatcher.snapshot(ReloadService.watched(settings, config));
 
         NatsServerCommand command = new NatsServerCommand(binary, settings.conf(), settings.monitorPort(), args);

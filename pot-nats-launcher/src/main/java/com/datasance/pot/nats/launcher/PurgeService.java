@@ -114,7 +114,7 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
     /** Brings the resolver directory up to date from the mount before nats-server reloads. */
     @Override
     public void beforeReload(ChangeSet changes) {
-        mirrorJwtMount(settings, env);
+        mirrorJwtMount(settings, systemAccount(settings, env));
     }
 
     /** Queues a pass and the claims push; returns at once (the pass runs on {@value #THREAD}). */
@@ -380,22 +380,11 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
      * account JWT but the system account's). Does nothing when the variable is unset; a failure is
      * logged and the wrapper goes on with the resolver directory as it is.
      */
-    static void mirrorJwtMount(LauncherSettings settings, Map<String, String> env) {
+    static void mirrorJwtMount(LauncherSettings settings, Optional<String> systemAccount) {
         if (settings.jwtMountDir().isEmpty()) {
             return;
         }
         Path mount = settings.jwtMountDir().get();
-        Optional<String> systemAccount = Optional.empty();
-        try {
-            systemAccount =
-                    NatsConfigReader.readServerConfig(settings.conf(), env).systemAccount();
-        } catch (ConfigException e) {
-            // Without the system account a mount holding one account JWT still removes nothing
-            // it did not mirror; the config error itself is reported by the reload.
-            log().debug(
-                            "JWT mirror: cannot read NATS_CONF for the system account: {}",
-                            SafeText.escape(e.getMessage()));
-        }
         try {
             JwtMountMirror.Result result = JwtMountMirror.mirror(mount, settings.jwtDir(), systemAccount);
             if (result.mountEmpty()) {
@@ -414,6 +403,25 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             }
         } catch (ReconcileException e) {
             log().error("cannot mirror NATS_JWT_MOUNT_DIR: {}", SafeText.escape(e.getMessage()));
+        }
+    }
+
+    /**
+     * The config's system account as it is now (a reload may have changed it); empty when the
+     * config cannot be read: without it a mount holding one account JWT still removes nothing the
+     * mirror did not copy, and the config error itself is reported by the reload.
+     */
+    private static Optional<String> systemAccount(LauncherSettings settings, Map<String, String> env) {
+        if (settings.jwtMountDir().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return NatsConfigReader.readServerConfig(settings.conf(), env).systemAccount();
+        } catch (ConfigException e) {
+            log().debug(
+                            "JWT mirror: cannot read NATS_CONF for the system account: {}",
+                            SafeText.escape(e.getMessage()));
+            return Optional.empty();
         }
     }
 
