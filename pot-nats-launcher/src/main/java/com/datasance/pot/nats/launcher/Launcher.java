@@ -17,14 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code run} command: DESIGN.md's runtime sequence. Steps 1 (settings) and the binary lookup
- * happen in {@link Main}; here: 2 wait for the config ({@link ConfigWait}), 3 parse the config and
- * digest the watched set, 5 start nats-server, 6 and 7 the {@link ReloadService}, then the {@link Supervisor} for restarts, 9 (stop on
- * SIGTERM/SIGINT) and 10 (exit with nats-server's status).
+ * The {@code run} command: DESIGN.md's runtime sequence, read top to bottom in {@link #run}. Step 1
+ * (settings) and the binary lookup happen in {@link Main}. Here: the handlers of step 9 go in
+ * first; 2 wait for the config ({@link ConfigWait}); 3 parse it; 4 mirror the JWT mount; the
+ * watcher's baseline; 5 start nats-server; then the {@link Supervisor} runs 6 to 10 on this
+ * thread, with the {@link PurgeService} (8, and the JWT branch of 7) and the {@link ReloadService}
+ * (6 and 7) as its after-start services.
  *
- * <p>Step 4 (mirror the JWT mount) runs between the wait and the start; 8 (purge reconciliation)
- * is the {@link PurgeService} made by the {@link JetStreamWiring}, an after-start service with the
- * supervisor as its {@link RestartRequester} and the reload wiring's {@link JwtChangeHandler}.
+ * <p>Each object is built once, by one constructor, when what it needs exists: the supervisor
+ * after the server, the services after the supervisor they ask for reloads and restarts, the
+ * reload service after the purge service it hands JWT changes to. No service is optional: the
+ * purge service decides on each pass, from the config, whether reconciliation is on.
  */
 final class Launcher {
 
@@ -34,43 +37,24 @@ final class Launcher {
     private final Path binary;
     private final List<String> args;
     private final Map<String, String> env;
-    private final JetStreamWiring jetStream;
 
-    /**
-     * The JetStream wiring (purge reconciliation), built once the supervisor exists so that it can
-     * ask it for restarts. The service runs after the start and is the reload wiring's {@link
-     * JwtChangeHandler}.
-     */
-    @FunctionalInterface
-    interface JetStreamWiring {
-        PurgeService create(RestartRequester restart);
-    }
-
-    /**
-     * @param env the wrapper's environment, for the config's {@code $VAR}s (nats-server gets the same)
-     * @param jetStream builds the purge service; {@code null} for none (reload wiring only)
-     */
-    Launcher(
-            LauncherSettings settings,
-            Path binary,
-            List<String> args,
-            Map<String, String> env,
-            JetStreamWiring jetStream) {
+    /** @param env the wrapper's environment, for the config's {@code $VAR}s (nats-server gets the same) */
+    Launcher(LauncherSettings settings, Path binary, List<String> args, Map<String, String> env) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.binary = Objects.requireNonNull(binary, "binary");
         this.args = List.copyOf(args);
         this.env = Map.copyOf(env);
-        this.jetStream = jetStream;
     }
 
     int run() throws InterruptedException {
-        // The handlers go in before anything is started: from here on a SIGTERM or SIGINT is a
-        // graceful stop with nats-server's own status, never the JVM's default exit (143) that
-        // would leave the stop to the shutdown hook.
+        // Step 9's handlers go in before anything is started: from here on a SIGTERM or SIGINT is
+        // a graceful stop with nats-server's own status, never the JVM's default exit (143) that
+        // would leave the stop to the shutdown hook. The supervisor drains this queue later.
         BlockingQueue<Supervisor.Event> events = new LinkedBlockingQueue<>();
         WrapperSignals.install(events);
         // No thread of ours dies silently: one that does ends the wrapper with a clear status.
         Thread.setDefaultUncaughtExceptionHandler(new FatalErrors(events));
+        // Step 2: a half-written or invalid config never starts a server.
         ConfigWait.Outcome waited;
         try {
             waited = new ConfigWait(settings, binary, env, events).await();
@@ -99,6 +83,7 @@ final class Launcher {
         PurgeService.mirrorJwtMount(settings, config.flatMap(ServerConfig::systemAccount));
         ContentWatcher.Snapshot baseline = ContentWatcher.snapshot(ReloadService.watched(settings, config));
 
+        // Step 5, with the command the supervisor also restarts nats-server with.
         NatsServerCommand command = new NatsServerCommand(binary, settings.conf(), settings.monitorPort(), args);
         NatsServerProcess server;
         try {
@@ -107,30 +92,28 @@ final class Launcher {
             LOG.error(e.getMessage());
             return Main.BINARY_MISSING;
         }
-        Supervisor supervisor = new Supervisor(
-                server,
-                () -> NatsServerProcess.start(command),
-                settings.shutdownTimeout(),
-                settings.lameDuck(),
-                List.of(),
-                events);
         // Tests wait for this line before signalling (the handlers are in place long before).
         // The pid and config only: passthrough arguments may carry a --pass.
         LOG.info(
                 "started nats-server (pid {}) with config {}",
                 server.pid(),
                 SafeText.quote(settings.conf().toString()));
-        // Step 8 first, so that it is closed last: the watcher, closed before it, may still hand
-        // it a JWT change until then.
-        JwtChangeHandler jwtHandler = JwtChangeHandler.NONE;
-        if (jetStream != null) {
-            PurgeService purge = jetStream.create(supervisor);
-            supervisor.addService(purge);
-            jwtHandler = purge;
-        }
-        supervisor.addService(
-                new ReloadService(settings, binary, env, config, Optional.of(baseline), jwtHandler, supervisor));
-        return supervisor.run();
+        // Steps 9 and 10: from here on only the supervisor's thread signals, stops or restarts
+        // nats-server; the services below ask it to.
+        Supervisor supervisor = new Supervisor(
+                server,
+                () -> NatsServerProcess.start(command),
+                settings.shutdownTimeout(),
+                settings.lameDuck(),
+                events);
+        // Step 8 (and, after a JWT change, the purge and claims push of step 7).
+        PurgeService purge = new PurgeService(settings, env, supervisor);
+        // Steps 6 and 7: the watcher starts from the baseline; JWT changes go to the purge service.
+        ReloadService reload =
+                new ReloadService(settings, binary, env, config, Optional.of(baseline), purge, supervisor);
+        // The purge service first, so that it is closed last: the watcher, closed before it, may
+        // still hand it a JWT change until then.
+        return supervisor.run(List.of(purge, reload));
     }
 
     /**

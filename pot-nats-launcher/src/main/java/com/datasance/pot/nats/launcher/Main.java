@@ -56,15 +56,7 @@ public final class Main {
                 }
                 case Command.Run run -> {
                     LauncherSettings settings = settings(env);
-                    // The purge service is built once the supervisor exists, so that it can ask
-                    // it for restarts; it is also the JwtChangeHandler of the reload wiring.
-                    yield new Launcher(
-                                    settings,
-                                    binary(settings, env),
-                                    run.args(),
-                                    env,
-                                    restart -> new PurgeService(settings, env, restart))
-                            .run();
+                    yield new Launcher(settings, binary(settings, env), run.args(), env).run();
                 }
                 case Command.Version _ -> version(binary(settings(env), env));
             };

@@ -75,19 +75,13 @@ final class ReloadService implements Supervisor.AfterStart {
     /** Why the last read of the config failed; only the watcher thread reads and writes it. */
     private Optional<ConfigException> lastReadError = Optional.empty();
 
-    ReloadService(
-            LauncherSettings settings,
-            Path binary,
-            Map<String, String> env,
-            Optional<ServerConfig> config,
-            JwtChangeHandler jwtHandler,
-            ServerControl control) {
-        this(settings, binary, env, config, Optional.empty(), jwtHandler, control);
-    }
-
     /**
+     * @param config the config as read at start (step 3); empty when it could not be read
      * @param baseline the content of the watched set taken before nats-server started: whatever
-     *     changed between it and the watcher's start is applied, not lost
+     *     changed between it and the watcher's start is applied, not lost; empty: the watcher's
+     *     own first digest is the baseline
+     * @param jwtHandler what runs around a reload when the JWT resolver changed
+     * @param control the supervisor, which performs the reloads and restarts asked for
      */
     ReloadService(
             LauncherSettings settings,

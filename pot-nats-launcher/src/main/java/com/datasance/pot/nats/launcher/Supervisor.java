@@ -4,14 +4,12 @@ import com.datasance.pot.nats.api.ExitStatus;
 import com.datasance.pot.nats.api.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,55 +103,31 @@ final class Supervisor implements ServerControl {
     private final ServerStarter starter;
     private final Duration shutdownTimeout;
     private final boolean lameDuck;
-    private final List<AfterStart> afterStart = new ArrayList<>();
     private final BlockingQueue<Event> events;
     private final CurrentServer current;
 
-    Supervisor(ServerProcess server, Duration shutdownTimeout, boolean lameDuck, List<AfterStart> afterStart) {
-        this(
-                server,
-                () -> {
-                    throw new IllegalStateException("this supervisor cannot restart nats-server");
-                },
-                shutdownTimeout,
-                lameDuck,
-                afterStart);
-    }
-
-    Supervisor(
-            ServerProcess server,
-            ServerStarter starter,
-            Duration shutdownTimeout,
-            boolean lameDuck,
-            List<AfterStart> afterStart) {
-        this(server, starter, shutdownTimeout, lameDuck, afterStart, new LinkedBlockingQueue<>());
-    }
-
     /**
-     * With {@code events} already fed by the wrapper's signal handlers, which the launcher
-     * installs before nats-server starts: a stop that arrived in between is acted on first.
+     * The services are not given here but to {@link #run}: they are built after the supervisor,
+     * since they ask it for reloads and restarts.
+     *
+     * @param server the nats-server the launcher started (runtime step 5)
+     * @param starter starts its successor with the same command; the supervisor alone calls it, on
+     *     a restart
+     * @param events the queue this supervisor drains; made before nats-server starts and fed by the
+     *     wrapper's signal handlers (a stop that arrived in between is acted on first), the child's
+     *     exit and the services' requests
      */
     Supervisor(
             ServerProcess server,
             ServerStarter starter,
             Duration shutdownTimeout,
             boolean lameDuck,
-            List<AfterStart> afterStart,
             BlockingQueue<Event> events) {
-        this.events = Objects.requireNonNull(events, "events");
         this.current = new CurrentServer(Objects.requireNonNull(server, "server"));
         this.starter = Objects.requireNonNull(starter, "starter");
         this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         this.lameDuck = lameDuck;
-        this.afterStart.addAll(afterStart);
-    }
-
-    /**
-     * Adds a service started by {@link #run}, after those given to the constructor. Only before
-     * {@code run}: a service that needs the supervisor itself (to reload or restart) is built after it.
-     */
-    void addService(AfterStart service) {
-        afterStart.add(Objects.requireNonNull(service, "service"));
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     /** Enqueues an event; safe from any thread, including a signal handler's. Never blocks. */
@@ -191,11 +165,12 @@ final class Supervisor implements ServerControl {
     }
 
     /**
-     * Supervises until nats-server exits.
+     * Starts {@code afterStart} in this order, then supervises until nats-server exits.
      *
+     * @param afterStart the services, closed in reverse order before nats-server is stopped
      * @return nats-server's exit status (its code, or 128+n when signal n killed it)
      */
-    int run() throws InterruptedException {
+    int run(List<AfterStart> afterStart) throws InterruptedException {
         watchExit(current.delegate);
         Deque<AutoCloseable> services = new ArrayDeque<>();
         try {

@@ -39,7 +39,13 @@ class ReloadServiceTest {
     private ReloadService service(Map<String, String> env) throws Exception {
         LauncherSettings settings = LauncherSettings.fromEnvironment(env);
         return new ReloadService(
-                settings, Path.of("/bin/false"), env, Optional.empty(), JwtChangeHandler.NONE, NOTHING);
+                settings,
+                Path.of("/bin/false"),
+                env,
+                Optional.empty(),
+                Optional.empty(),
+                JwtChangeHandler.NONE,
+                NOTHING);
     }
 
     @Test

@@ -7,12 +7,26 @@ import com.datasance.pot.nats.api.ServerProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 
 /** The supervisor against a fake nats-server at the {@link ServerProcess} seam. */
 class SupervisorTest {
+
+    /** The supervisor's queue, made before it as the launcher makes it: the test feeds it too. */
+    private final BlockingQueue<Supervisor.Event> events = new LinkedBlockingQueue<>();
+
+    /** For the tests that never restart: a restart asked for would end {@code run} with 1. */
+    private static final Supervisor.ServerStarter NO_RESTART = () -> {
+        throw new IllegalStateException("this test does not restart nats-server");
+    };
+
+    private Supervisor supervisor(ServerProcess server, Duration shutdownTimeout, boolean lameDuck) {
+        return new Supervisor(server, NO_RESTART, shutdownTimeout, lameDuck, events);
+    }
 
     private static final class FakeServer implements ServerProcess {
         final List<String> calls;
@@ -59,31 +73,51 @@ class SupervisorTest {
     @Test
     void shouldReloadThenStopInOrderAndCloseServicesFirst() throws Exception {
         FakeServer server = new FakeServer();
-        Supervisor supervisor = new Supervisor(
-                server, Duration.ofSeconds(7), true, List.of(_ -> () -> server.calls.add("service closed")));
+        Supervisor supervisor = supervisor(server, Duration.ofSeconds(7), true);
         supervisor.submit(new Supervisor.Event.Reload("SIGHUP"));
         supervisor.submit(new Supervisor.Event.Stop("SIGTERM"));
-        assertEquals(0, supervisor.run());
+        assertEquals(0, supervisor.run(List.of(_ -> () -> server.calls.add("service closed"))));
         assertEquals(List.of("reload", "service closed", "stop PT7S true"), server.calls);
+    }
+
+    @Test
+    void shouldStartServicesInOrderAndCloseThemInReverseBeforeTheStop() throws Exception {
+        // The launcher relies on it: the purge service, first, is closed after the watcher.
+        FakeServer server = new FakeServer();
+        Supervisor supervisor = supervisor(server, Duration.ofSeconds(2), false);
+        supervisor.submit(new Supervisor.Event.Stop("SIGTERM"));
+        assertEquals(
+                0,
+                supervisor.run(List.of(
+                        _ -> {
+                            server.calls.add("first started");
+                            return () -> server.calls.add("first closed");
+                        },
+                        _ -> {
+                            server.calls.add("second started");
+                            return () -> server.calls.add("second closed");
+                        })));
+        assertEquals(
+                List.of("first started", "second started", "second closed", "first closed", "stop PT2S false"),
+                server.calls);
     }
 
     @Test
     void shouldExitWithTheStatusOfAServerThatDied() throws Exception {
         FakeServer server = new FakeServer();
-        Supervisor supervisor = new Supervisor(server, Duration.ofSeconds(1), false, List.of());
+        Supervisor supervisor = supervisor(server, Duration.ofSeconds(1), false);
         server.exit.complete(ExitStatus.killedBy(9));
-        assertEquals(137, supervisor.run());
+        assertEquals(137, supervisor.run(List.of()));
         assertEquals(List.of(), server.calls);
     }
 
     @Test
     void shouldStopServerWhenAServiceCannotStart() throws Exception {
         FakeServer server = new FakeServer();
-        Supervisor supervisor = new Supervisor(
-                server, Duration.ofSeconds(3), false, List.of(_ -> () -> server.calls.add("first closed"), _ -> {
-                    throw new IllegalStateException("watch limit");
-                }));
-        assertEquals(1, supervisor.run());
+        Supervisor supervisor = supervisor(server, Duration.ofSeconds(3), false);
+        assertEquals(1, supervisor.run(List.of(_ -> () -> server.calls.add("first closed"), _ -> {
+            throw new IllegalStateException("watch limit");
+        })));
         assertEquals(List.of("first closed", "stop PT3S false"), server.calls);
     }
 
@@ -93,24 +127,22 @@ class SupervisorTest {
         FakeServer second = new FakeServer(2, first.calls);
         CompletableFuture<OptionalLong> reloaded = new CompletableFuture<>();
         List<ServerProcess> seen = new CopyOnWriteArrayList<>();
-        Supervisor[] holder = new Supervisor[1];
         Supervisor supervisor = new Supervisor(
                 first,
                 () -> {
                     // Queued behind the first server's exit, which the stop has just reported.
-                    holder[0].submit(new Supervisor.Event.Reload("after restart", reloaded));
-                    holder[0].submit(new Supervisor.Event.Stop("SIGTERM"));
+                    events.add(new Supervisor.Event.Reload("after restart", reloaded));
+                    events.add(new Supervisor.Event.Stop("SIGTERM"));
                     return second;
                 },
                 Duration.ofSeconds(5),
                 true,
-                List.of(server -> {
-                    seen.add(server);
-                    return () -> first.calls.add("service closed");
-                }));
-        holder[0] = supervisor;
+                events);
         supervisor.requestRestart("test");
-        assertEquals(0, supervisor.run());
+        assertEquals(0, supervisor.run(List.of(server -> {
+            seen.add(server);
+            return () -> first.calls.add("service closed");
+        })));
         // The first server's exit (completed by its stop) did not end the wrapper.
         assertEquals(List.of("stop 1 PT5S true", "reload 2", "service closed", "stop 2 PT5S true"), first.calls);
         assertEquals(OptionalLong.of(2), reloaded.get());
@@ -127,9 +159,9 @@ class SupervisorTest {
                 },
                 Duration.ofSeconds(1),
                 false,
-                List.of());
+                events);
         CompletableFuture<OptionalLong> restarted = supervisor.restart("test");
-        assertEquals(1, supervisor.run());
+        assertEquals(1, supervisor.run(List.of()));
         assertEquals(List.of("stop PT1S false"), first.calls);
         assertEquals(OptionalLong.empty(), restarted.get());
     }
@@ -137,10 +169,10 @@ class SupervisorTest {
     @Test
     void shouldAnswerAPendingReloadWithEmptyWhenTheServerIsGone() throws Exception {
         FakeServer server = new FakeServer();
-        Supervisor supervisor = new Supervisor(server, Duration.ofSeconds(1), false, List.of());
+        Supervisor supervisor = supervisor(server, Duration.ofSeconds(1), false);
         server.exit.complete(ExitStatus.exited(0));
         CompletableFuture<OptionalLong> reload = supervisor.requestReload("late");
-        supervisor.run();
+        supervisor.run(List.of());
         assertEquals(OptionalLong.empty(), reload.get());
         assertEquals(List.of(), server.calls);
     }
@@ -148,10 +180,9 @@ class SupervisorTest {
     @Test
     void shouldStopTheServerAndExitOneWhenAThreadOfTheWrapperDied() throws Exception {
         FakeServer server = new FakeServer();
-        Supervisor supervisor = new Supervisor(
-                server, Duration.ofSeconds(3), false, List.of(_ -> () -> server.calls.add("service closed")));
+        Supervisor supervisor = supervisor(server, Duration.ofSeconds(3), false);
         supervisor.submit(new Supervisor.Event.Fatal("thread 'pot-nats-purge' died: java.lang.OutOfMemoryError"));
-        assertEquals(1, supervisor.run());
+        assertEquals(1, supervisor.run(List.of(_ -> () -> server.calls.add("service closed"))));
         assertEquals(List.of("service closed", "stop PT3S false"), server.calls);
     }
 
@@ -159,10 +190,10 @@ class SupervisorTest {
     void shouldKeepRunningWhenASignalCannotBeForwarded() throws Exception {
         // A fake is no nats-server child: the forward is refused, logged, and nothing else happens.
         FakeServer server = new FakeServer();
-        Supervisor supervisor = new Supervisor(server, Duration.ofSeconds(1), false, List.of());
+        Supervisor supervisor = supervisor(server, Duration.ofSeconds(1), false);
         supervisor.submit(new Supervisor.Event.Forward("SIGUSR1", ForwardedSignal.SIGUSR1));
         supervisor.submit(new Supervisor.Event.Stop("SIGTERM"));
-        assertEquals(0, supervisor.run());
+        assertEquals(0, supervisor.run(List.of()));
         assertEquals(List.of("stop PT1S false"), server.calls);
     }
 
