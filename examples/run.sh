@@ -36,6 +36,20 @@ mvn=(mvn -B -ntp -q -s "$settings" -Dmaven.repo.local="$repo")
   -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath"
 cp="examples/purge-tool/target/classes:examples/purge-tool/target/test-classes:$(cat "$work/classpath")"
 
+# The README's snippet compiles as written (--release 21), inside a method with the tool's imports.
+snippet="$work/snippet/example/ReadmeSnippet.java"
+mkdir -p "$(dirname "$snippet")"
+{
+  sed -n '/^import /p' examples/purge-tool/src/main/java/example/PurgeTool.java | sed '1i package example;'
+  echo 'final class ReadmeSnippet { static void run(String[] args) throws Exception {'
+  awk '/^## Use pot-nats-jetstream in your tool/ {section = 1} section && /^```java/ {inside = 1; next}
+       inside && /^```/ {exit} inside {print}' pot-nats-jetstream/README.md
+  echo '} }'
+} >"$snippet"
+grep -q 'JetStreamReconciler' "$snippet" || { echo "FAIL: no java snippet found in pot-nats-jetstream/README.md"; exit 1; }
+javac --release 21 -Xlint:all -Werror -cp "$cp" -d "$work/snippet/classes" "$snippet"
+echo "README snippet compiles"
+
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 java --enable-native-access=ALL-UNNAMED -cp "$cp" example.Scenario setup "$work/op" "$port"
 . "$work/op/keys"

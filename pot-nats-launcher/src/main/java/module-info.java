@@ -9,6 +9,7 @@ module com.datasance.pot.nats.launcher {
     requires com.datasance.pot.nats.process;
     requires com.datasance.pot.nats.jetstream;
     requires com.datasance.pot.nats.watch;
+    requires com.fasterxml.jackson.core;
     requires org.slf4j;
     // sun.misc.Signal, reached by reflection (see WrapperSignals): named here so that jdeps and
     // jlink keep the module in the image's runtime.

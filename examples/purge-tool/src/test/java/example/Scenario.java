@@ -20,7 +20,9 @@ public final class Scenario {
                 OperatorFixture operator = OperatorFixture.create(dir);
                 OperatorFixture.Account live = operator.addAccount("live");
                 OperatorFixture.Account gone = operator.addAccount("gone");
-                Path conf = operator.writeServerConfig("listen: 127.0.0.1:" + args[2]);
+                Path conf = operator.writeServerConfig(
+                        // A busy CI machine can take more than the default 2 s to sign the nonce.
+                        "listen: 127.0.0.1:" + args[2] + "\nauthorization { timeout: 10 }");
                 Files.writeString(dir.resolve("keys"), "LIVE=" + live.publicKey() + "\nGONE=" + gone.publicKey()
                         + "\nCONF=" + conf + "\nSYS_CREDS=" + operator.system().credsFile()
                         + "\nSTORE=" + operator.storeDir() + "\n");
