@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.datasance.pot.nats.testkit.ChildProcess.Signal;
 import com.datasance.pot.nats.testkit.FreePorts;
 import com.datasance.pot.nats.testkit.Monitoring;
 import com.datasance.pot.nats.testkit.NatsServerBinary;
@@ -98,7 +99,7 @@ class HardeningProcessTest {
             // nats-server -t opens the FIFO and blocks (its deadline is 20 s, the stop cannot wait).
             replace(conf, listen() + "include blocked.conf\n");
             wrapper.awaitOutput("changed: CONFIG");
-            wrapper.process().destroy(); // SIGTERM
+            wrapper.signal(Signal.TERM);
             assertEquals(0, wrapper.awaitExit(), wrapper.output());
             assertFalse(child.isAlive(), "nats-server outlived the wrapper");
             assertTrue(wrapper.output().contains("nats-server stopped: exit status 0"), wrapper.output());
@@ -125,7 +126,7 @@ class HardeningProcessTest {
         try (Wrapper wrapper = started(env(conf))) {
             await().atMost(APPLIED).until(() -> Files.exists(log));
             Files.move(log, dir.resolve("nats.log.1")); // what logrotate does
-            wrapper.signal("USR1");
+            wrapper.signal(Signal.USR1);
             wrapper.awaitOutput("SIGUSR1: forwarded SIGUSR1 to nats-server");
             await().atMost(APPLIED)
                     .until(() -> Files.exists(log) || !wrapper.process().isAlive());
@@ -139,7 +140,7 @@ class HardeningProcessTest {
     void shouldForwardSigusr2SoThatNatsServerEntersLameDuckMode() throws Exception {
         Path conf = config(listen());
         try (Wrapper wrapper = started(env(conf))) {
-            wrapper.signal("USR2");
+            wrapper.signal(Signal.USR2);
             wrapper.awaitOutput("SIGUSR2: forwarded SIGUSR2 to nats-server");
             // nats-server's own line, on the stderr it shares with the wrapper.
             wrapper.awaitOutput("Entering lame duck mode");
@@ -274,7 +275,7 @@ class HardeningProcessTest {
         Map<String, String> env = env(config(listen()));
         env.put("NATS_SHUTDOWN_TIMEOUT", "0");
         try (Wrapper wrapper = started(env)) {
-            wrapper.process().destroy(); // SIGTERM
+            wrapper.signal(Signal.TERM);
             assertEquals(137, wrapper.awaitExit(), wrapper.output());
             assertTrue(wrapper.output().contains("SIGKILL after 0s"), wrapper.output());
             assertFalse(wrapper.output().contains("PT0S"), wrapper.output());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.datasance.pot.nats.testkit.ChildProcess.Signal;
 import com.datasance.pot.nats.testkit.FreePorts;
 import com.datasance.pot.nats.testkit.Monitoring;
 import com.datasance.pot.nats.testkit.NatsServerBinary;
@@ -75,7 +76,7 @@ class LauncherProcessTest {
             monitoring.awaitHealthy(Duration.ofSeconds(20));
             String loadedAt = monitoring.varz().path("config_load_time").asText();
             Files.writeString(conf, "max_payload: 2000\n");
-            wrapper.signal("HUP");
+            wrapper.signal(Signal.HUP);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> monitoring.varz().path("max_payload").asInt() == 2000);
             assertNotEquals(loadedAt, monitoring.varz().path("config_load_time").asText());
@@ -88,7 +89,7 @@ class LauncherProcessTest {
         try (Wrapper wrapper = start(env(config("")))) {
             ProcessHandle child = wrapper.awaitStarted();
             monitoring.awaitHealthy(Duration.ofSeconds(20));
-            wrapper.process().destroy(); // SIGTERM
+            wrapper.signal(Signal.TERM);
             assertEquals(0, wrapper.awaitExit(), wrapper.output());
             assertFalse(child.isAlive(), "nats-server pid " + child.pid() + " outlived the wrapper");
             assertTrue(wrapper.output().contains("nats-server stopped: exit status 0"), wrapper.output());
@@ -103,7 +104,7 @@ class LauncherProcessTest {
         try (Wrapper wrapper = start(env)) {
             ProcessHandle child = wrapper.awaitStarted();
             monitoring.awaitHealthy(Duration.ofSeconds(20));
-            wrapper.signal("INT");
+            wrapper.signal(Signal.INT);
             assertEquals(0, wrapper.awaitExit(), wrapper.output());
             assertFalse(child.isAlive());
             assertTrue(wrapper.output().contains("in lame duck mode"), wrapper.output());
@@ -141,7 +142,7 @@ class LauncherProcessTest {
         env.put("NATS_CONFIG_WAIT", "30s");
         try (Wrapper wrapper = start(env)) {
             wrapper.awaitOutput("waiting up to 30s for NATS_CONF '" + conf + "'");
-            wrapper.process().destroy(); // SIGTERM
+            wrapper.signal(Signal.TERM);
             assertEquals(0, wrapper.awaitExit(), wrapper.output());
             assertTrue(wrapper.output().contains("SIGTERM while waiting for NATS_CONF"), wrapper.output());
         }
@@ -152,7 +153,7 @@ class LauncherProcessTest {
         try (Wrapper wrapper = start(env(config("")))) {
             // No wait for the wrapper's own log line: an orchestrator only sees the server ready.
             monitoring.awaitHealthy(Duration.ofSeconds(20));
-            wrapper.process().destroy(); // SIGTERM
+            wrapper.signal(Signal.TERM);
             assertEquals(0, wrapper.awaitExit(), wrapper.output());
             assertTrue(wrapper.output().contains("nats-server stopped: exit status 0"), wrapper.output());
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.datasance.pot.nats.testkit.ChildProcess.Signal;
 import com.datasance.pot.nats.testkit.FreePorts;
 import com.datasance.pot.nats.testkit.KubeletAtomicWriter;
 import com.datasance.pot.nats.testkit.Monitoring;
@@ -206,7 +207,7 @@ class ReloadProcessTest {
         env.put("NATS_SERVER_MODE", "leaf");
         try (Wrapper wrapper = start(env)) {
             ProcessHandle firstServer =
-                    wrapper.process().toHandle().children().findFirst().orElseThrow();
+                    wrapper.process().handle().children().findFirst().orElseThrow();
             String firstStart = monitoring.varz().path("start").asText();
 
             Files.writeString(conf, "max_payload: 2000\n" + tls);
@@ -230,7 +231,7 @@ class ReloadProcessTest {
             assertTrue(ProcessHandle.of(secondPid).map(ProcessHandle::isAlive).orElse(false));
             assertEquals(1, count(wrapper.output(), "restarted nats-server (pid "), wrapper.output());
 
-            wrapper.process().destroy();
+            wrapper.signal(Signal.TERM);
             assertEquals(0, wrapper.awaitExit(), wrapper.output());
             assertFalse(ProcessHandle.of(secondPid).map(ProcessHandle::isAlive).orElse(false));
         }
