@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datasance.pot.nats.testkit.ChildProcess;
-import com.datasance.pot.nats.testkit.FreePorts;
 import com.datasance.pot.nats.testkit.Monitoring;
-import com.datasance.pot.nats.testkit.NatsServerBinary;
+import com.datasance.pot.nats.testkit.WrapperEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,42 +39,38 @@ final class RunningWrapper implements AutoCloseable {
     }
 
     /** The environment the image gives pot-nats, with every path moved into {@code dir}. */
-    static Map<String, String> contractEnvironment(Path dir, int monitorPort) throws IOException {
+    static Map<String, String> contractEnvironment(Path dir, WrapperEnvironment ports) throws IOException {
         Path config = dir.resolve("config");
         Files.createDirectories(config);
         for (String sub : List.of("certs", "jwt", "creds", "data")) {
             Files.createDirectories(dir.resolve(sub));
         }
-        int clientPort = FreePorts.next();
         Files.writeString(
-                config.resolve("server.conf"), """
+                config.resolve("server.conf"),
+                """
                 listen: 127.0.0.1:%d
                 server_name: pot-nats-image-test
                 jetstream {
                   store_dir: "%s"
                 }
-                """.formatted(clientPort, dir.resolve("data")), StandardCharsets.UTF_8);
-        Map<String, String> env = new HashMap<>();
-        env.put("NATS_CONF", config.resolve("server.conf").toString());
-        env.put("NATS_ACCOUNTS", config.resolve("accounts.conf").toString());
-        env.put("NATS_SSL_DIR", dir.resolve("certs").toString());
-        env.put("NATS_JWT_DIR", dir.resolve("jwt").toString());
-        env.put("NATS_CREDS_DIR", dir.resolve("creds").toString());
-        env.put("NATS_SERVER_BIN", NatsServerBinary.require().toString());
-        env.put("NATS_MONITOR_PORT", Integer.toString(monitorPort));
-        env.put("NATS_CLIENT_URL", "nats://127.0.0.1:" + clientPort);
-        return env;
+                """.formatted(ports.clientPort(), dir.resolve("data")),
+                StandardCharsets.UTF_8);
+        return ports.env(config.resolve("server.conf"))
+                .mountsUnder(dir)
+                .set("NATS_ACCOUNTS", config.resolve("accounts.conf").toString())
+                .clientUrl(ports.clientUrl())
+                .build();
     }
 
     /** Starts {@code command} with the contract environment under {@code dir}; waits for /healthz. */
     static RunningWrapper start(List<String> command, Path dir, Map<String, String> extraEnv)
             throws IOException, InterruptedException {
-        int monitorPort = FreePorts.next();
-        Map<String, String> env = contractEnvironment(dir, monitorPort);
+        WrapperEnvironment ports = WrapperEnvironment.onFreePorts();
+        Map<String, String> env = contractEnvironment(dir, ports);
         env.putAll(extraEnv);
         ChildProcess process =
                 ChildProcess.builder(command).directory(dir).environment(env).start();
-        RunningWrapper wrapper = new RunningWrapper(process, new Monitoring(monitorPort));
+        RunningWrapper wrapper = new RunningWrapper(process, ports.monitoring());
         try {
             wrapper.monitoring.awaitHealthy(READY);
             // pot-nats starts nats-server first (time to ready) and installs its SIGTERM handler

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datasance.pot.nats.testkit.ChildProcess.Signal;
 import com.datasance.pot.nats.testkit.FreePorts;
 import com.datasance.pot.nats.testkit.Monitoring;
-import com.datasance.pot.nats.testkit.NatsServerBinary;
+import com.datasance.pot.nats.testkit.WrapperEnvironment;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -22,7 +22,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,21 +38,16 @@ class HardeningProcessTest {
     @TempDir
     Path dir;
 
-    private final int clientPort = FreePorts.next();
-    private final Monitoring monitoring = new Monitoring(FreePorts.next());
+    private final WrapperEnvironment ports = WrapperEnvironment.onFreePorts();
+    private final int clientPort = ports.clientPort();
+    private final Monitoring monitoring = ports.monitoring();
 
     private Map<String, String> env(Path conf) {
-        Map<String, String> env = new HashMap<>();
-        env.put("NATS_CONF", conf.toString());
-        env.put("NATS_ACCOUNTS", dir.resolve("accounts/accounts.conf").toString());
-        env.put("NATS_SSL_DIR", dir.resolve("certs").toString());
-        env.put("NATS_JWT_DIR", dir.resolve("jwt").toString());
-        env.put("NATS_CREDS_DIR", dir.resolve("creds").toString());
-        env.put("NATS_SERVER_BIN", NatsServerBinary.require().toString());
-        env.put("NATS_MONITOR_PORT", Integer.toString(monitoring.port()));
-        env.put("NATS_RELOAD_DEBOUNCE", "100ms");
-        env.put("NATS_SHUTDOWN_TIMEOUT", "10s");
-        return env;
+        return ports.env(conf)
+                .mountsUnder(dir)
+                .set("NATS_RELOAD_DEBOUNCE", "100ms")
+                .set("NATS_SHUTDOWN_TIMEOUT", "10s")
+                .build();
     }
 
     private String listen() {
@@ -68,9 +62,7 @@ class HardeningProcessTest {
 
     private Wrapper started(Map<String, String> env) throws InterruptedException {
         Wrapper wrapper = Wrapper.start(dir, env);
-        wrapper.awaitStarted();
-        wrapper.awaitOutput("watching ");
-        monitoring.awaitHealthy(Duration.ofSeconds(20));
+        wrapper.awaitWatching(monitoring);
         return wrapper;
     }
 

@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datasance.pot.nats.testkit.ChildProcess.Signal;
-import com.datasance.pot.nats.testkit.FreePorts;
 import com.datasance.pot.nats.testkit.Monitoring;
 import com.datasance.pot.nats.testkit.NatsServerBinary;
+import com.datasance.pot.nats.testkit.WrapperEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,16 +27,12 @@ class LauncherProcessTest {
     @TempDir
     Path dir;
 
-    private final int clientPort = FreePorts.next();
-    private final Monitoring monitoring = new Monitoring(FreePorts.next());
+    private final WrapperEnvironment ports = WrapperEnvironment.onFreePorts();
+    private final int clientPort = ports.clientPort();
+    private final Monitoring monitoring = ports.monitoring();
 
     private Map<String, String> env(Path conf) {
-        Map<String, String> env = new HashMap<>();
-        env.put("NATS_CONF", conf.toString());
-        env.put("NATS_SERVER_BIN", NatsServerBinary.require().toString());
-        env.put("NATS_MONITOR_PORT", Integer.toString(monitoring.port()));
-        env.put("NATS_SHUTDOWN_TIMEOUT", "10s");
-        return env;
+        return ports.env(conf).set("NATS_SHUTDOWN_TIMEOUT", "10s").build();
     }
 
     private Path config(String text) throws Exception {
@@ -45,13 +42,9 @@ class LauncherProcessTest {
     }
 
     private Wrapper start(Map<String, String> env, String... extraArgs) {
-        String[] args = new String[4 + extraArgs.length];
-        args[0] = "-a";
-        args[1] = "127.0.0.1";
-        args[2] = "-p";
-        args[3] = Integer.toString(clientPort);
-        System.arraycopy(extraArgs, 0, args, 4, extraArgs.length);
-        return Wrapper.start(dir, env, args);
+        List<String> args = new ArrayList<>(ports.listenArguments());
+        args.addAll(List.of(extraArgs));
+        return Wrapper.start(dir, env, args.toArray(String[]::new));
     }
 
     @Test

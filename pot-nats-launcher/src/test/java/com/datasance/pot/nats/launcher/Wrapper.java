@@ -2,6 +2,8 @@ package com.datasance.pot.nats.launcher;
 
 import com.datasance.pot.nats.testkit.ChildProcess;
 import com.datasance.pot.nats.testkit.Monitoring;
+import com.datasance.pot.nats.testkit.PurgeFixture;
+import com.datasance.pot.nats.testkit.WrapperEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +43,20 @@ final class Wrapper implements AutoCloseable {
                 .withoutInherited("POT_NATS_")
                 .environment(env)
                 .start());
+    }
+
+    /**
+     * The wrapper's environment for {@code fixture}'s tree: its config and resolver, the system
+     * user's creds, {@code url}, grace zero (the tests that need a grace period set one).
+     */
+    static Map<String, String> purgeEnv(PurgeFixture fixture, String url, int monitorPort) {
+        return WrapperEnvironment.builder(fixture.config())
+                .monitorPort(monitorPort)
+                .operator(fixture.operator())
+                .clientUrl(url)
+                .set("NATS_SHUTDOWN_TIMEOUT", "10s")
+                .set("NATS_PURGE_GRACE", "0")
+                .build();
     }
 
     ChildProcess process() {
