@@ -43,11 +43,7 @@ class HardeningProcessTest {
     private final Monitoring monitoring = ports.monitoring();
 
     private Map<String, String> env(Path conf) {
-        return ports.env(conf)
-                .mountsUnder(dir)
-                .set("NATS_RELOAD_DEBOUNCE", "100ms")
-                .set("NATS_SHUTDOWN_TIMEOUT", "10s")
-                .build();
+        return Wrapper.watchingEnv(ports, dir, conf);
     }
 
     private String listen() {

@@ -34,15 +34,10 @@ class ReloadProcessTest {
     Path dir;
 
     private final WrapperEnvironment ports = WrapperEnvironment.onFreePorts();
-    private final int clientPort = ports.clientPort();
     private final Monitoring monitoring = ports.monitoring();
 
     private Map<String, String> env(Path conf) {
-        return ports.env(conf)
-                .mountsUnder(dir)
-                .set("NATS_RELOAD_DEBOUNCE", "100ms")
-                .set("NATS_SHUTDOWN_TIMEOUT", "10s")
-                .build();
+        return Wrapper.watchingEnv(ports, dir, conf);
     }
 
     private Wrapper start(Map<String, String> env) throws InterruptedException {

@@ -59,6 +59,18 @@ final class Wrapper implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * The wrapper's environment for {@code conf} with the watched mounts under {@code dir}, a
+     * 100 ms debounce and a 10 s shutdown timeout: the reload and hardening tests' set-up.
+     */
+    static Map<String, String> watchingEnv(WrapperEnvironment ports, Path dir, Path conf) {
+        return ports.env(conf)
+                .mountsUnder(dir)
+                .set("NATS_RELOAD_DEBOUNCE", "100ms")
+                .set("NATS_SHUTDOWN_TIMEOUT", "10s")
+                .build();
+    }
+
     ChildProcess process() {
         return process;
     }

@@ -75,7 +75,8 @@ public final class ChildProcess implements AutoCloseable {
         this.reader = new Thread(this::readOutput, "child-output-" + process.pid());
         reader.setDaemon(true);
         reader.start();
-        process.onExit().thenRun(this::markExited);
+        // Wakes a waiting awaitOutput when the process exits; the future needs no other use.
+        var unused = process.onExit().thenRun(this::markExited);
     }
 
     /** A builder for {@code command} (the program and its arguments; at least the program). */
@@ -169,9 +170,9 @@ public final class ChildProcess implements AutoCloseable {
         lock.lock();
         try {
             // A descendant that inherited the pipe may hold it open: wait for it a moment only.
-            long remaining;
-            while (!endOfOutput && (remaining = until - System.nanoTime()) > 0) {
-                changed.awaitNanos(remaining);
+            long remaining = until - System.nanoTime();
+            while (!endOfOutput && remaining > 0) {
+                remaining = changed.awaitNanos(remaining);
             }
         } finally {
             lock.unlock();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,7 +97,7 @@ class ChildProcessTest {
         child.close();
         child.close(); // idempotent
         assertFalse(child.isAlive());
-        grandchild.onExit().get();
+        grandchild.onExit().get(20, TimeUnit.SECONDS);
         assertFalse(grandchild.isAlive());
     }
 
