@@ -12,7 +12,7 @@ import java.util.Map;
  */
 final class Commands {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     record Result(int exitCode, String output) {}
 
