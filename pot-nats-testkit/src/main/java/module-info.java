@@ -1,7 +1,8 @@
 /**
  * Test-only helpers for pot-nats modules: a real nats-server fixture, free ports on 127.0.0.1,
- * the binary lookup the tests share, and operator-mode trust trees (JWTs, creds) with JetStream
- * helpers. Never a runtime dependency of a shipped module.
+ * the binary lookup the tests share, operator-mode trust trees (JWTs, creds) with JetStream
+ * helpers and the two-account purge fixture, a child-process harness, and the wrapper's
+ * environment for tests that run it as a process. Never a runtime dependency of a shipped module.
  */
 // jnats ships no module-info (automatic module 'io.nats.jnats'); the fixtures hand out its types.
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})

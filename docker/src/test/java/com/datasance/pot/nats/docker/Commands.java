@@ -1,44 +1,31 @@
 package com.datasance.pot.nats.docker;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import com.datasance.pot.nats.testkit.ChildProcess;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-/** Runs short commands to completion, their output captured in a file so no pipe can fill up. */
+/**
+ * Runs short commands to completion with the testkit's {@link ChildProcess}: output read
+ * off-thread (no pipe can fill up), a deadline, and the process killed on every path.
+ */
 final class Commands {
 
-    private static final long TIMEOUT_SECONDS = 120;
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     record Result(int exitCode, String output) {}
 
     private Commands() {}
 
+    /** Runs {@code command}; fails with its output when it does not finish within 120 s. */
     static Result run(List<String> command, Path workDir, Map<String, String> environment) {
-        try {
-            Path log = Files.createTempFile("pot-nats-docker-test", ".log");
-            try {
-                ProcessBuilder builder = new ProcessBuilder(command)
-                        .directory(workDir.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile());
-                builder.environment().putAll(environment);
-                Process process = builder.start();
-                if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor();
-                    throw new AssertionError(command + " did not finish within " + TIMEOUT_SECONDS + " s; output:\n"
-                            + Files.readString(log, StandardCharsets.UTF_8));
-                }
-                return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-            } finally {
-                Files.deleteIfExists(log);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command, e);
+        try (ChildProcess process = ChildProcess.builder(command)
+                .directory(workDir)
+                .environment(environment)
+                .start()) {
+            int status = process.awaitExit(TIMEOUT);
+            return new Result(status, process.output());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + command, e);

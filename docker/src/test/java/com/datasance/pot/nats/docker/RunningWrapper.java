@@ -4,24 +4,23 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datasance.pot.nats.testkit.FreePorts;
+import com.datasance.pot.nats.testkit.ChildProcess;
 import com.datasance.pot.nats.testkit.Monitoring;
-import com.datasance.pot.nats.testkit.NatsServerBinary;
+import com.datasance.pot.nats.testkit.WrapperEnvironment;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * pot-nats supervising the real nats-server, started by a command (the linked java, or the
  * entrypoint script) in a temp tree that stands in for the image's mounts: a config on free
- * ports, a JetStream store, and the watched directories of the environment contract.
+ * ports, a JetStream store, and the watched directories of the environment contract. The
+ * testkit's {@link ChildProcess} runs it (output read off-thread, killed with its descendants on
+ * close).
  */
 final class RunningWrapper implements AutoCloseable {
 
@@ -31,67 +30,55 @@ final class RunningWrapper implements AutoCloseable {
     /** What pot-nats logs once its signal handlers are installed (pot-nats-launcher Launcher). */
     static final String SIGNALS_READY = "started nats-server";
 
-    private final Process process;
-    private final Path log;
+    private final ChildProcess process;
     private final Monitoring monitoring;
 
-    private RunningWrapper(Process process, Path log, Monitoring monitoring) {
+    private RunningWrapper(ChildProcess process, Monitoring monitoring) {
         this.process = process;
-        this.log = log;
         this.monitoring = monitoring;
     }
 
     /** The environment the image gives pot-nats, with every path moved into {@code dir}. */
-    static Map<String, String> contractEnvironment(Path dir, int monitorPort) throws IOException {
+    static Map<String, String> contractEnvironment(Path dir, WrapperEnvironment ports) throws IOException {
         Path config = dir.resolve("config");
         Files.createDirectories(config);
         for (String sub : List.of("certs", "jwt", "creds", "data")) {
             Files.createDirectories(dir.resolve(sub));
         }
-        int clientPort = FreePorts.next();
         Files.writeString(
-                config.resolve("server.conf"), """
+                config.resolve("server.conf"),
+                """
                 listen: 127.0.0.1:%d
                 server_name: pot-nats-image-test
                 jetstream {
                   store_dir: "%s"
                 }
-                """.formatted(clientPort, dir.resolve("data")), StandardCharsets.UTF_8);
-        Map<String, String> env = new HashMap<>();
-        env.put("NATS_CONF", config.resolve("server.conf").toString());
-        env.put("NATS_ACCOUNTS", config.resolve("accounts.conf").toString());
-        env.put("NATS_SSL_DIR", dir.resolve("certs").toString());
-        env.put("NATS_JWT_DIR", dir.resolve("jwt").toString());
-        env.put("NATS_CREDS_DIR", dir.resolve("creds").toString());
-        env.put("NATS_SERVER_BIN", NatsServerBinary.require().toString());
-        env.put("NATS_MONITOR_PORT", Integer.toString(monitorPort));
-        env.put("NATS_CLIENT_URL", "nats://127.0.0.1:" + clientPort);
-        return env;
+                """.formatted(ports.clientPort(), dir.resolve("data")),
+                StandardCharsets.UTF_8);
+        return ports.env(config.resolve("server.conf"))
+                .mountsUnder(dir)
+                .set("NATS_ACCOUNTS", config.resolve("accounts.conf").toString())
+                .clientUrl(ports.clientUrl())
+                .build();
     }
 
     /** Starts {@code command} with the contract environment under {@code dir}; waits for /healthz. */
     static RunningWrapper start(List<String> command, Path dir, Map<String, String> extraEnv)
             throws IOException, InterruptedException {
-        int monitorPort = FreePorts.next();
-        Map<String, String> env = contractEnvironment(dir, monitorPort);
+        WrapperEnvironment ports = WrapperEnvironment.onFreePorts();
+        Map<String, String> env = contractEnvironment(dir, ports);
         env.putAll(extraEnv);
-        Path log = dir.resolve("wrapper.log");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        RunningWrapper wrapper = new RunningWrapper(builder.start(), log, new Monitoring(monitorPort));
+        ChildProcess process =
+                ChildProcess.builder(command).directory(dir).environment(env).start();
+        RunningWrapper wrapper = new RunningWrapper(process, ports.monitoring());
         try {
             wrapper.monitoring.awaitHealthy(READY);
             // pot-nats starts nats-server first (time to ready) and installs its SIGTERM handler
             // right after; it logs this line once the handler is in place. A SIGTERM before it
             // gets the JVM's default action (exit 143) instead of a graceful stop.
-            await("pot-nats' '" + SIGNALS_READY + "' line")
-                    .atMost(READY)
-                    .until(() -> wrapper.output().contains(SIGNALS_READY));
-        } catch (AssertionError | org.awaitility.core.ConditionTimeoutException notReady) {
-            wrapper.process.destroyForcibly().waitFor();
+            process.awaitOutput(SIGNALS_READY, READY);
+        } catch (AssertionError notReady) {
+            process.close();
             throw new AssertionError(notReady.getMessage() + "; " + command + " wrote:\n" + wrapper.output(), notReady);
         }
         return wrapper;
@@ -102,7 +89,7 @@ final class RunningWrapper implements AutoCloseable {
     }
 
     ProcessHandle handle() {
-        return process.toHandle();
+        return process.handle();
     }
 
     Monitoring monitoring() {
@@ -110,16 +97,13 @@ final class RunningWrapper implements AutoCloseable {
     }
 
     String output() {
-        try {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + log, e);
-        }
+        return process.output();
     }
 
     /** The nats-server process started by the wrapper (a direct child). */
     ProcessHandle natsServer() {
-        List<ProcessHandle> servers = process.children()
+        List<ProcessHandle> servers = process.handle()
+                .children()
                 .filter(child -> child.info().command().orElse("").endsWith("nats-server"))
                 .toList();
         assertEquals(1, servers.size(), () -> "expected one nats-server child of pid " + pid() + ", found " + servers);
@@ -132,14 +116,12 @@ final class RunningWrapper implements AutoCloseable {
      */
     void terminateAndCheck() throws InterruptedException {
         ProcessHandle server = natsServer();
-        process.destroy();
-        assertTrue(
-                process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS),
-                () -> "pot-nats did not exit within " + STOP + " after SIGTERM; output:\n" + output());
+        process.signal(ChildProcess.Signal.TERM);
+        // Fails naming the command and quoting its output when pot-nats does not exit in time.
         // pot-nats exits with nats-server's status: 0 from v2.12.4, but Debian's v2.9.10 (the one
         // the tests run) exits 1 on SIGTERM. 128+15 would mean the JVM died of the signal instead of
         // stopping nats-server and returning its status.
-        int status = process.exitValue();
+        int status = process.awaitExit(STOP);
         assertTrue(
                 status == 0 || status == 1,
                 () -> "pot-nats exit status after SIGTERM is nats-server's (0, or 1 from nats-server v2.9.10),"
@@ -151,10 +133,6 @@ final class RunningWrapper implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            List<ProcessHandle> descendants = process.descendants().toList();
-            process.destroyForcibly().waitFor();
-            descendants.forEach(ProcessHandle::destroyForcibly);
-        }
+        process.close();
     }
 }

@@ -2,24 +2,24 @@ package com.datasance.pot.nats.jetstream;
 
 import com.datasance.pot.nats.testkit.NatsServerFixture;
 import com.datasance.pot.nats.testkit.OperatorFixture;
+import com.datasance.pot.nats.testkit.PurgeFixture;
 import com.datasance.pot.nats.testkit.Streams;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
- * A running operator-mode nats-server with two accounts that each have a file stream of {@link
- * #MESSAGES} messages: {@code live} stays in the resolver, {@code gone} is the one tests remove.
+ * The testkit's {@link PurgeFixture} on a running server: an operator-mode nats-server with two
+ * accounts that each have a file stream of {@link #MESSAGES} messages ({@code live} stays in the
+ * resolver, {@code gone} is the one tests remove), plus the purge settings for it.
  */
 final class PurgeScenario implements AutoCloseable {
 
-    static final int MESSAGES = 7;
-    static final String STREAM = "ORDERS";
+    static final int MESSAGES = PurgeFixture.MESSAGES;
+    static final String STREAM = PurgeFixture.STREAM;
 
+    final PurgeFixture fixture;
     final OperatorFixture operator;
     final OperatorFixture.Account live;
     final OperatorFixture.Account gone;
@@ -30,12 +30,12 @@ final class PurgeScenario implements AutoCloseable {
     private PurgeScenario(Path dir, String extraConfig, Optional<SSLContext> ssl)
             throws IOException, InterruptedException {
         this.ssl = ssl;
-        operator = OperatorFixture.create(dir);
-        live = operator.addAccount("live");
-        gone = operator.addAccount("gone");
-        server = NatsServerFixture.start(operator.writeServerConfig(extraConfig), List.of(), Map.of());
-        streams(live).createWithMessages(STREAM, MESSAGES, 1);
-        streams(gone).createWithMessages(STREAM, MESSAGES, 1);
+        fixture = PurgeFixture.create(dir, extraConfig);
+        operator = fixture.operator();
+        live = fixture.live();
+        gone = fixture.gone();
+        server = fixture.startServer();
+        fixture.writeStreams(clientUrl(), ssl);
     }
 
     static PurgeScenario start(Path dir) throws IOException, InterruptedException {
@@ -71,19 +71,19 @@ final class PurgeScenario implements AutoCloseable {
     }
 
     Streams streams(OperatorFixture.Account account) {
-        return new Streams(clientUrl(), account.credsFile(), ssl);
+        return fixture.streams(clientUrl(), ssl, account);
     }
 
     String clientUrl() {
         return (ssl.isPresent() ? "tls" : "nats") + "://127.0.0.1:" + server.clientPort();
     }
 
-    void removeJwt(OperatorFixture.Account account) throws IOException {
-        Files.delete(account.jwtFile());
+    void removeJwt(OperatorFixture.Account account) {
+        fixture.removeJwt(account);
     }
 
     Path storeDirOf(OperatorFixture.Account account) {
-        return operator.accountStoreDir(account);
+        return fixture.storeDirOf(account);
     }
 
     /** The live account still has its stream, all its messages, and its files on disk. */
@@ -92,7 +92,7 @@ final class PurgeScenario implements AutoCloseable {
     }
 
     boolean liveStreamOnDisk() {
-        return Files.isDirectory(storeDirOf(live).resolve("streams").resolve(STREAM));
+        return fixture.streamOnDisk(live);
     }
 
     @Override

@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.datasance.pot.nats.testkit.ChildProcess.Signal;
 import com.datasance.pot.nats.testkit.FreePorts;
 import com.datasance.pot.nats.testkit.Monitoring;
-import com.datasance.pot.nats.testkit.NatsServerBinary;
+import com.datasance.pot.nats.testkit.WrapperEnvironment;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -21,7 +22,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,21 +38,12 @@ class HardeningProcessTest {
     @TempDir
     Path dir;
 
-    private final int clientPort = FreePorts.next();
-    private final Monitoring monitoring = new Monitoring(FreePorts.next());
+    private final WrapperEnvironment ports = WrapperEnvironment.onFreePorts();
+    private final int clientPort = ports.clientPort();
+    private final Monitoring monitoring = ports.monitoring();
 
     private Map<String, String> env(Path conf) {
-        Map<String, String> env = new HashMap<>();
-        env.put("NATS_CONF", conf.toString());
-        env.put("NATS_ACCOUNTS", dir.resolve("accounts/accounts.conf").toString());
-        env.put("NATS_SSL_DIR", dir.resolve("certs").toString());
-        env.put("NATS_JWT_DIR", dir.resolve("jwt").toString());
-        env.put("NATS_CREDS_DIR", dir.resolve("creds").toString());
-        env.put("NATS_SERVER_BIN", NatsServerBinary.require().toString());
-        env.put("NATS_MONITOR_PORT", Integer.toString(monitoring.port()));
-        env.put("NATS_RELOAD_DEBOUNCE", "100ms");
-        env.put("NATS_SHUTDOWN_TIMEOUT", "10s");
-        return env;
+        return Wrapper.watchingEnv(ports, dir, conf);
     }
 
     private String listen() {
@@ -67,9 +58,7 @@ class HardeningProcessTest {
 
     private Wrapper started(Map<String, String> env) throws InterruptedException {
         Wrapper wrapper = Wrapper.start(dir, env);
-        wrapper.awaitStarted();
-        wrapper.awaitOutput("watching ");
-        monitoring.awaitHealthy(Duration.ofSeconds(20));
+        wrapper.awaitWatching(monitoring);
         return wrapper;
     }
 
@@ -98,7 +87,7 @@ class HardeningProcessTest {
             // nats-server -t opens the FIFO and blocks (its deadline is 20 s, the stop cannot wait).
             replace(conf, listen() + "include blocked.conf\n");
             wrapper.awaitOutput("changed: CONFIG");
-            wrapper.process().destroy(); // SIGTERM
+            wrapper.signal(Signal.TERM);
             assertEquals(0, wrapper.awaitExit(), wrapper.output());
             assertFalse(child.isAlive(), "nats-server outlived the wrapper");
             assertTrue(wrapper.output().contains("nats-server stopped: exit status 0"), wrapper.output());
@@ -125,7 +114,7 @@ class HardeningProcessTest {
         try (Wrapper wrapper = started(env(conf))) {
             await().atMost(APPLIED).until(() -> Files.exists(log));
             Files.move(log, dir.resolve("nats.log.1")); // what logrotate does
-            wrapper.signal("USR1");
+            wrapper.signal(Signal.USR1);
             wrapper.awaitOutput("SIGUSR1: forwarded SIGUSR1 to nats-server");
             await().atMost(APPLIED)
                     .until(() -> Files.exists(log) || !wrapper.process().isAlive());
@@ -139,7 +128,7 @@ class HardeningProcessTest {
     void shouldForwardSigusr2SoThatNatsServerEntersLameDuckMode() throws Exception {
         Path conf = config(listen());
         try (Wrapper wrapper = started(env(conf))) {
-            wrapper.signal("USR2");
+            wrapper.signal(Signal.USR2);
             wrapper.awaitOutput("SIGUSR2: forwarded SIGUSR2 to nats-server");
             // nats-server's own line, on the stderr it shares with the wrapper.
             wrapper.awaitOutput("Entering lame duck mode");
@@ -274,7 +263,7 @@ class HardeningProcessTest {
         Map<String, String> env = env(config(listen()));
         env.put("NATS_SHUTDOWN_TIMEOUT", "0");
         try (Wrapper wrapper = started(env)) {
-            wrapper.process().destroy(); // SIGTERM
+            wrapper.signal(Signal.TERM);
             assertEquals(137, wrapper.awaitExit(), wrapper.output());
             assertTrue(wrapper.output().contains("SIGKILL after 0s"), wrapper.output());
             assertFalse(wrapper.output().contains("PT0S"), wrapper.output());

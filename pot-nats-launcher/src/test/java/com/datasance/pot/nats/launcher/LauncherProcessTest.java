@@ -6,13 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datasance.pot.nats.testkit.FreePorts;
+import com.datasance.pot.nats.testkit.ChildProcess.Signal;
 import com.datasance.pot.nats.testkit.Monitoring;
 import com.datasance.pot.nats.testkit.NatsServerBinary;
+import com.datasance.pot.nats.testkit.WrapperEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,16 +27,11 @@ class LauncherProcessTest {
     @TempDir
     Path dir;
 
-    private final int clientPort = FreePorts.next();
-    private final Monitoring monitoring = new Monitoring(FreePorts.next());
+    private final WrapperEnvironment ports = WrapperEnvironment.onFreePorts();
+    private final Monitoring monitoring = ports.monitoring();
 
     private Map<String, String> env(Path conf) {
-        Map<String, String> env = new HashMap<>();
-        env.put("NATS_CONF", conf.toString());
-        env.put("NATS_SERVER_BIN", NatsServerBinary.require().toString());
-        env.put("NATS_MONITOR_PORT", Integer.toString(monitoring.port()));
-        env.put("NATS_SHUTDOWN_TIMEOUT", "10s");
-        return env;
+        return ports.env(conf).set("NATS_SHUTDOWN_TIMEOUT", "10s").build();
     }
 
     private Path config(String text) throws Exception {
@@ -44,13 +41,9 @@ class LauncherProcessTest {
     }
 
     private Wrapper start(Map<String, String> env, String... extraArgs) {
-        String[] args = new String[4 + extraArgs.length];
-        args[0] = "-a";
-        args[1] = "127.0.0.1";
-        args[2] = "-p";
-        args[3] = Integer.toString(clientPort);
-        System.arraycopy(extraArgs, 0, args, 4, extraArgs.length);
-        return Wrapper.start(dir, env, args);
+        List<String> args = new ArrayList<>(ports.listenArguments());
+        args.addAll(List.of(extraArgs));
+        return Wrapper.start(dir, env, args.toArray(String[]::new));
     }
 
     @Test
@@ -63,7 +56,7 @@ class LauncherProcessTest {
             assertEquals(77, monitoring.varz().path("max_connections").asInt());
             assertEquals(
                     "passthrough_name", monitoring.varz().path("server_name").asText());
-            assertEquals(clientPort, monitoring.varz().path("port").asInt());
+            assertEquals(ports.clientPort(), monitoring.varz().path("port").asInt());
         }
     }
 
@@ -75,7 +68,7 @@ class LauncherProcessTest {
             monitoring.awaitHealthy(Duration.ofSeconds(20));
             String loadedAt = monitoring.varz().path("config_load_time").asText();
             Files.writeString(conf, "max_payload: 2000\n");
-            wrapper.signal("HUP");
+            wrapper.signal(Signal.HUP);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> monitoring.varz().path("max_payload").asInt() == 2000);
             assertNotEquals(loadedAt, monitoring.varz().path("config_load_time").asText());
@@ -88,7 +81,7 @@ class LauncherProcessTest {
         try (Wrapper wrapper = start(env(config("")))) {
             ProcessHandle child = wrapper.awaitStarted();
             monitoring.awaitHealthy(Duration.ofSeconds(20));
-            wrapper.process().destroy(); // SIGTERM
+            wrapper.signal(Signal.TERM);
             assertEquals(0, wrapper.awaitExit(), wrapper.output());
             assertFalse(child.isAlive(), "nats-server pid " + child.pid() + " outlived the wrapper");
             assertTrue(wrapper.output().contains("nats-server stopped: exit status 0"), wrapper.output());
@@ -103,7 +96,7 @@ class LauncherProcessTest {
         try (Wrapper wrapper = start(env)) {
             ProcessHandle child = wrapper.awaitStarted();
             monitoring.awaitHealthy(Duration.ofSeconds(20));
-            wrapper.signal("INT");
+            wrapper.signal(Signal.INT);
             assertEquals(0, wrapper.awaitExit(), wrapper.output());
             assertFalse(child.isAlive());
             assertTrue(wrapper.output().contains("in lame duck mode"), wrapper.output());
@@ -141,7 +134,7 @@ class LauncherProcessTest {
         env.put("NATS_CONFIG_WAIT", "30s");
         try (Wrapper wrapper = start(env)) {
             wrapper.awaitOutput("waiting up to 30s for NATS_CONF '" + conf + "'");
-            wrapper.process().destroy(); // SIGTERM
+            wrapper.signal(Signal.TERM);
             assertEquals(0, wrapper.awaitExit(), wrapper.output());
             assertTrue(wrapper.output().contains("SIGTERM while waiting for NATS_CONF"), wrapper.output());
         }
@@ -152,7 +145,7 @@ class LauncherProcessTest {
         try (Wrapper wrapper = start(env(config("")))) {
             // No wait for the wrapper's own log line: an orchestrator only sees the server ready.
             monitoring.awaitHealthy(Duration.ofSeconds(20));
-            wrapper.process().destroy(); // SIGTERM
+            wrapper.signal(Signal.TERM);
             assertEquals(0, wrapper.awaitExit(), wrapper.output());
             assertTrue(wrapper.output().contains("nats-server stopped: exit status 0"), wrapper.output());
         }

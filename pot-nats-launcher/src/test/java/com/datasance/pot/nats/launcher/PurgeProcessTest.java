@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datasance.pot.nats.testkit.FreePorts;
 import com.datasance.pot.nats.testkit.Monitoring;
-import com.datasance.pot.nats.testkit.NatsServerBinary;
 import com.datasance.pot.nats.testkit.NatsServerFixture;
+import com.datasance.pot.nats.testkit.PurgeFixture;
+import com.datasance.pot.nats.testkit.WrapperEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,33 +26,33 @@ class PurgeProcessTest {
     @TempDir
     Path dir;
 
-    private final int clientPort = FreePorts.next();
-    private final Monitoring monitoring = new Monitoring(FreePorts.next());
+    private final WrapperEnvironment ports = WrapperEnvironment.onFreePorts();
+    private final Monitoring monitoring = ports.monitoring();
 
     private String url() {
-        return "nats://127.0.0.1:" + clientPort;
+        return ports.clientUrl();
     }
 
     private Wrapper run(Map<String, String> env) {
-        return Wrapper.start(dir, env, "-a", "127.0.0.1", "-p", Integer.toString(clientPort));
+        return Wrapper.start(dir, env, ports.listenArguments().toArray(String[]::new));
     }
 
     private void assertLiveIntact(PurgeFixture fixture, String url) throws Exception {
-        assertEquals(PurgeFixture.MESSAGES, fixture.streams(url, fixture.live).messageCount(PurgeFixture.STREAM));
-        assertTrue(fixture.streamOnDisk(fixture.live), "live account's stream files");
+        assertEquals(PurgeFixture.MESSAGES, fixture.streams(url, fixture.live()).messageCount(PurgeFixture.STREAM));
+        assertTrue(fixture.streamOnDisk(fixture.live()), "live account's stream files");
     }
 
     @Test
     void shouldPurgeAtStartupAnAccountRemovedWhileTheWrapperWasDown() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
-        fixture.removeJwt(fixture.gone);
-        try (Wrapper wrapper = run(fixture.env(url(), monitoring.port()))) {
+        fixture.removeJwt(fixture.gone());
+        try (Wrapper wrapper = run(Wrapper.purgeEnv(fixture, url(), monitoring.port()))) {
             wrapper.awaitStarted();
             wrapper.awaitOutput("JetStream purge pass: ");
             String output = wrapper.output();
-            assertTrue(output.contains("purged account '" + fixture.gone.publicKey() + "'"), output);
+            assertTrue(output.contains("purged account '" + fixture.gone().publicKey() + "'"), output);
             assertTrue(output.contains("0 planned, 1 purged"), output);
-            assertFalse(Files.exists(fixture.storeDirOf(fixture.gone)), "gone account's data");
+            assertFalse(Files.exists(fixture.storeDirOf(fixture.gone())), "gone account's data");
             assertLiveIntact(fixture, url());
         }
     }
@@ -60,22 +60,22 @@ class PurgeProcessTest {
     @Test
     void shouldPurgeAnAccountWhoseJwtIsRemovedWhileTheWrapperRuns() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
-        Map<String, String> env = fixture.env(url(), monitoring.port());
+        Map<String, String> env = Wrapper.purgeEnv(fixture, url(), monitoring.port());
         env.put("NATS_RELOAD_DEBOUNCE", "100ms");
         try (Wrapper wrapper = run(env)) {
             wrapper.awaitStarted();
             wrapper.awaitOutput("JetStream purge pass: 0 planned, 0 purged");
-            assertTrue(fixture.streamOnDisk(fixture.gone), "both accounts are live at start");
+            assertTrue(fixture.streamOnDisk(fixture.gone()), "both accounts are live at start");
 
-            fixture.removeJwt(fixture.gone);
+            fixture.removeJwt(fixture.gone());
 
             // The watcher sees the resolver change, nats-server reloads, then the pass purges the
             // account that left and the claims of the rest are pushed.
-            wrapper.awaitOutput("purged account '" + fixture.gone.publicKey() + "'");
+            wrapper.awaitOutput("purged account '" + fixture.gone().publicKey() + "'");
             wrapper.awaitOutput("claims push: ");
             String output = wrapper.output();
             assertTrue(output.contains("reloaded nats-server"), output);
-            assertFalse(Files.exists(fixture.storeDirOf(fixture.gone)), "removed account's data");
+            assertFalse(Files.exists(fixture.storeDirOf(fixture.gone())), "removed account's data");
             assertLiveIntact(fixture, url());
         }
     }
@@ -83,17 +83,17 @@ class PurgeProcessTest {
     @Test
     void shouldOnlyLogThePlanAtStartupWithoutSystemCreds() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
-        fixture.removeJwt(fixture.gone);
-        Map<String, String> env = fixture.env(url(), monitoring.port());
+        fixture.removeJwt(fixture.gone());
+        Map<String, String> env = Wrapper.purgeEnv(fixture, url(), monitoring.port());
         env.remove("NATS_SYS_USER_CRED_PATH");
         try (Wrapper wrapper = run(env)) {
             wrapper.awaitStarted();
             wrapper.awaitOutput("JetStream purge pass: ");
             String output = wrapper.output();
-            assertTrue(output.contains("would purge account '" + fixture.gone.publicKey() + "'"), output);
+            assertTrue(output.contains("would purge account '" + fixture.gone().publicKey() + "'"), output);
             assertTrue(output.contains("no system-user creds configured, nothing sent"), output);
             monitoring.awaitHealthy(Duration.ofSeconds(20));
-            assertTrue(fixture.streamOnDisk(fixture.gone), "gone account's data kept without creds");
+            assertTrue(fixture.streamOnDisk(fixture.gone()), "gone account's data kept without creds");
             assertLiveIntact(fixture, url());
         }
     }
@@ -102,11 +102,7 @@ class PurgeProcessTest {
     void shouldSayOnceThatReconciliationIsOffWithoutOperatorMode() throws Exception {
         Path conf = dir.resolve("server.conf");
         Files.writeString(conf, "jetstream { store_dir: \"" + dir.resolve("store") + "\" }\n");
-        Map<String, String> env = Map.of(
-                "NATS_CONF", conf.toString(),
-                "NATS_SERVER_BIN", NatsServerBinary.require().toString(),
-                "NATS_MONITOR_PORT", Integer.toString(monitoring.port()),
-                "NATS_CLIENT_URL", url());
+        Map<String, String> env = ports.env(conf).clientUrl(url()).build();
         try (Wrapper wrapper = run(env)) {
             wrapper.awaitStarted();
             wrapper.awaitOutput("JetStream purge reconciliation is off: ");
@@ -121,20 +117,20 @@ class PurgeProcessTest {
         // The mount holds the JWTs; the resolver directory starts without the live account's.
         Path mount = Files.createDirectories(dir.resolve("mount"));
         for (Path jwt :
-                List.of(fixture.live.jwtFile(), fixture.operator.system().jwtFile())) {
+                List.of(fixture.live().jwtFile(), fixture.operator().system().jwtFile())) {
             Files.copy(jwt, mount.resolve(jwt.getFileName()));
         }
-        Files.delete(fixture.live.jwtFile());
-        fixture.removeJwt(fixture.gone);
-        Map<String, String> env = fixture.env(url(), monitoring.port());
+        Files.delete(fixture.live().jwtFile());
+        fixture.removeJwt(fixture.gone());
+        Map<String, String> env = Wrapper.purgeEnv(fixture, url(), monitoring.port());
         env.put("NATS_JWT_MOUNT_DIR", mount.toString());
         try (Wrapper wrapper = run(env)) {
             wrapper.awaitStarted();
             wrapper.awaitOutput("JetStream purge pass: ");
-            assertTrue(Files.exists(fixture.live.jwtFile()), "live JWT mirrored from the mount");
+            assertTrue(Files.exists(fixture.live().jwtFile()), "live JWT mirrored from the mount");
             String output = wrapper.output();
             assertTrue(output.contains("mirrored NATS_JWT_MOUNT_DIR '" + mount + "'"), output);
-            assertTrue(output.contains("purged account '" + fixture.gone.publicKey() + "'"), output);
+            assertTrue(output.contains("purged account '" + fixture.gone().publicKey() + "'"), output);
             assertLiveIntact(fixture, url());
         }
     }
@@ -143,15 +139,15 @@ class PurgeProcessTest {
     void shouldPrintThePlanOfReconcileDryRunAndChangeNothing() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
         try (NatsServerFixture server = fixture.startServer()) {
-            fixture.removeJwt(fixture.gone);
-            Map<String, String> env = fixture.env(server.clientUrl(), monitoring.port());
+            fixture.removeJwt(fixture.gone());
+            Map<String, String> env = Wrapper.purgeEnv(fixture, server.clientUrl(), monitoring.port());
             try (Wrapper reconcile = Wrapper.start(dir, env, "reconcile", "--dry-run")) {
                 assertEquals(0, reconcile.awaitExit(), reconcile.output());
                 String output = reconcile.output();
-                assertTrue(output.contains("\nwould purge " + fixture.gone.publicKey() + "\n"), output);
+                assertTrue(output.contains("\nwould purge " + fixture.gone().publicKey() + "\n"), output);
                 assertTrue(output.contains("summary: 1 planned, 0 purged, 0 skipped, 0 failed (dry run"), output);
             }
-            assertTrue(fixture.streamOnDisk(fixture.gone), "gone account's data kept by a dry run");
+            assertTrue(fixture.streamOnDisk(fixture.gone()), "gone account's data kept by a dry run");
             assertLiveIntact(fixture, server.clientUrl());
         }
     }
@@ -160,15 +156,15 @@ class PurgeProcessTest {
     void shouldPurgeWithReconcileAndExitZero() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
         try (NatsServerFixture server = fixture.startServer()) {
-            fixture.removeJwt(fixture.gone);
-            Map<String, String> env = fixture.env(server.clientUrl(), monitoring.port());
+            fixture.removeJwt(fixture.gone());
+            Map<String, String> env = Wrapper.purgeEnv(fixture, server.clientUrl(), monitoring.port());
             try (Wrapper reconcile = Wrapper.start(dir, env, "reconcile")) {
                 assertEquals(0, reconcile.awaitExit(), reconcile.output());
                 String output = reconcile.output();
-                assertTrue(output.contains("\npurged " + fixture.gone.publicKey() + "\n"), output);
+                assertTrue(output.contains("\npurged " + fixture.gone().publicKey() + "\n"), output);
                 assertTrue(output.contains("summary: 0 planned, 1 purged, 0 skipped, 0 failed\n"), output);
             }
-            assertFalse(Files.exists(fixture.storeDirOf(fixture.gone)), "gone account's data");
+            assertFalse(Files.exists(fixture.storeDirOf(fixture.gone())), "gone account's data");
             assertLiveIntact(fixture, server.clientUrl());
         }
     }
@@ -176,12 +172,12 @@ class PurgeProcessTest {
     @Test
     void shouldExitOneFromReconcileWhenNoServerAnswers() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
-        fixture.removeJwt(fixture.gone);
-        try (Wrapper reconcile = Wrapper.start(dir, fixture.env(url(), monitoring.port()), "reconcile")) {
+        fixture.removeJwt(fixture.gone());
+        try (Wrapper reconcile = Wrapper.start(dir, Wrapper.purgeEnv(fixture, url(), monitoring.port()), "reconcile")) {
             assertEquals(1, reconcile.awaitExit(), reconcile.output());
             assertTrue(reconcile.output().contains("reconcile failed: "), reconcile.output());
         }
-        assertTrue(fixture.streamOnDisk(fixture.gone), "nothing purged");
+        assertTrue(fixture.streamOnDisk(fixture.gone()), "nothing purged");
     }
 
     @Test

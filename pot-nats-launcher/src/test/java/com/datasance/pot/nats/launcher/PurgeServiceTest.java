@@ -12,6 +12,7 @@ import com.datasance.pot.nats.jetstream.PurgeReport;
 import com.datasance.pot.nats.jetstream.PurgeSettings;
 import com.datasance.pot.nats.jetstream.PurgeSkipReason;
 import com.datasance.pot.nats.testkit.NatsServerFixture;
+import com.datasance.pot.nats.testkit.PurgeFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -54,10 +55,10 @@ class PurgeServiceTest {
     void shouldPurgeOnceAndAskForOneRestartWhenRequestsArriveTogether() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir);
         try (NatsServerFixture server = fixture.startServer()) {
-            Map<String, String> env = new HashMap<>(fixture.env(server.clientUrl(), 1));
+            Map<String, String> env = new HashMap<>(Wrapper.purgeEnv(fixture, server.clientUrl(), 1));
             env.put("NATS_RESTART_ON_ACCOUNT_REMOVAL", "true");
             try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
-                fixture.removeJwt(fixture.gone);
+                fixture.removeJwt(fixture.gone());
                 List<java.util.concurrent.CompletableFuture<Optional<PurgeReport>>> requests =
                         new java.util.ArrayList<>();
                 for (int i = 0; i < 5; i++) {
@@ -76,7 +77,7 @@ class PurgeServiceTest {
                 assertEquals(1, restarts.size(), restarts.toString());
                 assertEquals(
                         PurgeFixture.MESSAGES,
-                        fixture.streams(server.clientUrl(), fixture.live).messageCount(PurgeFixture.STREAM));
+                        fixture.streams(server.clientUrl(), fixture.live()).messageCount(PurgeFixture.STREAM));
             }
         }
     }
@@ -85,25 +86,25 @@ class PurgeServiceTest {
     void shouldPurgeAfterAJwtChangeAndAskForARestartWhenConfigured() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir);
         try (NatsServerFixture server = fixture.startServer()) {
-            Map<String, String> env = new HashMap<>(fixture.env(server.clientUrl(), 1));
+            Map<String, String> env = new HashMap<>(Wrapper.purgeEnv(fixture, server.clientUrl(), 1));
             env.put("NATS_RESTART_ON_ACCOUNT_REMOVAL", "true");
             try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
-                fixture.removeJwt(fixture.gone);
+                fixture.removeJwt(fixture.gone());
                 // What afterReload runs; a second request made while this pass runs would get the
                 // follow-up pass's report (nothing left to purge), see the library's PassMergeTest.
                 PurgeReport report = passAfterChange(service).orElseThrow();
 
                 assertEquals(
-                        List.of(fixture.gone.publicKey()),
+                        List.of(fixture.gone().publicKey()),
                         report.purged().stream().map(p -> p.account()).toList(),
                         report.toString());
-                assertFalse(Files.exists(fixture.storeDirOf(fixture.gone)));
+                assertFalse(Files.exists(fixture.storeDirOf(fixture.gone())));
                 assertEquals(1, restarts.size(), restarts.toString());
                 assertTrue(restarts.getFirst().startsWith("1 account(s) removed"), restarts.getFirst());
                 assertEquals(
                         PurgeFixture.MESSAGES,
-                        fixture.streams(server.clientUrl(), fixture.live).messageCount(PurgeFixture.STREAM));
-                assertTrue(fixture.streamOnDisk(fixture.live));
+                        fixture.streams(server.clientUrl(), fixture.live()).messageCount(PurgeFixture.STREAM));
+                assertTrue(fixture.streamOnDisk(fixture.live()));
             }
         }
     }
@@ -112,9 +113,9 @@ class PurgeServiceTest {
     void shouldNotAskForARestartByDefault() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir);
         try (NatsServerFixture server = fixture.startServer()) {
-            Map<String, String> env = fixture.env(server.clientUrl(), 1);
+            Map<String, String> env = Wrapper.purgeEnv(fixture, server.clientUrl(), 1);
             try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
-                fixture.removeJwt(fixture.gone);
+                fixture.removeJwt(fixture.gone());
                 PurgeReport report = passAfterChange(service).orElseThrow();
 
                 assertEquals(1, report.purged().size());
@@ -127,18 +128,18 @@ class PurgeServiceTest {
     void shouldPushClaimsAfterAChangeSoAnUpdatedLimitAppliesWithoutRestart() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir);
         try (NatsServerFixture server = fixture.startServer()) {
-            Map<String, String> env = fixture.env(server.clientUrl(), 1);
+            Map<String, String> env = Wrapper.purgeEnv(fixture, server.clientUrl(), 1);
             try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
                 Map<String, Object> limits =
                         new HashMap<>(com.datasance.pot.nats.testkit.NatsJwt.unlimitedAccountLimits());
                 limits.put("streams", 5);
-                fixture.operator.reissue(fixture.live, limits);
+                fixture.operator().reissue(fixture.live(), limits);
                 PurgeReport report = passAfterChange(service).orElseThrow();
                 service.awaitClaimsPush(java.time.Duration.ofSeconds(30));
 
                 assertEquals(List.of(), report.purged());
                 assertEquals(
-                        5, fixture.streams(server.clientUrl(), fixture.live).maxStreams());
+                        5, fixture.streams(server.clientUrl(), fixture.live()).maxStreams());
             }
         }
     }
@@ -147,10 +148,10 @@ class PurgeServiceTest {
     void shouldPurgeOnlyOnceTheGracePeriodIsOverWithoutAnotherChange() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir);
         try (NatsServerFixture server = fixture.startServer()) {
-            Map<String, String> env = new HashMap<>(fixture.env(server.clientUrl(), 1));
+            Map<String, String> env = new HashMap<>(Wrapper.purgeEnv(fixture, server.clientUrl(), 1));
             env.put("NATS_PURGE_GRACE", "2s");
             try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
-                fixture.removeJwt(fixture.gone);
+                fixture.removeJwt(fixture.gone());
                 PurgeReport first = passAfterChange(service).orElseThrow();
 
                 assertEquals(
@@ -158,14 +159,14 @@ class PurgeServiceTest {
                         first.skipped().stream().map(s -> s.reason()).toList());
                 assertEquals(
                         PurgeFixture.MESSAGES,
-                        fixture.streams(server.clientUrl(), fixture.gone).messageCount(PurgeFixture.STREAM));
+                        fixture.streams(server.clientUrl(), fixture.gone()).messageCount(PurgeFixture.STREAM));
                 // The due pass runs by itself when the grace period is over.
                 org.awaitility.Awaitility.await()
                         .atMost(java.time.Duration.ofSeconds(30))
-                        .until(() -> !Files.exists(fixture.storeDirOf(fixture.gone)));
+                        .until(() -> !Files.exists(fixture.storeDirOf(fixture.gone())));
                 assertEquals(
                         PurgeFixture.MESSAGES,
-                        fixture.streams(server.clientUrl(), fixture.live).messageCount(PurgeFixture.STREAM));
+                        fixture.streams(server.clientUrl(), fixture.live()).messageCount(PurgeFixture.STREAM));
             }
         }
     }
@@ -174,31 +175,31 @@ class PurgeServiceTest {
     void shouldPurgeNothingWithACacheResolverWhoseFilesNatsServerEvicts() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir);
         Files.writeString(
-                fixture.conf,
-                Files.readString(fixture.conf)
+                fixture.config(),
+                Files.readString(fixture.config())
                         .replace("type: full", "type: cache")
                         .replace("allow_delete: false", "limit: 3")
                         .replace("interval: \"2m\"", "ttl: \"20s\""));
         try (NatsServerFixture server = fixture.startServer()) {
-            Map<String, String> env = fixture.env(server.clientUrl(), 1);
+            Map<String, String> env = Wrapper.purgeEnv(fixture, server.clientUrl(), 1);
             try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
                 // What nats-server's own eviction (TTL, 'limit') does to a cache directory.
-                fixture.removeJwt(fixture.gone);
+                fixture.removeJwt(fixture.gone());
 
                 Optional<PurgeReport> report = passAfterChange(service);
 
                 assertEquals(Optional.empty(), report);
-                assertTrue(
-                        PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.conf, Map.of()))
-                                .purgeOff()
-                                .orElseThrow()
-                                .contains("'cache' resolver"));
+                assertTrue(PurgeService.Setup.of(
+                                settings(env), NatsConfigReader.readServerConfig(fixture.config(), Map.of()))
+                        .purgeOff()
+                        .orElseThrow()
+                        .contains("'cache' resolver"));
                 assertEquals(
                         PurgeFixture.MESSAGES,
-                        fixture.streams(server.clientUrl(), fixture.gone).messageCount(PurgeFixture.STREAM));
+                        fixture.streams(server.clientUrl(), fixture.gone()).messageCount(PurgeFixture.STREAM));
                 assertEquals(
                         PurgeFixture.MESSAGES,
-                        fixture.streams(server.clientUrl(), fixture.live).messageCount(PurgeFixture.STREAM));
+                        fixture.streams(server.clientUrl(), fixture.live()).messageCount(PurgeFixture.STREAM));
             }
         }
     }
@@ -207,11 +208,11 @@ class PurgeServiceTest {
     void shouldRunNoPurgeAtStartWhenTheCredsAreNotTheSystemAccounts() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir);
         try (NatsServerFixture server = fixture.startServer()) {
-            Map<String, String> env = new HashMap<>(
-                    fixture.env(server.clientUrl(), server.monitoring().port()));
-            env.put("NATS_SYS_USER_CRED_PATH", fixture.live.credsFile().toString());
+            Map<String, String> env = new HashMap<>(Wrapper.purgeEnv(
+                    fixture, server.clientUrl(), server.monitoring().port()));
+            env.put("NATS_SYS_USER_CRED_PATH", fixture.live().credsFile().toString());
             try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
-                fixture.removeJwt(fixture.gone);
+                fixture.removeJwt(fixture.gone());
 
                 Optional<PurgeReport> report =
                         service.requestPass(PurgeService.Pass.STARTUP).get(60, TimeUnit.SECONDS);
@@ -219,7 +220,7 @@ class PurgeServiceTest {
                 assertEquals(Optional.empty(), report);
                 assertEquals(
                         PurgeFixture.MESSAGES,
-                        fixture.streams(server.clientUrl(), fixture.gone).messageCount(PurgeFixture.STREAM));
+                        fixture.streams(server.clientUrl(), fixture.gone()).messageCount(PurgeFixture.STREAM));
             }
         }
     }
@@ -277,11 +278,11 @@ class PurgeServiceTest {
 
     @Test
     void shouldTurnEverythingOffWhenTheResolverIsNotNatsJwtDir() throws Exception {
-        PurgeFixture fixture = PurgeFixture.withoutData(dir);
-        Map<String, String> env = new HashMap<>(fixture.env("nats://127.0.0.1:4999", 1));
+        PurgeFixture fixture = PurgeFixture.create(dir, "");
+        Map<String, String> env = new HashMap<>(Wrapper.purgeEnv(fixture, "nats://127.0.0.1:4999", 1));
         env.put("NATS_JWT_DIR", dir.resolve("elsewhere").toString());
         PurgeService.Setup setup =
-                PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.conf, env));
+                PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.config(), env));
         assertEquals(Optional.empty(), setup.settings());
         assertTrue(
                 setup.purgeOff().orElseThrow().contains("not in NATS_JWT_DIR"),
@@ -290,12 +291,12 @@ class PurgeServiceTest {
 
     @Test
     void shouldKeepTheClaimsPushButNoPurgeWithoutJetStream() throws Exception {
-        PurgeFixture fixture = PurgeFixture.withoutData(dir);
-        String text = Files.readString(fixture.conf).replaceAll("(?s)jetstream \\{.*?}\n", "");
-        Files.writeString(fixture.conf, text);
-        Map<String, String> env = fixture.env("nats://127.0.0.1:4999", 1);
+        PurgeFixture fixture = PurgeFixture.create(dir, "");
+        String text = Files.readString(fixture.config()).replaceAll("(?s)jetstream \\{.*?}\n", "");
+        Files.writeString(fixture.config(), text);
+        Map<String, String> env = Wrapper.purgeEnv(fixture, "nats://127.0.0.1:4999", 1);
         PurgeService.Setup setup =
-                PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.conf, env));
+                PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.config(), env));
         assertTrue(setup.settings().isPresent());
         assertTrue(
                 setup.purgeOff().orElseThrow().contains("does not enable JetStream"),
@@ -304,37 +305,38 @@ class PurgeServiceTest {
 
     @Test
     void shouldUseTheEnvironmentStoreDirCredsAndTheCaOfNatsSslDirForTls() throws Exception {
-        PurgeFixture fixture = PurgeFixture.withoutData(dir);
+        PurgeFixture fixture = PurgeFixture.create(dir, "");
         Path ssl = Files.createDirectories(dir.resolve("certs"));
         Files.writeString(ssl.resolve("ca.pem"), "pem");
         Files.writeString(ssl.resolve("ca.crt"), "crt");
-        Map<String, String> env = new HashMap<>(fixture.env("tls://127.0.0.1:4999", 1));
+        Map<String, String> env = new HashMap<>(Wrapper.purgeEnv(fixture, "tls://127.0.0.1:4999", 1));
         env.put("NATS_SSL_DIR", ssl.toString());
         env.put("NATS_JETSTREAM_STORE_DIR", "other-store");
         PurgeService.Setup setup =
-                PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.conf, env));
+                PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.config(), env));
         PurgeSettings purge = setup.settings().orElseThrow();
         assertEquals(Optional.empty(), setup.purgeOff());
-        assertEquals(Optional.of(fixture.conf.resolveSibling("other-store")), purge.storeDir());
+        assertEquals(Optional.of(fixture.config().resolveSibling("other-store")), purge.storeDir());
         assertEquals(Optional.of(ssl.resolve("ca.crt")), purge.caFile());
-        assertEquals(Optional.of(fixture.operator.system().credsFile()), purge.credsFile());
+        assertEquals(Optional.of(fixture.operator().system().credsFile()), purge.credsFile());
         assertEquals(
-                fixture.operator.system().publicKey(), purge.systemAccount().orElseThrow());
+                fixture.operator().system().publicKey(), purge.systemAccount().orElseThrow());
     }
 
     @Test
     void shouldTrustNoExtraCaForPlainNats() throws Exception {
-        PurgeFixture fixture = PurgeFixture.withoutData(dir);
+        PurgeFixture fixture = PurgeFixture.create(dir, "");
         Path ssl = Files.createDirectories(dir.resolve("certs"));
         Files.writeString(ssl.resolve("ca.crt"), "crt");
-        Map<String, String> env = new HashMap<>(fixture.env("nats://127.0.0.1:4999", 1));
+        Map<String, String> env = new HashMap<>(Wrapper.purgeEnv(fixture, "nats://127.0.0.1:4999", 1));
         env.put("NATS_SSL_DIR", ssl.toString());
         env.remove("NATS_SYS_USER_CRED_PATH");
-        PurgeSettings purge = PurgeService.Setup.of(settings(env), NatsConfigReader.readServerConfig(fixture.conf, env))
+        PurgeSettings purge = PurgeService.Setup.of(
+                        settings(env), NatsConfigReader.readServerConfig(fixture.config(), env))
                 .settings()
                 .orElseThrow();
         assertEquals(Optional.empty(), purge.caFile());
         assertEquals(Optional.empty(), purge.credsFile());
-        assertEquals(Optional.of(fixture.operator.storeDir()), purge.storeDir());
+        assertEquals(Optional.of(fixture.operator().storeDir()), purge.storeDir());
     }
 }

@@ -6,15 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datasance.pot.nats.testkit.FreePorts;
+import com.datasance.pot.nats.testkit.ChildProcess.Signal;
 import com.datasance.pot.nats.testkit.KubeletAtomicWriter;
 import com.datasance.pot.nats.testkit.Monitoring;
-import com.datasance.pot.nats.testkit.NatsServerBinary;
 import com.datasance.pot.nats.testkit.TlsFixture;
+import com.datasance.pot.nats.testkit.WrapperEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,28 +33,16 @@ class ReloadProcessTest {
     @TempDir
     Path dir;
 
-    private final int clientPort = FreePorts.next();
-    private final Monitoring monitoring = new Monitoring(FreePorts.next());
+    private final WrapperEnvironment ports = WrapperEnvironment.onFreePorts();
+    private final Monitoring monitoring = ports.monitoring();
 
     private Map<String, String> env(Path conf) {
-        Map<String, String> env = new HashMap<>();
-        env.put("NATS_CONF", conf.toString());
-        env.put("NATS_ACCOUNTS", dir.resolve("accounts/accounts.conf").toString());
-        env.put("NATS_SSL_DIR", dir.resolve("certs").toString());
-        env.put("NATS_JWT_DIR", dir.resolve("jwt").toString());
-        env.put("NATS_CREDS_DIR", dir.resolve("creds").toString());
-        env.put("NATS_SERVER_BIN", NatsServerBinary.require().toString());
-        env.put("NATS_MONITOR_PORT", Integer.toString(monitoring.port()));
-        env.put("NATS_RELOAD_DEBOUNCE", "100ms");
-        env.put("NATS_SHUTDOWN_TIMEOUT", "10s");
-        return env;
+        return Wrapper.watchingEnv(ports, dir, conf);
     }
 
     private Wrapper start(Map<String, String> env) throws InterruptedException {
-        Wrapper wrapper = Wrapper.start(dir, env, "-a", "127.0.0.1", "-p", Integer.toString(clientPort));
-        wrapper.awaitStarted();
-        wrapper.awaitOutput("watching ");
-        monitoring.awaitHealthy(Duration.ofSeconds(20));
+        Wrapper wrapper = Wrapper.start(dir, env, ports.listenArguments().toArray(String[]::new));
+        wrapper.awaitWatching(monitoring);
         return wrapper;
     }
 
@@ -206,7 +193,7 @@ class ReloadProcessTest {
         env.put("NATS_SERVER_MODE", "leaf");
         try (Wrapper wrapper = start(env)) {
             ProcessHandle firstServer =
-                    wrapper.process().toHandle().children().findFirst().orElseThrow();
+                    wrapper.process().handle().children().findFirst().orElseThrow();
             String firstStart = monitoring.varz().path("start").asText();
 
             Files.writeString(conf, "max_payload: 2000\n" + tls);
@@ -230,7 +217,7 @@ class ReloadProcessTest {
             assertTrue(ProcessHandle.of(secondPid).map(ProcessHandle::isAlive).orElse(false));
             assertEquals(1, count(wrapper.output(), "restarted nats-server (pid "), wrapper.output());
 
-            wrapper.process().destroy();
+            wrapper.signal(Signal.TERM);
             assertEquals(0, wrapper.awaitExit(), wrapper.output());
             assertFalse(ProcessHandle.of(secondPid).map(ProcessHandle::isAlive).orElse(false));
         }

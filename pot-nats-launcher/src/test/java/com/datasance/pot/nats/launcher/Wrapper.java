@@ -1,31 +1,30 @@
 package com.datasance.pot.nats.launcher;
 
-import static org.awaitility.Awaitility.await;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import com.datasance.pot.nats.testkit.ChildProcess;
+import com.datasance.pot.nats.testkit.Monitoring;
+import com.datasance.pot.nats.testkit.PurgeFixture;
+import com.datasance.pot.nats.testkit.WrapperEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The launcher as a real process: {@link Main} in a child JVM of the running {@code java.home},
- * on this test's class path, with a clean NATS_* environment. Its stderr (the wrapper's lines and
- * nats-server's, which inherits it) goes to a file the test reads.
+ * on this test's class path, with a clean NATS_* environment, run by the testkit's {@link
+ * ChildProcess} (output read off-thread, killed with its descendants on close). Its output holds
+ * the wrapper's lines and nats-server's, which inherits its stderr.
  */
 final class Wrapper implements AutoCloseable {
 
-    private final Process process;
-    private final Path log;
+    private static final Duration OUTPUT = Duration.ofSeconds(20);
+    private static final Duration EXIT = Duration.ofSeconds(60);
 
-    private Wrapper(Process process, Path log) {
+    private final ChildProcess process;
+
+    private Wrapper(ChildProcess process) {
         this.process = process;
-        this.log = log;
     }
 
     static Wrapper start(Path dir, Map<String, String> env, String... args) {
@@ -38,73 +37,76 @@ final class Wrapper implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 Main.class.getName()));
         command.addAll(List.of(args));
-        Path log = dir.resolve("wrapper-" + System.nanoTime() + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("NATS_") || name.startsWith("POT_NATS_"));
-        builder.environment().putAll(env);
-        try {
-            return new Wrapper(builder.start(), log);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
-        }
+        return new Wrapper(ChildProcess.builder(command)
+                .directory(dir)
+                .withoutInherited("NATS_")
+                .withoutInherited("POT_NATS_")
+                .environment(env)
+                .start());
     }
 
-    Process process() {
+    /**
+     * The wrapper's environment for {@code fixture}'s tree: its config and resolver, the system
+     * user's creds, {@code url}, grace zero (the tests that need a grace period set one).
+     */
+    static Map<String, String> purgeEnv(PurgeFixture fixture, String url, int monitorPort) {
+        return WrapperEnvironment.builder(fixture.config())
+                .monitorPort(monitorPort)
+                .operator(fixture.operator())
+                .clientUrl(url)
+                .set("NATS_SHUTDOWN_TIMEOUT", "10s")
+                .set("NATS_PURGE_GRACE", "0")
+                .build();
+    }
+
+    /**
+     * The wrapper's environment for {@code conf} with the watched mounts under {@code dir}, a
+     * 100 ms debounce and a 10 s shutdown timeout: the reload and hardening tests' set-up.
+     */
+    static Map<String, String> watchingEnv(WrapperEnvironment ports, Path dir, Path conf) {
+        return ports.env(conf)
+                .mountsUnder(dir)
+                .set("NATS_RELOAD_DEBOUNCE", "100ms")
+                .set("NATS_SHUTDOWN_TIMEOUT", "10s")
+                .build();
+    }
+
+    ChildProcess process() {
         return process;
     }
 
     String output() {
-        try {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return process.output();
     }
 
     /** Waits until the output contains {@code text}. */
-    void awaitOutput(String text) {
-        await().atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(20))
-                .until(() -> output().contains(text) || !process.isAlive());
-        if (!output().contains(text)) {
-            throw new AssertionError("wrapper exited without printing '" + text + "':\n" + output());
-        }
+    void awaitOutput(String text) throws InterruptedException {
+        process.awaitOutput(text, OUTPUT);
     }
 
     /** Waits for the line that says nats-server runs and the wrapper's signal handlers are set. */
-    ProcessHandle awaitStarted() {
+    ProcessHandle awaitStarted() throws InterruptedException {
         awaitOutput("started nats-server (pid ");
-        return process.toHandle()
-                .children()
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no child:\n" + output()));
+        return process.handle().children().findFirst().orElseThrow(() -> new AssertionError("no child:\n" + output()));
+    }
+
+    /** {@link #awaitStarted()}, then the watcher's first line and nats-server's {@code /healthz}. */
+    void awaitWatching(Monitoring monitoring) throws InterruptedException {
+        awaitStarted();
+        awaitOutput("watching ");
+        monitoring.awaitHealthy(OUTPUT);
     }
 
     int awaitExit() throws InterruptedException {
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            throw new AssertionError("wrapper still running after 60 s:\n" + output());
-        }
-        return process.exitValue();
+        return process.awaitExit(EXIT);
     }
 
-    void signal(String name) throws Exception {
-        int status = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
-                .inheritIO()
-                .start()
-                .waitFor();
-        if (status != 0) {
-            throw new AssertionError("kill -" + name + " " + process.pid() + " failed with " + status);
-        }
+    void signal(ChildProcess.Signal signal) throws InterruptedException {
+        process.signal(signal);
     }
 
     @Override
     public void close() throws InterruptedException {
-        List<ProcessHandle> children = process.toHandle().descendants().toList();
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-        children.forEach(ProcessHandle::destroyForcibly);
+        process.close();
     }
 }
