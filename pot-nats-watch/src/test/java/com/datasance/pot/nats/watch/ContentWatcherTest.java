@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterEach;
@@ -569,17 +570,18 @@ class ContentWatcherTest {
         write(conf, "include inc/tls.conf");
         CountDownLatch replaced = new CountDownLatch(1);
         Recorder recorder = new Recorder();
-        ContentWatcher[] self = new ContentWatcher[1];
-        self[0] = started(builder(recorder)
+        AtomicReference<ContentWatcher<Cause>> self = new AtomicReference<>();
+        self.set(started(builder(recorder)
                 .listener(changes -> {
                     recorder.onChange(changes);
                     if (replaced.getCount() > 0) {
-                        self[0].replaceWatched(
-                                List.of(WatchedPath.of(conf, Cause.CONFIG), WatchedPath.of(included, Cause.CONFIG)));
+                        self.get()
+                                .replaceWatched(List.of(
+                                        WatchedPath.of(conf, Cause.CONFIG), WatchedPath.of(included, Cause.CONFIG)));
                         replaced.countDown();
                     }
                 })
-                .watch(conf, Cause.CONFIG));
+                .watch(conf, Cause.CONFIG)));
 
         write(conf, "include inc/tls.conf # now");
         assertEquals(Set.of(conf), recorder.next().changes().paths());

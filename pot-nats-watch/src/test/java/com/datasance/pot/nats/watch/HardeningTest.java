@@ -19,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,7 +114,7 @@ class HardeningTest {
         Files.writeString(conf, "v1");
         LinkedBlockingQueue<String> seen = new LinkedBlockingQueue<>();
         AtomicInteger calls = new AtomicInteger();
-        ContentWatcher[] self = new ContentWatcher[1];
+        AtomicReference<ContentWatcher<Cause>> self = new AtomicReference<>();
         CountDownLatch built = new CountDownLatch(1);
         ChangeListener<Cause> listener = changes -> {
             try {
@@ -122,18 +123,18 @@ class HardeningTest {
                 if (calls.incrementAndGet() == 1) {
                     // The file changes while the listener checks it: it must not act on it.
                     Files.writeString(conf, "v3");
-                    assertTrue(self[0].contentMovedSinceReport(changes.firstEventAt()));
+                    assertTrue(self.get().contentMovedSinceReport(changes.firstEventAt()));
                     seen.add("moved:" + content);
                 } else {
-                    assertFalse(self[0].contentMovedSinceReport(changes.firstEventAt()));
+                    assertFalse(self.get().contentMovedSinceReport(changes.firstEventAt()));
                     seen.add("settled:" + content);
                 }
             } catch (Exception e) {
                 seen.add("failed: " + e);
             }
         };
-        self[0] = started(
-                ContentWatcher.<Cause>builder().watch(conf, Cause.CONFIG).listener(listener));
+        self.set(started(
+                ContentWatcher.<Cause>builder().watch(conf, Cause.CONFIG).listener(listener)));
         built.countDown();
         Files.writeString(conf, "v2");
         assertEquals("moved:v2", seen.poll(15, TimeUnit.SECONDS));
