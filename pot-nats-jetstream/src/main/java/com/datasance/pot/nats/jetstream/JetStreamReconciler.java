@@ -150,8 +150,11 @@ public final class JetStreamReconciler {
      * What a pass would purge now. Reads the store and resolver directories, sends nothing, logs
      * nothing.
      *
-     * @return the plan, before the grace period; empty when there is no store dir
-     * @throws ReconcileException when {@code <store_dir>/jetstream} exists and cannot be listed
+     * @return the plan, before the grace period; empty when the settings have no store dir
+     *     (JetStream off)
+     * @throws ReconcileException when the store dir does not exist, holds no {@code jetstream/}
+     *     directory (e.g. {@code /varz}'s {@code store_dir}, which already ends in it, given
+     *     instead of the configured one), or cannot be listed
      */
     public PurgePlan plan() throws ReconcileException {
         PurgePlan.Resolver resolver =
@@ -183,8 +186,8 @@ public final class JetStreamReconciler {
      *
      * @return one outcome per store entry that is not a live account, and whether requests were
      *     sent
-     * @throws ReconcileException when the store cannot be listed, the creds or CA file cannot be
-     *     read, or the server did not accept a connection before the ready deadline
+     * @throws ReconcileException as {@link #plan()}, when the creds or CA file cannot be read, or
+     *     when the server did not accept a connection before the ready deadline
      * @throws InterruptedException when interrupted while connecting or waiting for a reply
      */
     public PurgeReport reconcile() throws ReconcileException, InterruptedException {
