@@ -1,8 +1,7 @@
 package com.datasance.pot.nats.bench.watch;
 
-import com.datasance.pot.nats.api.ChangeCause;
-import com.datasance.pot.nats.api.ChangeSet;
 import com.datasance.pot.nats.testkit.KubeletAtomicWriter;
+import com.datasance.pot.nats.watch.ChangeSet;
 import com.datasance.pot.nats.watch.ContentWatcher;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -72,23 +71,32 @@ public final class WatchBench {
         return new KubeletAtomicWriter[] {config, certs};
     }
 
-    private static ContentWatcher.Builder watching(Path root) {
-        return ContentWatcher.builder()
-                .watch(root.resolve("config/server.conf"), ChangeCause.CONFIG)
-                .watch(root.resolve("plain.conf"), ChangeCause.CONFIG)
-                .watch(root.resolve("config/accounts.conf"), ChangeCause.ACCOUNTS)
-                .watch(root.resolve("certs"), ChangeCause.SSL)
-                .watch(root.resolve("jwt"), ChangeCause.JWT)
-                .watch(root.resolve("creds"), ChangeCause.CREDS);
+    /** The bench's own keys, the launcher's mounts (its ChangeCause is package-private there). */
+    private enum Mount {
+        CONFIG,
+        ACCOUNTS,
+        SSL,
+        JWT,
+        CREDS
+    }
+
+    private static ContentWatcher.Builder<Mount> watching(Path root) {
+        return ContentWatcher.<Mount>builder()
+                .watch(root.resolve("config/server.conf"), Mount.CONFIG)
+                .watch(root.resolve("plain.conf"), Mount.CONFIG)
+                .watch(root.resolve("config/accounts.conf"), Mount.ACCOUNTS)
+                .watch(root.resolve("certs"), Mount.SSL)
+                .watch(root.resolve("jwt"), Mount.JWT)
+                .watch(root.resolve("creds"), Mount.CREDS);
     }
 
     private static void latency(Path root, int changes, Duration quiet) throws Exception {
         KubeletAtomicWriter[] writers = mount(root);
         LinkedBlockingQueue<Long> calls = new LinkedBlockingQueue<>();
-        try (ContentWatcher watcher = watching(root)
+        try (ContentWatcher<Mount> watcher = watching(root)
                 .quietPeriod(quiet)
                 .safetyNetInterval(Duration.ZERO)
-                .listener((ChangeSet c) -> calls.add(System.nanoTime()))
+                .listener((ChangeSet<Mount> c) -> calls.add(System.nanoTime()))
                 .build()) {
             watcher.start();
             // Warm-up: let the JIT see the digest path before measuring.
@@ -159,7 +167,7 @@ public final class WatchBench {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        try (ContentWatcher watcher = watching(root).listener(c -> {}).build()) {
+        try (ContentWatcher<Mount> watcher = watching(root).listener(c -> {}).build()) {
             watcher.start();
             // Let start-up work (class loading, JIT of the first digest) settle before measuring.
             Thread.sleep(1000);

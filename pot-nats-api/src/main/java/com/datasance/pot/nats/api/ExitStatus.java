@@ -12,6 +12,12 @@ import java.util.OptionalInt;
  */
 public record ExitStatus(int code, OptionalInt signal) {
 
+    /**
+     * Validates that the two agree.
+     *
+     * @throws IllegalArgumentException when {@code code} is outside 0..255, or a signal is given
+     *     that is below 1 or whose {@code 128 + signal} is not {@code code}
+     */
     public ExitStatus {
         if (code < 0 || code > 255) {
             throw new IllegalArgumentException("exit status is 0..255, got " + code);
@@ -22,22 +28,42 @@ public record ExitStatus(int code, OptionalInt signal) {
         }
     }
 
-    /** The process called {@code exit(code)}. */
+    /**
+     * The process called {@code exit(code)}.
+     *
+     * @param code the status it passed, 0..255
+     * @return the status, with no signal
+     * @throws IllegalArgumentException when {@code code} is outside 0..255
+     */
     public static ExitStatus exited(int code) {
         return new ExitStatus(code, OptionalInt.empty());
     }
 
-    /** The process was killed by signal {@code signal}; its status is {@code 128 + signal}. */
+    /**
+     * The process was killed by a signal.
+     *
+     * @param signal the signal number, 1..127 (9 for SIGKILL)
+     * @return the status {@code 128 + signal}, with the signal
+     * @throws IllegalArgumentException when {@code signal} is outside 1..127
+     */
     public static ExitStatus killedBy(int signal) {
         return new ExitStatus(128 + signal, OptionalInt.of(signal));
     }
 
-    /** True when a signal ended the process. */
+    /**
+     * Whether a signal ended the process.
+     *
+     * @return true when {@link #signal()} is present
+     */
     public boolean bySignal() {
         return signal.isPresent();
     }
 
-    /** True when the process exited by itself with status 0. */
+    /**
+     * Whether the process exited by itself with status 0.
+     *
+     * @return true for {@code exit(0)}; false for any other code and for any signal
+     */
     public boolean success() {
         return code == 0 && signal.isEmpty();
     }

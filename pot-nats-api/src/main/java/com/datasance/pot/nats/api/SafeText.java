@@ -17,12 +17,21 @@ public final class SafeText {
     /**
      * {@code value} in single quotes, with control characters, quotes and backslashes escaped
      * ({@code \n}, {@code \t}, {@code \'}, {@code \u0085}...), so that the result is always one line.
+     *
+     * @param value any text; null is shown as {@code 'null'}
+     * @return the quoted, escaped text
      */
     public static String quote(String value) {
         return "'" + escape(value) + "'";
     }
 
-    /** {@code value} with control characters, single quotes and backslashes escaped; no quotes around it. */
+    /**
+     * {@code value} with control characters, single quotes and backslashes escaped; no quotes
+     * around it.
+     *
+     * @param value any text; null is shown as {@code null}
+     * @return the escaped text, on one line; {@code value} itself when nothing needed escaping
+     */
     public static String escape(String value) {
         if (value == null) {
             return "null";
@@ -49,6 +58,10 @@ public final class SafeText {
      * A URL as it may be printed: the user info (user, password or token) replaced by {@code ***},
      * then {@linkplain #escape escaped}. A value that is not a URL is escaped whole, except that
      * anything before an {@code @} that follows {@code ://} is still masked.
+     *
+     * @param url any text, usually a URL such as {@code nats://user:pass@host:4222}; null is shown
+     *     as {@code null}
+     * @return the text with its user info masked, escaped
      */
     public static String redactUrl(String url) {
         if (url == null) {

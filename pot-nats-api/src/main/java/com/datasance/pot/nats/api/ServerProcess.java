@@ -12,7 +12,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface ServerProcess {
 
-    /** The operating-system process id. */
+    /**
+     * The process, for log lines and signals.
+     *
+     * @return the operating-system process id; stays the same after the process exited
+     */
     long pid();
 
     /**
@@ -28,13 +32,25 @@ public interface ServerProcess {
      * lameDuck}, then SIGINT, then SIGKILL when it is still running after {@code timeout}.
      * Returns at once with the status when the process has already exited.
      *
+     * @param timeout how long nats-server gets to stop before SIGKILL; {@link Duration#ZERO} is
+     *     SIGKILL at once
+     * @param lameDuck whether to put it in lame duck mode (SIGUSR2) first
+     * @return how it ended (137, SIGKILL, when it had to be killed)
      * @throws InterruptedException when interrupted while waiting; the process may still be running
      */
     ExitStatus stop(Duration timeout, boolean lameDuck) throws InterruptedException;
 
-    /** Completes with the exit status when the process ends, whoever ended it. */
+    /**
+     * How the process ended, once it does, whoever ended it.
+     *
+     * @return a future that completes with the exit status
+     */
     CompletableFuture<ExitStatus> onExit();
 
-    /** True while the process runs. */
+    /**
+     * Whether the process still runs.
+     *
+     * @return true until it has exited
+     */
     boolean isAlive();
 }

@@ -1,15 +1,10 @@
 package com.datasance.pot.nats.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ValuesTest {
@@ -31,20 +26,5 @@ class ValuesTest {
         assertThrows(IllegalArgumentException.class, () -> Origin.inMemory(0, 1));
         assertThrows(IllegalArgumentException.class, () -> Origin.inMemory(1, 0));
         assertThrows(IllegalArgumentException.class, () -> new Origin(" ", 1, 1, Optional.empty()));
-    }
-
-    @Test
-    void shouldKeepChangeSetsImmutableAndNonEmpty() {
-        Set<ChangeCause> causes = EnumSet.of(ChangeCause.JWT);
-        ChangeSet changes = new ChangeSet(causes, Instant.EPOCH, Set.of(Path.of("/etc/nats/jwt/A.jwt")));
-        causes.add(ChangeCause.SSL);
-
-        assertTrue(changes.contains(ChangeCause.JWT));
-        assertFalse(changes.contains(ChangeCause.SSL), "the set copies its causes");
-        assertThrows(
-                IllegalArgumentException.class, () -> new ChangeSet(Set.of(), Instant.EPOCH, Set.of(Path.of("x"))));
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> new ChangeSet(Set.of(ChangeCause.CONFIG), Instant.EPOCH, Set.of()));
     }
 }

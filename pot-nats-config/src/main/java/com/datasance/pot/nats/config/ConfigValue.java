@@ -27,25 +27,52 @@ public sealed interface ConfigValue
                 ConfigValue.ConfigList,
                 ConfigValue.ConfigMap {
 
+    /**
+     * Where the value's text was written.
+     *
+     * @return the origin of the value (of the {@code $VARIABLE} reference for a substituted value)
+     */
     Origin origin();
 
-    /** The same value with another origin. */
+    /**
+     * The same value with another origin.
+     *
+     * @param origin the new origin
+     * @return a value of the same kind and content
+     */
     ConfigValue withOrigin(Origin origin);
 
     /**
      * The value as plain Java objects, without origins: {@link String}, {@link Boolean}, {@link
      * Long}, {@link Double}, {@link LocalDateTime}, {@link List} and {@link Map}. Two spellings of
      * the same config have equal plain values.
+     *
+     * @return the plain value; never null
      */
     default Object plain() {
         return Plain.of(this);
     }
 
-    /** A short name of the kind of value, for messages: 'string', 'map', ... */
+    /**
+     * A short name of the kind of value, for messages.
+     *
+     * @return {@code string}, {@code boolean}, {@code integer}, {@code float}, {@code datetime},
+     *     {@code array} or {@code map}
+     */
     String kind();
 
-    /** A string: quoted, unquoted or a {@code ( ... )} block. */
+    /**
+     * A string: quoted, unquoted or a {@code ( ... )} block.
+     *
+     * @param value the text, escapes and variables resolved
+     * @param origin where it was written
+     */
     record Text(String value, Origin origin) implements ConfigValue {
+        /**
+         * Validates the value.
+         *
+         * @throws NullPointerException when an argument is null
+         */
         public Text {
             Objects.requireNonNull(value, "value");
             Objects.requireNonNull(origin, "origin");
@@ -62,8 +89,18 @@ public sealed interface ConfigValue
         }
     }
 
-    /** A boolean; nats-server accepts true/false, yes/no, on/off in any case. */
+    /**
+     * A boolean; nats-server accepts true/false, yes/no, on/off in any case.
+     *
+     * @param value the boolean
+     * @param origin where it was written
+     */
     record Bool(boolean value, Origin origin) implements ConfigValue {
+        /**
+         * Validates the value.
+         *
+         * @throws NullPointerException when {@code origin} is null
+         */
         public Bool {
             Objects.requireNonNull(origin, "origin");
         }
@@ -79,8 +116,18 @@ public sealed interface ConfigValue
         }
     }
 
-    /** An integer, size suffix applied ({@code 1k} is 1000, {@code 1kb} 1024). */
+    /**
+     * An integer, size suffix applied ({@code 1k} is 1000, {@code 1kb} 1024).
+     *
+     * @param value the number, suffix applied
+     * @param origin where it was written
+     */
     record Int(long value, Origin origin) implements ConfigValue {
+        /**
+         * Validates the value.
+         *
+         * @throws NullPointerException when {@code origin} is null
+         */
         public Int {
             Objects.requireNonNull(origin, "origin");
         }
@@ -96,8 +143,18 @@ public sealed interface ConfigValue
         }
     }
 
-    /** A floating point number ({@code 1.5}). */
+    /**
+     * A floating point number ({@code 1.5}).
+     *
+     * @param value the number
+     * @param origin where it was written
+     */
     record Decimal(double value, Origin origin) implements ConfigValue {
+        /**
+         * Validates the value.
+         *
+         * @throws NullPointerException when {@code origin} is null
+         */
         public Decimal {
             Objects.requireNonNull(origin, "origin");
         }
@@ -113,8 +170,18 @@ public sealed interface ConfigValue
         }
     }
 
-    /** A Zulu datetime ({@code 2026-11-23T15:15:26Z}), UTC. */
+    /**
+     * A Zulu datetime ({@code 2026-11-23T15:15:26Z}), UTC.
+     *
+     * @param value the date and time, in UTC
+     * @param origin where it was written
+     */
     record DateTime(LocalDateTime value, Origin origin) implements ConfigValue {
+        /**
+         * Validates the value.
+         *
+         * @throws NullPointerException when an argument is null
+         */
         public DateTime {
             Objects.requireNonNull(value, "value");
             Objects.requireNonNull(origin, "origin");
@@ -131,8 +198,18 @@ public sealed interface ConfigValue
         }
     }
 
-    /** An array {@code [ ... ]}. */
+    /**
+     * An array {@code [ ... ]}.
+     *
+     * @param items the elements in order; unmodifiable
+     * @param origin where the array was written
+     */
     record ConfigList(List<ConfigValue> items, Origin origin) implements ConfigValue {
+        /**
+         * Copies the items.
+         *
+         * @throws NullPointerException when an argument is null or {@code items} holds null
+         */
         public ConfigList {
             items = List.copyOf(items);
             Objects.requireNonNull(origin, "origin");
@@ -153,8 +230,16 @@ public sealed interface ConfigValue
      * A map {@code { ... }}, or the top level of a file. Keys are exact (nats-server matches most
      * of its own keys case-insensitively, see {@link #getIgnoreCase}); a key given twice keeps the
      * last value, as nats-server does. Iteration follows the order of the last definitions.
+     *
+     * @param entries key to entry, in definition order; unmodifiable
+     * @param origin where the map was written (the file's start for the top level)
      */
     record ConfigMap(Map<String, Entry> entries, Origin origin) implements ConfigValue {
+        /**
+         * Copies the entries, keeping their order.
+         *
+         * @throws NullPointerException when an argument is null
+         */
         public ConfigMap {
             entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
             Objects.requireNonNull(origin, "origin");
@@ -170,13 +255,24 @@ public sealed interface ConfigValue
             return "map";
         }
 
-        /** The value under exactly {@code key}. */
+        /**
+         * The value under exactly {@code key}.
+         *
+         * @param key the key, case-sensitive
+         * @return its value; empty when there is no such key
+         */
         public Optional<ConfigValue> get(String key) {
             Entry entry = entries.get(key);
             return entry == null ? Optional.empty() : Optional.of(entry.value());
         }
 
-        /** Every entry whose key equals {@code key} ignoring case, in map order. */
+        /**
+         * Every entry whose key equals {@code key} ignoring case, in map order (nats-server's
+         * {@code strings.ToLower} match: a map may hold {@code Port} and {@code port} apart).
+         *
+         * @param key the key in lower case
+         * @return the matching entries; empty when none
+         */
         public List<Entry> getIgnoreCase(String key) {
             List<Entry> found = new ArrayList<>(1);
             for (Entry entry : entries.values()) {
@@ -188,8 +284,19 @@ public sealed interface ConfigValue
         }
     }
 
-    /** One key of a map, where the key was written, and its value. */
+    /**
+     * One key of a map, where the key was written, and its value.
+     *
+     * @param key the key as written (quotes removed)
+     * @param keyOrigin where the key was written
+     * @param value its value
+     */
     record Entry(String key, Origin keyOrigin, ConfigValue value) {
+        /**
+         * Validates the entry.
+         *
+         * @throws NullPointerException when an argument is null
+         */
         public Entry {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(keyOrigin, "keyOrigin");

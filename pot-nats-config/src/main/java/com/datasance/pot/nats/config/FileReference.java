@@ -9,14 +9,23 @@ import java.util.Objects;
  * the including file's directory, everything else against the server's working directory (the
  * config file's directory under pot-nats). {@code path} is absolute and normalized; {@code key}
  * says where it was found, e.g. {@code leafnodes.remotes[0].tls.cert_file}.
+ *
+ * @param kind what the config uses the file for
+ * @param path absolute and normalized; the file need not exist
+ * @param key the config key path where it was found, e.g. {@code tls.cert_file}
+ * @param origin where its value was written
  */
 public record FileReference(Kind kind, Path path, String key, Origin origin) {
 
+    /** What a config uses a referenced file for. */
     public enum Kind {
         /** A file pulled in with {@code include}. */
         INCLUDE,
+        /** A {@code cert_file} of any {@code tls} block. */
         TLS_CERT,
+        /** A {@code key_file} of any {@code tls} block. */
         TLS_KEY,
+        /** A {@code ca_file} of any {@code tls} block. */
         TLS_CA,
         /** A trusted operator JWT file ({@code operator}). */
         OPERATOR_JWT,
@@ -26,6 +35,12 @@ public record FileReference(Kind kind, Path path, String key, Origin origin) {
         CREDENTIALS
     }
 
+    /**
+     * Validates the reference.
+     *
+     * @throws NullPointerException when an argument is null
+     * @throws IllegalArgumentException when {@code path} is relative
+     */
     public FileReference {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(path, "path");

@@ -30,10 +30,12 @@ public final class NatsConfigReader {
     /**
      * Parses {@code file} and everything it includes.
      *
+     * @param file the config file; symlinks are followed, includes resolve against its directory
      * @param environment where {@code $VARIABLE}s not defined in the config are looked up; pass the
      *     environment nats-server will run with (usually {@code System.getenv()})
      * @throws ConfigException when the file cannot be read or parsed; the message starts with
      *     {@code FILE:LINE:COL:}
+     * @return the parsed document, with every include read
      */
     public static ConfigDocument read(Path file, Map<String, String> environment) throws ConfigException {
         Objects.requireNonNull(file, "file");
@@ -66,6 +68,13 @@ public final class NatsConfigReader {
     /**
      * Parses in-memory text, named {@code <string>} in origins. Includes and relative paths resolve
      * against {@code baseDir}.
+     *
+     * @param text the config text
+     * @param baseDir where includes and relative paths resolve; made absolute
+     * @param environment where {@code $VARIABLE}s not defined in the text are looked up
+     * @return the parsed document, with no {@link ConfigDocument#file()}
+     * @throws ConfigException when the text or an include cannot be parsed; the message starts
+     *     with {@code <string>:LINE:COL:} (or the include's position)
      */
     public static ConfigDocument parse(String text, Path baseDir, Map<String, String> environment)
             throws ConfigException {
@@ -82,6 +91,9 @@ public final class NatsConfigReader {
      * directory, referenced files, system account, operator mode, resolver. This is what {@code
      * pot-nats store-dir --config FILE} prints: {@code readServerConfig(file, env).jetStreamDir()}.
      *
+     * @param file the nats-server config file
+     * @param environment for {@code $VAR} references and {@code TMPDIR}
+     * @return the interpreted config
      * @throws ConfigException as {@link #read} does, and for values of the wrong type or form in
      *     the settings interpreted
      */

@@ -56,6 +56,11 @@ public record ServerConfig(
          * @param storeDirOrigin where {@code store_dir} was set; empty when the default applies
          */
         record Enabled(Path storeDir, Path jetStreamDir, Optional<Origin> storeDirOrigin) implements JetStream {
+            /**
+             * Validates the value.
+             *
+             * @throws NullPointerException when an argument is null
+             */
             public Enabled {
                 Objects.requireNonNull(storeDir, "storeDir");
                 Objects.requireNonNull(jetStreamDir, "jetStreamDir");
@@ -64,10 +69,19 @@ public record ServerConfig(
         }
     }
 
-    /** The account JWT resolver ({@code resolver}, {@code account_resolver}, {@code accounts_resolver}). */
+    /**
+     * The account JWT resolver ({@code resolver}, {@code account_resolver}, {@code accounts_resolver}).
+     *
+     * @param type which resolver nats-server runs
+     * @param dir the resolver directory, resolved; only {@code full} and {@code cache} have one
+     * @param origin where the resolver was configured
+     */
     public record Resolver(Type type, Optional<Path> dir, Origin origin) {
+        /** The kinds of resolver nats-server knows. */
         public enum Type {
+            /** {@code MEMORY}: account JWTs written in the config's {@code resolver_preload}. */
             MEMORY,
+            /** {@code URL(...)}: account JWTs fetched over HTTP. */
             URL,
             /** {@code type: full}: a directory holding every account JWT. */
             FULL,
@@ -75,6 +89,11 @@ public record ServerConfig(
             CACHE
         }
 
+        /**
+         * Validates the value.
+         *
+         * @throws NullPointerException when an argument is null
+         */
         public Resolver {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(dir, "dir");
@@ -82,6 +101,11 @@ public record ServerConfig(
         }
     }
 
+    /**
+     * Copies {@code files}.
+     *
+     * @throws NullPointerException when an argument is null or {@code files} holds null
+     */
     public ServerConfig {
         Objects.requireNonNull(document, "document");
         Objects.requireNonNull(jetStream, "jetStream");
@@ -94,6 +118,9 @@ public record ServerConfig(
      * Interprets a parsed config. {@code environment} supplies {@code TMPDIR} for nats-server's
      * default store directory ({@code /tmp} when unset or empty, as Go's {@code os.TempDir}).
      *
+     * @param document the parsed config
+     * @param environment the environment nats-server will run with (only {@code TMPDIR} is read)
+     * @return the interpreted config
      * @throws ConfigException when a value pot-nats relies on has a type or form nats-server
      *     rejects, e.g. {@code jetstream: maybe} or a {@code store_dir} given twice
      */
@@ -110,23 +137,38 @@ public record ServerConfig(
         return new ServerConfig(document, jetStream, files, systemAccount(root), operatorMode, resolver);
     }
 
-    /** The config file, empty for in-memory input. */
+    /**
+     * The file this config was read from.
+     *
+     * @return the config file as given to the reader; empty for in-memory input
+     */
     public Optional<Path> configFile() {
         return document.file();
     }
 
+    /**
+     * Whether the server runs JetStream (a {@code jetstream} block in an account does not count).
+     *
+     * @return true when {@link #jetStream()} is {@link JetStream.Enabled}
+     */
     public boolean jetStreamEnabled() {
         return jetStream instanceof JetStream.Enabled;
     }
 
-    /** The store directory handed to JetStream, when JetStream is enabled. */
+    /**
+     * The store directory handed to JetStream.
+     *
+     * @return {@code store_dir} resolved, or nats-server's default; empty when JetStream is off
+     */
     public Optional<Path> storeDir() {
         return jetStream instanceof JetStream.Enabled enabled ? Optional.of(enabled.storeDir()) : Optional.empty();
     }
 
     /**
-     * The directory holding per-account JetStream data ({@code storeDir/jetstream}), equal to
-     * {@code /varz} {@code jetstream.config.store_dir}; empty when JetStream is not enabled.
+     * The directory holding per-account JetStream data.
+     *
+     * @return {@code storeDir/jetstream}, equal to {@code /varz} {@code jetstream.config.store_dir};
+     *     empty when JetStream is not enabled
      */
     public Optional<Path> jetStreamDir() {
         return jetStream instanceof JetStream.Enabled enabled ? Optional.of(enabled.jetStreamDir()) : Optional.empty();
@@ -137,6 +179,8 @@ public record ServerConfig(
      * NATS_JETSTREAM_STORE_DIR): {@code storeDir} resolved against the config file's directory,
      * plus the {@code jetstream} level nats-server appends.
      *
+     * @param storeDir a store directory as written in the environment, absolute or relative
+     * @return {@code storeDir/jetstream}, absolute
      * @throws ConfigException when {@code storeDir} is not a valid path
      */
     public Path jetStreamDirFor(String storeDir) throws ConfigException {
@@ -172,11 +216,21 @@ public record ServerConfig(
                 storeDir().map(p -> p.toAbsolutePath().normalize()));
     }
 
-    /** The included files, nested ones too; what a watcher must add to the config file itself. */
+    /**
+     * The included files, nested ones too; what a watcher must add to the config file itself.
+     *
+     * @return the {@link FileReference.Kind#INCLUDE} references, in read order
+     */
     public List<FileReference> includes() {
         return filesOf(FileReference.Kind.INCLUDE);
     }
 
+    /**
+     * The referenced files of one kind.
+     *
+     * @param kind which references to keep
+     * @return those of {@link #files()} with that kind, in config order
+     */
     public List<FileReference> filesOf(FileReference.Kind kind) {
         return files.stream().filter(f -> f.kind() == kind).toList();
     }

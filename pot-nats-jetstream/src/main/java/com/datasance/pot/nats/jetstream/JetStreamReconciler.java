@@ -77,6 +77,14 @@ public final class JetStreamReconciler {
         this.memory = memory;
     }
 
+    /**
+     * A reconciler with a fresh memory (no absence seen yet, nothing pushed yet): keep one for the
+     * life of the caller, since the grace period counts from the first pass that saw a JWT absent.
+     *
+     * @param settings what to reconcile and how to connect
+     * @return the reconciler; connects only when a pass or check needs to
+     * @throws NullPointerException when {@code settings} is null
+     */
     public static JetStreamReconciler of(PurgeSettings settings) {
         return of(settings, Clock.systemUTC());
     }
@@ -89,6 +97,10 @@ public final class JetStreamReconciler {
      * A reconciler for {@code newSettings} that keeps this one's memory (absences under way, the
      * digests last pushed): a long-running caller makes one per pass as the config changes
      * without restarting any grace period.
+     *
+     * @param newSettings the settings of the passes the copy runs
+     * @return a reconciler sharing this one's memory and its one-pass-at-a-time queue
+     * @throws NullPointerException when {@code newSettings} is null
      */
     public JetStreamReconciler withSettings(PurgeSettings newSettings) {
         return new JetStreamReconciler(newSettings, memory);
@@ -102,6 +114,7 @@ public final class JetStreamReconciler {
      * @throws ReconcileException saying exactly what is wrong: no creds, unreadable creds, nothing
      *     listening before the ready deadline, the sign-in refused, TLS failing (with the PKIX
      *     reason), or creds of another account
+     * @throws InterruptedException when interrupted while connecting; nothing was sent
      */
     public void checkConnection() throws ReconcileException, InterruptedException {
         if (!settings.sends()) {
@@ -112,13 +125,23 @@ public final class JetStreamReconciler {
         }
     }
 
-    /** When the earliest account now waiting out its grace period becomes due, if any waits. */
+    /**
+     * When the next pass could purge more: a long-running caller schedules a pass then.
+     *
+     * @return when the earliest account now waiting out its grace period becomes due; empty when
+     *     none waits
+     */
     public Optional<Instant> nextDue() {
         return memory.absentSince.values().stream()
                 .min(Comparator.naturalOrder())
                 .map(since -> since.plus(settings.grace()));
     }
 
+    /**
+     * The settings this reconciler's passes use.
+     *
+     * @return the settings given to {@link #of} or {@link #withSettings}
+     */
     public PurgeSettings settings() {
         return settings;
     }
@@ -127,7 +150,11 @@ public final class JetStreamReconciler {
      * What a pass would purge now. Reads the store and resolver directories, sends nothing, logs
      * nothing.
      *
-     * @throws ReconcileException when {@code <store_dir>/jetstream} exists and cannot be listed
+     * @return the plan, before the grace period; empty when the settings have no store dir
+     *     (JetStream off)
+     * @throws ReconcileException when the store dir does not exist, holds no {@code jetstream/}
+     *     directory (e.g. {@code /varz}'s {@code store_dir}, which already ends in it, given
+     *     instead of the configured one), or cannot be listed
      */
     public PurgePlan plan() throws ReconcileException {
         PurgePlan.Resolver resolver =
@@ -141,7 +168,12 @@ public final class JetStreamReconciler {
         return PurgePlan.compute(store, resolver, settings.systemAccount());
     }
 
-    /** Computes and logs the plan; sends nothing. Outcomes are {@code Planned} or {@code Skipped}. */
+    /**
+     * Computes and logs the plan; sends nothing.
+     *
+     * @return the plan as a report: outcomes are {@code Planned} or {@code Skipped}, nothing sent
+     * @throws ReconcileException as {@link #plan()}
+     */
     public PurgeReport dryRun() throws ReconcileException {
         PurgePlan plan = plan();
         return finish(plan, plan.outcomes(), false, "dry run");
@@ -152,8 +184,10 @@ public final class JetStreamReconciler {
      * is sent (as the Go original did). Called while a pass runs, it waits and joins the one
      * follow-up pass that every such call shares (the report is the same object for all of them).
      *
-     * @throws ReconcileException when the store cannot be listed, the creds or CA file cannot be
-     *     read, or the server did not accept a connection before the ready deadline
+     * @return one outcome per store entry that is not a live account, and whether requests were
+     *     sent
+     * @throws ReconcileException as {@link #plan()}, when the creds or CA file cannot be read, or
+     *     when the server did not accept a connection before the ready deadline
      * @throws InterruptedException when interrupted while connecting or waiting for a reply
      */
     public PurgeReport reconcile() throws ReconcileException, InterruptedException {
@@ -166,8 +200,11 @@ public final class JetStreamReconciler {
     /**
      * Carries out {@code plan} (from {@link #plan()}, possibly computed a while ago): before each
      * request the resolver directory is looked at again, and an account whose JWT is back, or a
-     * directory that became unreadable or system-only, stops that request.
+     * directory that became unreadable or system-only, stops that request. Runs apart from every
+     * other pass of this reconciler (it waits for one under way).
      *
+     * @param plan the plan to carry out
+     * @return one outcome per entry of {@code plan}
      * @throws ReconcileException as {@link #reconcile()}
      * @throws InterruptedException as {@link #reconcile()}
      */
@@ -378,7 +415,9 @@ public final class JetStreamReconciler {
      * bytes, whose content is an account JWT whose subject is the file's key are sent; every other
      * file is skipped with the reason, logged, and never sent. Without creds nothing is sent.
      *
+     * @return what was accepted and refused; {@code requestsSent} false when nothing was sent
      * @throws ReconcileException as {@link #reconcile()}, or when the resolver directory cannot be read
+     * @throws InterruptedException when interrupted while connecting or waiting for replies
      */
     public ClaimsPushReport pushClaims() throws ReconcileException, InterruptedException {
         return memory.pushes.request(settings, newest -> withSettings(newest).pushNow());

@@ -64,11 +64,21 @@ public final class JwtMountMirror {
      *     system account's, so that nothing was removed
      */
     public record Result(List<String> copied, List<String> removed, boolean mountEmpty) {
+        /**
+         * Copies both lists.
+         *
+         * @throws NullPointerException when a list is null or holds null
+         */
         public Result {
             copied = List.copyOf(Objects.requireNonNull(copied, "copied"));
             removed = List.copyOf(Objects.requireNonNull(removed, "removed"));
         }
 
+        /**
+         * Whether the resolver directory changed.
+         *
+         * @return true when a JWT was copied or removed
+         */
         public boolean changed() {
             return !copied.isEmpty() || !removed.isEmpty();
         }
@@ -76,7 +86,16 @@ public final class JwtMountMirror {
 
     private JwtMountMirror() {}
 
-    /** {@link #mirror(Path, Path, Optional)} without knowing the system account. */
+    /**
+     * {@link #mirror(Path, Path, Optional)} without knowing the system account: a mount holding
+     * only JWTs that are not account keys still removes nothing, but one holding only the system
+     * account's JWT counts as holding accounts.
+     *
+     * @param mountDir the read-only mount; missing counts as empty (nothing removed)
+     * @param resolverDir nats-server's resolver directory; created when missing
+     * @return what was copied and removed
+     * @throws ReconcileException naming the path when a directory cannot be read or written
+     */
     public static Result mirror(Path mountDir, Path resolverDir) throws ReconcileException {
         return mirror(mountDir, resolverDir, Optional.empty());
     }
@@ -85,7 +104,10 @@ public final class JwtMountMirror {
      * Makes the {@code *.jwt} files of {@code resolverDir} that the mirror owns equal to those of
      * {@code mountDir} (by content; unchanged files are not rewritten).
      *
+     * @param mountDir the read-only mount; missing counts as empty (nothing removed)
+     * @param resolverDir nats-server's resolver directory; created when missing
      * @param systemAccount the system account's key: a mount holding only its JWT removes nothing
+     * @return what was copied and removed
      * @throws ReconcileException naming the path when a directory cannot be read or written
      */
     public static Result mirror(Path mountDir, Path resolverDir, Optional<String> systemAccount)
@@ -184,7 +206,11 @@ public final class JwtMountMirror {
 
     /**
      * Removes {@code .pot-nats-*.tmp} files a killed mirror left in {@code resolverDir} (they are
-     * never a JWT nats-server reads); returns how many.
+     * never a JWT nats-server reads).
+     *
+     * @param resolverDir the resolver directory; missing counts as none left over
+     * @return how many were removed
+     * @throws ReconcileException naming the directory when it cannot be listed or a file removed
      */
     public static int removeLeftovers(Path resolverDir) throws ReconcileException {
         int removed = 0;

@@ -1,6 +1,6 @@
 package com.datasance.pot.nats.launcher;
 
-import com.datasance.pot.nats.api.ChangeSet;
+import com.datasance.pot.nats.watch.ChangeSet;
 
 /**
  * The seam between the reload wiring and the JetStream wiring: what happens around a reload when
@@ -10,20 +10,20 @@ import com.datasance.pot.nats.api.ChangeSet;
 interface JwtChangeHandler {
 
     /** Before the config check and the reload: bring the resolver directory up to date. */
-    void beforeReload(ChangeSet changes);
+    void beforeReload(ChangeSet<ChangeCause> changes);
 
     /**
      * After the reload was applied (or, in leaf mode, instead of one): reconcile JetStream data
      * with the resolver and push the account claims to the server.
      */
-    void afterReload(ChangeSet changes);
+    void afterReload(ChangeSet<ChangeCause> changes);
 
     /** Does nothing: the wiring when no JetStream service runs. */
     JwtChangeHandler NONE = new JwtChangeHandler() {
         @Override
-        public void beforeReload(ChangeSet changes) {}
+        public void beforeReload(ChangeSet<ChangeCause> changes) {}
 
         @Override
-        public void afterReload(ChangeSet changes) {}
+        public void afterReload(ChangeSet<ChangeCause> changes) {}
     };
 }

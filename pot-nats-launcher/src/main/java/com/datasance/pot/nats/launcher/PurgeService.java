@@ -1,6 +1,5 @@
 package com.datasance.pot.nats.launcher;
 
-import com.datasance.pot.nats.api.ChangeSet;
 import com.datasance.pot.nats.api.SafeText;
 import com.datasance.pot.nats.api.ServerFacts;
 import com.datasance.pot.nats.api.ServerProcess;
@@ -13,6 +12,7 @@ import com.datasance.pot.nats.jetstream.PurgeReport;
 import com.datasance.pot.nats.jetstream.PurgeSettings;
 import com.datasance.pot.nats.jetstream.PurgeSetup;
 import com.datasance.pot.nats.jetstream.ReconcileException;
+import com.datasance.pot.nats.watch.ChangeSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,13 +113,13 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
 
     /** Brings the resolver directory up to date from the mount before nats-server reloads. */
     @Override
-    public void beforeReload(ChangeSet changes) {
+    public void beforeReload(ChangeSet<ChangeCause> changes) {
         mirrorJwtMount(settings, systemAccount(settings, env));
     }
 
     /** Queues a pass and the claims push; returns at once (the pass runs on {@value #THREAD}). */
     @Override
-    public void afterReload(ChangeSet changes) {
+    public void afterReload(ChangeSet<ChangeCause> changes) {
         CompletableFuture<Optional<PurgeReport>> _ = requestPass(Pass.AFTER_CHANGE);
     }
 

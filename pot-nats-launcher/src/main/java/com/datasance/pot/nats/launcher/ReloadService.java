@@ -1,7 +1,5 @@
 package com.datasance.pot.nats.launcher;
 
-import com.datasance.pot.nats.api.ChangeCause;
-import com.datasance.pot.nats.api.ChangeSet;
 import com.datasance.pot.nats.api.ServerProcess;
 import com.datasance.pot.nats.config.ConfigException;
 import com.datasance.pot.nats.config.FileReference;
@@ -9,6 +7,7 @@ import com.datasance.pot.nats.config.NatsConfigReader;
 import com.datasance.pot.nats.config.ServerConfig;
 import com.datasance.pot.nats.process.ConfigCheck;
 import com.datasance.pot.nats.process.ProcessException;
+import com.datasance.pot.nats.watch.ChangeSet;
 import com.datasance.pot.nats.watch.ContentWatcher;
 import com.datasance.pot.nats.watch.WatchedPath;
 import java.nio.file.Path;
@@ -69,7 +68,7 @@ final class ReloadService implements Supervisor.AfterStart {
      */
     private Optional<ServerConfig> running;
 
-    private volatile ContentWatcher watcher;
+    private volatile ContentWatcher<ChangeCause> watcher;
     /** Handed to the watcher at start, then dropped (10,001 JWTs: it is not kept for the wrapper's life). */
     private Optional<ContentWatcher.Snapshot> baseline;
     /** Why the last read of the config failed; only the watcher thread reads and writes it. */
@@ -117,9 +116,9 @@ final class ReloadService implements Supervisor.AfterStart {
 
     @Override
     public AutoCloseable start(ServerProcess server) {
-        List<WatchedPath> watched = watched(config);
+        List<WatchedPath<ChangeCause>> watched = watched(config);
         Duration quiet = settings.reloadDebounce().isZero() ? Duration.ofMillis(1) : settings.reloadDebounce();
-        ContentWatcher.Builder builder = ContentWatcher.builder()
+        ContentWatcher.Builder<ChangeCause> builder = ContentWatcher.<ChangeCause>builder()
                 .watchAll(watched)
                 .quietPeriod(quiet)
                 .safetyNetInterval(SAFETY_NET)
@@ -127,7 +126,7 @@ final class ReloadService implements Supervisor.AfterStart {
                 .listener(this::onChange);
         baseline.ifPresent(builder::baseline);
         baseline = Optional.empty();
-        ContentWatcher started = builder.build();
+        ContentWatcher<ChangeCause> started = builder.build();
         watcher = started;
         started.start();
         LOG.info(
@@ -136,7 +135,7 @@ final class ReloadService implements Supervisor.AfterStart {
                 settings.mode().spelling(),
                 started.polling() ? ", polling" : "");
         if (LOG.isDebugEnabled()) {
-            watched.forEach(w -> LOG.debug("watching {} '{}'", w.cause(), w.path()));
+            watched.forEach(w -> LOG.debug("watching {} '{}'", w.key(), w.path()));
         }
         return started;
     }
@@ -152,17 +151,17 @@ final class ReloadService implements Supervisor.AfterStart {
      * an include that is NATS_ACCOUNTS) keeps that path's cause only: in leaf mode a certificate
      * rotation must reload, not restart.
      */
-    List<WatchedPath> watched(Optional<ServerConfig> parsed) {
+    List<WatchedPath<ChangeCause>> watched(Optional<ServerConfig> parsed) {
         return watched(settings, parsed);
     }
 
     /** {@link #watched(Optional)} for {@code settings}, before a service exists (the start-up snapshot). */
-    static List<WatchedPath> watched(LauncherSettings settings, Optional<ServerConfig> parsed) {
-        List<WatchedPath> others = List.of(
-                new WatchedPath(settings.accounts(), ChangeCause.ACCOUNTS),
-                new WatchedPath(settings.sslDir(), ChangeCause.SSL),
-                new WatchedPath(settings.jwtMountDir().orElse(settings.jwtDir()), ChangeCause.JWT),
-                new WatchedPath(settings.credsDir(), ChangeCause.CREDS));
+    static List<WatchedPath<ChangeCause>> watched(LauncherSettings settings, Optional<ServerConfig> parsed) {
+        List<WatchedPath<ChangeCause>> others = List.of(
+                new WatchedPath<>(settings.accounts(), ChangeCause.ACCOUNTS),
+                new WatchedPath<>(settings.sslDir(), ChangeCause.SSL),
+                new WatchedPath<>(settings.jwtMountDir().orElse(settings.jwtDir()), ChangeCause.JWT),
+                new WatchedPath<>(settings.credsDir(), ChangeCause.CREDS));
         Set<Path> configFiles = new LinkedHashSet<>();
         configFiles.add(settings.conf());
         parsed.ifPresent(c -> {
@@ -173,12 +172,12 @@ final class ReloadService implements Supervisor.AfterStart {
                 }
             }
         });
-        List<WatchedPath> all = new ArrayList<>();
+        List<WatchedPath<ChangeCause>> all = new ArrayList<>();
         for (Path file : configFiles) {
             Path normalized = file.toAbsolutePath().normalize();
             boolean elsewhere = others.stream().anyMatch(o -> normalized.startsWith(o.path()));
             if (!elsewhere || normalized.equals(settings.conf())) {
-                all.add(new WatchedPath(normalized, ChangeCause.CONFIG));
+                all.add(new WatchedPath<>(normalized, ChangeCause.CONFIG));
             }
         }
         all.addAll(others);
@@ -186,8 +185,8 @@ final class ReloadService implements Supervisor.AfterStart {
     }
 
     /** The watcher's callback: one coalesced change. */
-    void onChange(ChangeSet changes) {
-        String causes = describe(changes.causes());
+    void onChange(ChangeSet<ChangeCause> changes) {
+        String causes = describe(changes.keys());
         LOG.info("changed: {} ({} files)", causes, changes.paths().size());
         if (changes.contains(ChangeCause.CONFIG)) {
             // Includes and TLS files can come and go with the config: watch what it names now.
@@ -213,7 +212,7 @@ final class ReloadService implements Supervisor.AfterStart {
         }
     }
 
-    private void apply(ChangeSet changes, String causes) throws InterruptedException {
+    private void apply(ChangeSet<ChangeCause> changes, String causes) throws InterruptedException {
         if (settings.mode() == ServerMode.SERVER) {
             if (!valid(causes) || moved(changes, causes)) {
                 return;
@@ -294,8 +293,8 @@ final class ReloadService implements Supervisor.AfterStart {
      * check: then what was checked is not what nats-server would read, so nothing is signalled
      * and the watcher reports the newer content after a quiet period.
      */
-    private boolean moved(ChangeSet changes, String causes) {
-        ContentWatcher current = watcher;
+    private boolean moved(ChangeSet<ChangeCause> changes, String causes) {
+        ContentWatcher<ChangeCause> current = watcher;
         if (current != null && current.contentMovedSinceReport(changes.firstEventAt())) {
             LOG.info("not applying the change of {} yet: the content changed again since it was checked", causes);
             return true;
@@ -304,7 +303,7 @@ final class ReloadService implements Supervisor.AfterStart {
     }
 
     /** The options of a config change that nats-server would refuse to reload. */
-    private List<Unreloadable.Change> unreloadable(ChangeSet changes) {
+    private List<Unreloadable.Change> unreloadable(ChangeSet<ChangeCause> changes) {
         Optional<ServerConfig> next = config;
         if (!changes.contains(ChangeCause.CONFIG) || running.isEmpty() || next.isEmpty()) {
             return List.of();
@@ -313,7 +312,7 @@ final class ReloadService implements Supervisor.AfterStart {
                 running.get().document().root(), next.get().document().root());
     }
 
-    private void reload(ChangeSet changes, String causes) throws InterruptedException {
+    private void reload(ChangeSet<ChangeCause> changes, String causes) throws InterruptedException {
         Optional<String> before =
                 monitorPort().isPresent() ? Varz.configLoadTime(monitorPort().getAsInt()) : Optional.empty();
         OptionalLong pid;
@@ -362,7 +361,7 @@ final class ReloadService implements Supervisor.AfterStart {
     }
 
     /** Waits for the restart so that the JWT handler after it talks to the new server. */
-    private void restart(ChangeSet changes, String causes) throws InterruptedException {
+    private void restart(ChangeSet<ChangeCause> changes, String causes) throws InterruptedException {
         Duration bound = settings.shutdownTimeout().plus(CONFIRM_TIMEOUT);
         try {
             OptionalLong pid =

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datasance.pot.nats.api.ChangeCause;
-import com.datasance.pot.nats.api.ChangeSet;
 import com.datasance.pot.nats.config.NatsConfigReader;
 import com.datasance.pot.nats.config.ServerConfig;
 import com.datasance.pot.nats.jetstream.PurgeReport;
@@ -13,6 +11,7 @@ import com.datasance.pot.nats.jetstream.PurgeSettings;
 import com.datasance.pot.nats.jetstream.PurgeSkipReason;
 import com.datasance.pot.nats.testkit.NatsServerFixture;
 import com.datasance.pot.nats.testkit.PurgeFixture;
+import com.datasance.pot.nats.watch.ChangeSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -43,8 +42,8 @@ class PurgeServiceTest {
         return LauncherSettings.fromEnvironment(env);
     }
 
-    private static ChangeSet jwtChange(Path path) {
-        return new ChangeSet(Set.of(ChangeCause.JWT), Instant.now(), Set.of(path));
+    private static ChangeSet<ChangeCause> jwtChange(Path path) {
+        return new ChangeSet<>(Set.of(ChangeCause.JWT), Instant.now(), Set.of(path));
     }
 
     private Optional<PurgeReport> passAfterChange(PurgeService service) throws Exception {

@@ -2,7 +2,6 @@ package com.datasance.pot.nats.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.datasance.pot.nats.api.ChangeCause;
 import com.datasance.pot.nats.config.NatsConfigReader;
 import com.datasance.pot.nats.watch.WatchedPath;
 import java.nio.file.Files;
@@ -64,16 +63,17 @@ class ReloadServiceTest {
                 "NATS_JWT_DIR", dir.resolve("jwt").toString(),
                 "NATS_JWT_MOUNT_DIR", dir.resolve("jwt-mount").toString(),
                 "NATS_CREDS_DIR", dir.resolve("creds").toString());
-        List<WatchedPath> watched = service(env).watched(Optional.of(NatsConfigReader.readServerConfig(conf, env)));
+        List<WatchedPath<ChangeCause>> watched =
+                service(env).watched(Optional.of(NatsConfigReader.readServerConfig(conf, env)));
         assertEquals(
                 List.of(
-                        new WatchedPath(conf, ChangeCause.CONFIG),
-                        new WatchedPath(dir.resolve("config/limits.conf"), ChangeCause.CONFIG),
-                        new WatchedPath(Path.of("/keys/tls.key"), ChangeCause.CONFIG),
-                        new WatchedPath(dir.resolve("config/accounts.conf"), ChangeCause.ACCOUNTS),
-                        new WatchedPath(dir.resolve("certs"), ChangeCause.SSL),
-                        new WatchedPath(dir.resolve("jwt-mount"), ChangeCause.JWT),
-                        new WatchedPath(dir.resolve("creds"), ChangeCause.CREDS)),
+                        new WatchedPath<>(conf, ChangeCause.CONFIG),
+                        new WatchedPath<>(dir.resolve("config/limits.conf"), ChangeCause.CONFIG),
+                        new WatchedPath<>(Path.of("/keys/tls.key"), ChangeCause.CONFIG),
+                        new WatchedPath<>(dir.resolve("config/accounts.conf"), ChangeCause.ACCOUNTS),
+                        new WatchedPath<>(dir.resolve("certs"), ChangeCause.SSL),
+                        new WatchedPath<>(dir.resolve("jwt-mount"), ChangeCause.JWT),
+                        new WatchedPath<>(dir.resolve("creds"), ChangeCause.CREDS)),
                 watched);
         assertEquals(5, service(env).watched(Optional.empty()).size());
     }

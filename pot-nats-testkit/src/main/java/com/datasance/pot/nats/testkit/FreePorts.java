@@ -18,6 +18,8 @@ public final class FreePorts {
     /**
      * A port that was free a moment ago. The kernel hands out ephemeral ports in sequence, so a
      * port just released is unlikely to be handed to someone else before the test binds it.
+     *
+     * @return a free port on 127.0.0.1, never one of nats-server's defaults (4222, 6222, 8222, ...)
      */
     public static int next() {
         return next(FreePorts::kernelPort);

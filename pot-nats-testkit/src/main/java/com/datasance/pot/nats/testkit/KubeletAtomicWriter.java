@@ -59,18 +59,35 @@ public final class KubeletAtomicWriter {
         this.targetDir = targetDir;
     }
 
-    /** A writer for {@code targetDir}, which is created when missing (kubelet mounts it first). */
+    /**
+     * A writer for {@code targetDir}, which is created when missing (kubelet mounts it first).
+     *
+     * @param targetDir the volume's mount directory
+     * @return the writer; nothing is written until {@link #write} is called
+     * @throws IOException when the directory cannot be created
+     */
     public static KubeletAtomicWriter into(Path targetDir) throws IOException {
         Files.createDirectories(targetDir);
         return new KubeletAtomicWriter(targetDir);
     }
 
-    /** The volume directory this writer updates. */
+    /**
+     * The volume directory this writer updates.
+     *
+     * @return the directory given to {@link #into}
+     */
     public Path targetDir() {
         return targetDir;
     }
 
-    /** UTF-8 text payload: relative path to content. */
+    /**
+     * {@link #write} for a UTF-8 text payload.
+     *
+     * @param payload relative path to text
+     * @return false when kubelet would skip the write (same content, nothing to remove)
+     * @throws IOException when the volume cannot be written
+     * @throws IllegalArgumentException when a path is absolute, empty or holds {@code ..}
+     */
     public boolean writeText(Map<String, String> payload) throws IOException {
         return write(utf8(payload));
     }
@@ -78,18 +95,32 @@ public final class KubeletAtomicWriter {
     /**
      * Projects {@code payload} (relative path to bytes, mode 0644) into the volume.
      *
+     * @param payload relative path to content; entries of an earlier payload not in it are removed
      * @return false when kubelet would skip the write (same content, nothing to remove)
+     * @throws IOException when the volume cannot be written
+     * @throws IllegalArgumentException when a path is absolute, empty or holds {@code ..}
      */
     public boolean write(Map<String, byte[]> payload) throws IOException {
         return write(payload, false);
     }
 
-    /** Like {@link #write}, but swaps even when the content is identical. */
+    /**
+     * Like {@link #write}, but swaps even when the content is identical (a ConfigMap re-render).
+     *
+     * @param payload relative path to content
+     * @throws IOException when the volume cannot be written
+     * @throws IllegalArgumentException when a path is absolute, empty or holds {@code ..}
+     */
     public void writeEvenIfUnchanged(Map<String, byte[]> payload) throws IOException {
         write(payload, true);
     }
 
-    /** The timestamped directory {@code ..data} points to, if any. */
+    /**
+     * The timestamped directory {@code ..data} points to.
+     *
+     * @return the {@code ..TIMESTAMP} directory, resolved against the volume directory
+     * @throws IOException when {@code ..data} does not exist yet (nothing written) or is no link
+     */
     public Path currentDataDir() throws IOException {
         return targetDir.resolve(Files.readSymbolicLink(targetDir.resolve(DATA_DIR)));
     }
@@ -229,14 +260,24 @@ public final class KubeletAtomicWriter {
         });
     }
 
-    /** Encodes a text payload as UTF-8, keeping its order. */
+    /**
+     * Encodes a text payload as UTF-8, keeping its order.
+     *
+     * @param payload relative path to text
+     * @return relative path to bytes, in the same order; modifiable
+     */
     public static Map<String, byte[]> utf8(Map<String, String> payload) {
         Map<String, byte[]> bytes = new LinkedHashMap<>();
         payload.forEach((path, text) -> bytes.put(path, text.getBytes(StandardCharsets.UTF_8)));
         return bytes;
     }
 
-    /** For assertions: the visible entries of the volume, sorted, without kubelet's {@code ..} ones. */
+    /**
+     * For assertions: what a reader of the volume sees at its top level.
+     *
+     * @return the entry names, sorted, without kubelet's {@code ..} ones
+     * @throws IOException when the volume directory cannot be listed
+     */
     public Set<String> visibleEntries() throws IOException {
         try (Stream<Path> list = Files.list(targetDir)) {
             return list.map(p -> p.getFileName().toString())

@@ -20,34 +20,64 @@ public final class Monitoring {
 
     private final int port;
 
+    /**
+     * A client of the monitoring endpoint of a nats-server on this machine.
+     *
+     * @param port the monitoring (HTTP) port on 127.0.0.1
+     */
     public Monitoring(int port) {
         this.port = port;
     }
 
+    /**
+     * The monitoring port.
+     *
+     * @return the port given
+     */
     public int port() {
         return port;
     }
 
-    /** {@code /varz} as a JSON tree; throws when the server does not answer. */
+    /**
+     * {@code /varz} now (one GET, 2 s timeout).
+     *
+     * @return the response as a JSON tree
+     * @throws AssertionError when the server does not answer 200
+     */
     public JsonNode varz() {
         return get("/varz")
                 .orElseThrow(() ->
                         new AssertionError("nats-server monitoring on 127.0.0.1:" + port + " did not answer /varz"));
     }
 
-    /** {@code /routez} as a JSON tree; throws when the server does not answer. */
+    /**
+     * {@code /routez} now (one GET, 2 s timeout).
+     *
+     * @return the response as a JSON tree
+     * @throws AssertionError when the server does not answer 200
+     */
     public JsonNode routez() {
         return get("/routez")
                 .orElseThrow(() ->
                         new AssertionError("nats-server monitoring on 127.0.0.1:" + port + " did not answer /routez"));
     }
 
-    /** True when {@code /healthz} answers 200 now. */
+    /**
+     * Whether the server reports itself healthy now.
+     *
+     * @return true when {@code /healthz} answers 200 within 2 s
+     */
     public boolean healthy() {
         return get("/healthz").isPresent();
     }
 
-    /** Waits until {@code /healthz} answers 200, polling every 20 ms until the deadline. */
+    /**
+     * Waits until {@code /healthz} answers 200, polling every 20 ms until the deadline.
+     *
+     * @param timeout how long to wait at most
+     * @throws AssertionError when it is not healthy within {@code timeout}
+     * @throws InterruptedException when interrupted while waiting
+     */
     public void awaitHealthy(Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (!healthy()) {

@@ -32,7 +32,17 @@ public final class NatsClusterFixture implements AutoCloseable {
         this.storeDirs = List.copyOf(storeDirs);
     }
 
-    /** Starts {@code size} nodes named {@code n1..nN} in cluster {@code pot}, under {@code dir}. */
+    /**
+     * Starts {@code size} nodes named {@code n1..nN} in cluster {@code pot}, under {@code dir}, in
+     * parallel, each with its own store dir, free client, monitoring and route ports.
+     *
+     * @param operator the trust tree every node runs in operator mode with
+     * @param dir where each node gets {@code node-N/} (config and store)
+     * @param size how many nodes (3 for a JetStream cluster that survives one loss)
+     * @return the running cluster; close it to stop every node
+     * @throws UncheckedIOException when a config cannot be written
+     * @throws AssertionError when a node does not start (the others are stopped)
+     */
     public static NatsClusterFixture start(OperatorFixture operator, Path dir, int size) {
         List<Integer> routePorts = new ArrayList<>();
         for (int i = 0; i < size; i++) {
@@ -85,20 +95,42 @@ public final class NatsClusterFixture implements AutoCloseable {
         return cluster;
     }
 
+    /**
+     * The nodes, in start order.
+     *
+     * @return node {@code i} is named {@code n(i+1)}; unmodifiable
+     */
     public List<NatsServerFixture> nodes() {
         return nodes;
     }
 
-    /** The configured store dir of node {@code index} (0-based). */
+    /**
+     * The configured store dir of a node.
+     *
+     * @param index the node, 0-based
+     * @return its {@code store_dir} (which holds {@code jetstream/})
+     */
     public Path storeDir(int index) {
         return storeDirs.get(index);
     }
 
+    /**
+     * The {@code server_name} of a node.
+     *
+     * @param index the node, 0-based
+     * @return {@code n1} for index 0, and so on
+     */
     public String serverName(int index) {
         return "n" + (index + 1);
     }
 
-    /** The JetStream meta leader's server name as node {@code index} sees it, if it knows one. */
+    /**
+     * The JetStream meta leader as one node sees it (its {@code /varz}).
+     *
+     * @param index the node asked, 0-based
+     * @return the leader's server name; empty while the node knows none
+     * @throws AssertionError when the node's monitoring does not answer
+     */
     public Optional<String> metaLeader(int index) {
         JsonNode leader = nodes.get(index)
                 .monitoring()

@@ -27,7 +27,11 @@ public final class NatsJwt {
 
     private NatsJwt() {}
 
-    /** Unlimited account limits with JetStream enabled (-1 means unlimited to nats-server). */
+    /**
+     * Unlimited account limits with JetStream enabled (-1 means unlimited to nats-server).
+     *
+     * @return the {@code limits} claim, modifiable so a test can set one limit
+     */
     public static Map<String, Object> unlimitedAccountLimits() {
         Map<String, Object> limits = new LinkedHashMap<>();
         for (String key : new String[] {
@@ -49,6 +53,14 @@ public final class NatsJwt {
         return limits;
     }
 
+    /**
+     * A self-signed operator JWT.
+     *
+     * @param operator the operator's key pair (signs and is the subject)
+     * @param name the operator's name claim
+     * @param systemAccount the system account's public key, named in the claims
+     * @return the encoded JWT
+     */
     public static String operator(NKey operator, String name, String systemAccount) {
         Map<String, Object> nats = new LinkedHashMap<>();
         nats.put("system_account", systemAccount);
@@ -57,6 +69,15 @@ public final class NatsJwt {
         return sign(operator, publicKey(operator), name, nats);
     }
 
+    /**
+     * An account JWT signed by the operator.
+     *
+     * @param operator the signing operator's key pair
+     * @param account the account's key pair (only its public key is used)
+     * @param name the account's name claim
+     * @param limits the {@code limits} claim, e.g. {@link #unlimitedAccountLimits()}
+     * @return the encoded JWT
+     */
     public static String account(NKey operator, NKey account, String name, Map<String, Object> limits) {
         Map<String, Object> nats = new LinkedHashMap<>();
         nats.put("limits", limits);
@@ -66,6 +87,14 @@ public final class NatsJwt {
         return sign(operator, publicKey(account), name, nats);
     }
 
+    /**
+     * A user JWT with no limits, signed by its account.
+     *
+     * @param account the signing account's key pair
+     * @param user the user's key pair (only its public key is used)
+     * @param name the user's name claim
+     * @return the encoded JWT
+     */
     public static String user(NKey account, NKey user, String name) {
         Map<String, Object> nats = new LinkedHashMap<>();
         nats.put("pub", Map.of());
@@ -78,7 +107,13 @@ public final class NatsJwt {
         return sign(account, publicKey(user), name, nats);
     }
 
-    /** The public key of {@code key} as a string (nkeys are ASCII). */
+    /**
+     * The public key of {@code key} as a string (nkeys are ASCII).
+     *
+     * @param key a key pair or a public key
+     * @return the public key, e.g. {@code A...} for an account
+     * @throws IllegalStateException when jnats cannot read it
+     */
     public static String publicKey(NKey key) {
         try {
             return new String(key.getPublicKey());
@@ -133,6 +168,10 @@ public final class NatsJwt {
     /**
      * A creds file's text: the user JWT and its seed between the dashed markers jnats and the nats
      * CLI read. The seed is a secret; tests write it into a temp dir only.
+     *
+     * @param userJwt the user's JWT
+     * @param user the user's key pair (its seed goes into the file)
+     * @return the creds file's content
      */
     public static String creds(String userJwt, NKey user) {
         return "-----BEGIN NATS USER JWT-----\n" + userJwt + "\n------END NATS USER JWT------\n\n"

@@ -19,7 +19,13 @@ public final class NatsServerBinary {
 
     private NatsServerBinary() {}
 
-    /** The binary, or an {@link AssertionError} that says how to install it. */
+    /**
+     * The nats-server binary the tests run: NATS_SERVER_BIN when set, else {@code nats-server} on
+     * PATH, else {@code /usr/sbin/nats-server}.
+     *
+     * @return the binary's path
+     * @throws AssertionError when none is found, listing every path tried and how to install it
+     */
     public static Path require() {
         List<Path> tried = new ArrayList<>();
         Optional<Path> found = find(System.getenv("NATS_SERVER_BIN"), System.getenv("PATH"), tried);

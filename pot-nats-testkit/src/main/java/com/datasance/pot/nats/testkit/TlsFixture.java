@@ -31,7 +31,15 @@ public final class TlsFixture {
         this.keyFile = dir.resolve("server-key.pem");
     }
 
-    /** Generates the CA and the server certificate under {@code dir}. */
+    /**
+     * Generates the CA and the server certificate under {@code dir} (created when missing).
+     *
+     * @param dir where the PEM files go
+     * @return the fixture naming the files
+     * @throws AssertionError when {@code openssl} is missing (with how to install it) or fails
+     * @throws UncheckedIOException when {@code dir} or a file in it cannot be written
+     * @throws InterruptedException when interrupted while {@code openssl} runs
+     */
     public static TlsFixture create(Path dir) throws InterruptedException {
         try {
             Files.createDirectories(dir);
@@ -117,24 +125,48 @@ public final class TlsFixture {
         }
     }
 
+    /**
+     * The CA certificate, for a client's trust or a {@code ca_file}.
+     *
+     * @return {@code dir/ca.pem}
+     */
     public Path caFile() {
         return caFile;
     }
 
+    /**
+     * The server certificate, for 127.0.0.1 and localhost, signed by the CA.
+     *
+     * @return {@code dir/server-cert.pem}
+     */
     public Path certFile() {
         return certFile;
     }
 
+    /**
+     * The server certificate's private key.
+     *
+     * @return {@code dir/server-key.pem}
+     */
     public Path keyFile() {
         return keyFile;
     }
 
-    /** A nats-server {@code tls {}} block serving the certificate. */
+    /**
+     * A nats-server {@code tls {}} block serving the certificate.
+     *
+     * @return the block, with absolute file paths and a 5 s handshake timeout
+     */
     public String serverConfigBlock() {
         return "tls {\n  cert_file: \"" + certFile + "\"\n  key_file: \"" + keyFile + "\"\n  timeout: 5\n}\n";
     }
 
-    /** A client context that trusts only this fixture's CA. */
+    /**
+     * A client context that trusts only this fixture's CA.
+     *
+     * @return a TLS context for jnats' {@code Options.Builder.sslContext}
+     * @throws IllegalStateException when the CA file cannot be read or loaded
+     */
     public SSLContext clientContext() {
         try (InputStream in = Files.newInputStream(caFile)) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());

@@ -1,15 +1,11 @@
 package com.datasance.pot.nats.watch;
 
-import com.datasance.pot.nats.api.ChangeCause;
-import com.datasance.pot.nats.api.ChangeListener;
-import com.datasance.pot.nats.api.ChangeSet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Events (inotify through java.nio's WatchService, or commons-io polling) are hints only. After
  * a quiet period with no event, the watcher computes the SHA-256 of every watched file, following
  * symlinks, and compares with the digests it reported last. When some content differs, the
- * listener is called once with every cause whose content changed, coalesced across all watched
- * paths, and those digests become the new baseline ("auto-accept": a change is reported once,
+ * listener is called once with the key of every watched path whose content changed, coalesced
+ * across all watched paths, and those digests become the new baseline ("auto-accept": a change is reported once,
  * whatever the listener did with it). A touch, or a rewrite with the same bytes, reports nothing.
  *
  * <p>Kubernetes ConfigMap and Secret volumes are updated by kubelet's atomic writer: a new {@code
@@ -46,8 +42,15 @@ import org.slf4j.LoggerFactory;
  * #replaceWatched} may be called from any thread, including from the listener. {@link #close()} is
  * idempotent, interrupts and joins that thread. Build with {@link #builder()}, then {@link
  * #start()}.
+ *
+ * <p>Keys: each watched path carries a key of the caller's type {@code K} (the launcher's is an
+ * enum of its mounted inputs), stored once per watched path, never per file, and handed back in
+ * {@link ChangeSet#keys()}. Watching one more kind of path is a new key on the caller's side; the
+ * watcher does not know what the keys mean.
+ *
+ * @param <K> the caller's key type
  */
-public final class ContentWatcher implements AutoCloseable {
+public final class ContentWatcher<K> implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContentWatcher.class);
 
@@ -82,7 +85,7 @@ public final class ContentWatcher implements AutoCloseable {
     private final Duration pollInterval;
     private final boolean forcePolling;
     private final InstantSource clock;
-    private final ChangeListener listener;
+    private final ChangeListener<K> listener;
     private final String threadName;
     private final HintSourceFactory inotify;
     /** Guarded by lock; dropped once started, so that it holds no digests for the watcher's life. */
@@ -92,8 +95,8 @@ public final class ContentWatcher implements AutoCloseable {
     // Guarded by lock.
     private final ContentDigests digests = new ContentDigests();
     // Guarded by lock.
-    private List<WatchedPath> watched;
-    private Map<WatchedPath, DigestTable> baseline = new LinkedHashMap<>();
+    private List<WatchedPath<K>> watched;
+    private Map<WatchedPath<K>, DigestTable> baseline = new LinkedHashMap<>();
     private HintSource source;
     /** The directories watched since the last {@link #refreshWatches}. */
     private Set<Path> planned = Set.of();
@@ -107,7 +110,7 @@ public final class ContentWatcher implements AutoCloseable {
     /** A re-digest asked for outside the events (a moved content, a restarted loop): when its change began. */
     private volatile Instant rescanFrom;
 
-    private ContentWatcher(Builder builder) {
+    private ContentWatcher(Builder<K> builder) {
         this.quietPeriod = builder.quietPeriod;
         this.safetyNetInterval = builder.safetyNetInterval;
         this.pollInterval = builder.pollInterval;
@@ -120,8 +123,15 @@ public final class ContentWatcher implements AutoCloseable {
         this.watched = List.copyOf(builder.paths);
     }
 
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * A builder; give the key type where the compiler cannot infer it: {@code
+     * ContentWatcher.<Mount>builder()}.
+     *
+     * @param <K> the caller's key type
+     * @return a new builder with the defaults
+     */
+    public static <K> Builder<K> builder() {
+        return new Builder<>();
     }
 
     /**
@@ -165,12 +175,16 @@ public final class ContentWatcher implements AutoCloseable {
      * The content of {@code paths} now, to be the baseline of a watcher started later ({@link
      * Builder#baseline}): take it before the process that reads the content starts, and a change
      * made while that process starts is reported instead of lost.
+     *
+     * @param paths the paths (with their keys) the watcher will watch; a watcher uses the digests
+     *     of a path only when it watches the same path with an equal key
+     * @return the digests now, for {@link Builder#baseline}
      */
-    public static Snapshot snapshot(Collection<WatchedPath> paths) {
+    public static Snapshot snapshot(Collection<? extends WatchedPath<?>> paths) {
         ContentDigests digests = new ContentDigests();
-        Map<WatchedPath, DigestTable> taken = new LinkedHashMap<>();
+        Map<WatchedPath<?>, DigestTable> taken = new LinkedHashMap<>();
         Instant at = InstantSource.system().instant();
-        for (WatchedPath path : new LinkedHashSet<>(paths)) {
+        for (WatchedPath<?> path : new LinkedHashSet<>(paths)) {
             taken.put(path, digests.digest(path.path()));
         }
         return new Snapshot(taken, at);
@@ -183,35 +197,42 @@ public final class ContentWatcher implements AutoCloseable {
      * afterwards starts from the content at its own start.
      */
     public static final class Snapshot {
-        private final AtomicReference<Map<WatchedPath, DigestTable>> digests;
+        private final AtomicReference<Map<WatchedPath<?>, DigestTable>> digests;
         private final Instant takenAt;
         private final int fileCount;
 
-        private Snapshot(Map<WatchedPath, DigestTable> digests, Instant takenAt) {
+        private Snapshot(Map<WatchedPath<?>, DigestTable> digests, Instant takenAt) {
             this.digests = new AtomicReference<>(Map.copyOf(digests));
             this.takenAt = takenAt;
             this.fileCount =
                     digests.values().stream().mapToInt(DigestTable::size).sum();
         }
 
-        /** How many files it held a digest of when taken. */
+        /**
+         * How many files it held a digest of when taken.
+         *
+         * @return the number of files digested, over every path
+         */
         public int fileCount() {
             return fileCount;
         }
 
-        private Map<WatchedPath, DigestTable> take() {
+        private Map<WatchedPath<?>, DigestTable> take() {
             return digests.getAndSet(Map.of());
         }
     }
 
     /**
      * Makes {@code paths} the watched set, e.g. after a config change altered its includes. Paths
-     * kept (same path and cause) keep their baseline, so a change already under way is still
+     * kept (same path and key) keep their baseline, so a change already under way is still
      * reported; new paths are watched first and digested second, so nothing written in between is
      * missed; dropped paths are forgotten. Safe from any thread, including the listener.
+     *
+     * @param paths the new watched set; duplicates count once
+     * @throws IllegalStateException when the watcher is closed
      */
-    public void replaceWatched(Collection<WatchedPath> paths) {
-        List<WatchedPath> next = List.copyOf(new LinkedHashSet<>(paths));
+    public void replaceWatched(Collection<WatchedPath<K>> paths) {
+        List<WatchedPath<K>> next = List.copyOf(new LinkedHashSet<>(paths));
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("watcher is closed");
@@ -225,14 +246,22 @@ public final class ContentWatcher implements AutoCloseable {
         }
     }
 
-    /** The watched paths, in the order given. */
-    public List<WatchedPath> watched() {
+    /**
+     * The watched set.
+     *
+     * @return the watched paths, in the order given; unmodifiable
+     */
+    public List<WatchedPath<K>> watched() {
         synchronized (lock) {
             return watched;
         }
     }
 
-    /** Whether changes are found by polling (forced, or after inotify was refused). */
+    /**
+     * Whether changes are found by polling.
+     *
+     * @return true when polling was forced or inotify was refused
+     */
     public boolean polling() {
         synchronized (lock) {
             return source instanceof PollingHints;
@@ -304,9 +333,9 @@ public final class ContentWatcher implements AutoCloseable {
      * Caller holds the lock. Plans the watches of the watched set, directories under a watched
      * directory taken from the last digest of it in {@code known} (walked when there is none).
      */
-    private void refreshWatches(Map<WatchedPath, DigestTable> known) {
+    private void refreshWatches(Map<WatchedPath<K>, DigestTable> known) {
         Map<Path, ContentDigests.Names> plan = new LinkedHashMap<>();
-        for (WatchedPath path : watched) {
+        for (WatchedPath<K> path : watched) {
             DigestTable table = known.get(path);
             ContentDigests.plan(path.path(), plan, table == null ? List.of() : table.directories());
         }
@@ -330,13 +359,13 @@ public final class ContentWatcher implements AutoCloseable {
      * Caller holds the lock. Paths in {@code keep} keep that table; the others are digested,
      * reusing hashes from {@code previous} as {@code reads} allows.
      */
-    private Map<WatchedPath, DigestTable> digestAll(
-            List<WatchedPath> paths,
-            Map<WatchedPath, DigestTable> keep,
-            Map<WatchedPath, DigestTable> previous,
+    private Map<WatchedPath<K>, DigestTable> digestAll(
+            List<WatchedPath<K>> paths,
+            Map<? extends WatchedPath<?>, DigestTable> keep,
+            Map<WatchedPath<K>, DigestTable> previous,
             ContentDigests.Reads reads) {
-        Map<WatchedPath, DigestTable> result = new LinkedHashMap<>();
-        for (WatchedPath path : paths) {
+        Map<WatchedPath<K>, DigestTable> result = new LinkedHashMap<>();
+        for (WatchedPath<K> path : paths) {
             DigestTable kept = keep.get(path);
             result.put(
                     path,
@@ -353,9 +382,9 @@ public final class ContentWatcher implements AutoCloseable {
      * ContentDigests#rehashNamed}); other roots are walked, reading what was named or what the
      * stat says moved.
      */
-    private Map<WatchedPath, DigestTable> digestNamed(ContentDigests.Reads reads) {
-        Map<WatchedPath, DigestTable> result = new LinkedHashMap<>();
-        for (WatchedPath path : watched) {
+    private Map<WatchedPath<K>, DigestTable> digestNamed(ContentDigests.Reads reads) {
+        Map<WatchedPath<K>, DigestTable> result = new LinkedHashMap<>();
+        for (WatchedPath<K> path : watched) {
             DigestTable previous = baseline.getOrDefault(path, DigestTable.EMPTY);
             result.put(
                     path,
@@ -372,12 +401,12 @@ public final class ContentWatcher implements AutoCloseable {
      * now and that root digested again, so that a write into it between the digest and the watch
      * is not lost. Returns the tables to use.
      */
-    private Map<WatchedPath, DigestTable> settleWatches(
-            Map<WatchedPath, DigestTable> tables, ContentDigests.Reads reads) {
-        Map<WatchedPath, DigestTable> current = tables;
+    private Map<WatchedPath<K>, DigestTable> settleWatches(
+            Map<WatchedPath<K>, DigestTable> tables, ContentDigests.Reads reads) {
+        Map<WatchedPath<K>, DigestTable> current = tables;
         for (int round = 0; round < MAX_SETTLE_ROUNDS; round++) {
-            List<WatchedPath> unwatched = new ArrayList<>();
-            for (Map.Entry<WatchedPath, DigestTable> entry : current.entrySet()) {
+            List<WatchedPath<K>> unwatched = new ArrayList<>();
+            for (Map.Entry<WatchedPath<K>, DigestTable> entry : current.entrySet()) {
                 if (!planned.containsAll(entry.getValue().directories())) {
                     unwatched.add(entry.getKey());
                 }
@@ -386,8 +415,8 @@ public final class ContentWatcher implements AutoCloseable {
                 return current;
             }
             refreshWatches(current);
-            Map<WatchedPath, DigestTable> again = new LinkedHashMap<>(current);
-            for (WatchedPath path : unwatched) {
+            Map<WatchedPath<K>, DigestTable> again = new LinkedHashMap<>(current);
+            for (WatchedPath<K> path : unwatched) {
                 again.put(path, digests.digest(path.path(), current.get(path), reads));
             }
             current = again;
@@ -507,6 +536,11 @@ public final class ContentWatcher implements AutoCloseable {
      * difference, dated from {@code changeBegan}: the caller skips acting now and gets another call.
      * Digests every watched path. Call it from the listener: the watcher thread looks again as soon
      * as the listener returns.
+     *
+     * @param changeBegan when the change the caller is acting on began (usually its {@link
+     *     ChangeSet#firstEventAt()}): the date of the next report when the content moved
+     * @return true when the content differs from the digests last reported
+     * @throws NullPointerException when {@code changeBegan} is null and the content moved
      */
     public boolean contentMovedSinceReport(Instant changeBegan) {
         synchronized (lock) {
@@ -514,7 +548,7 @@ public final class ContentWatcher implements AutoCloseable {
                 return false;
             }
             // A stat per file, a read for each whose stat moved (or is too recent to trust).
-            Map<WatchedPath, DigestTable> now =
+            Map<WatchedPath<K>, DigestTable> now =
                     digestAll(watched, Map.of(), baseline, ContentDigests.Reads.CHANGED_STAT);
             if (sameContent(now, baseline)) {
                 return false;
@@ -545,7 +579,7 @@ public final class ContentWatcher implements AutoCloseable {
             }
             Set<Path> read = new HashSet<>();
             int total = 0;
-            for (Map.Entry<WatchedPath, DigestTable> entry : baseline.entrySet()) {
+            for (Map.Entry<WatchedPath<K>, DigestTable> entry : baseline.entrySet()) {
                 Path root = entry.getKey().path();
                 DigestTable table = entry.getValue();
                 if (ContentDigests.directoriesMoved(root, table)) {
@@ -570,7 +604,7 @@ public final class ContentWatcher implements AutoCloseable {
                 int count = Math.min(total, SAFETY_NET_FILES);
                 safetyNetCursor = (from + count) % total;
                 int offset = 0;
-                for (Map.Entry<WatchedPath, DigestTable> entry : baseline.entrySet()) {
+                for (Map.Entry<WatchedPath<K>, DigestTable> entry : baseline.entrySet()) {
                     DigestTable table = entry.getValue();
                     if (table.directoryStats().isEmpty()) {
                         continue;
@@ -624,7 +658,7 @@ public final class ContentWatcher implements AutoCloseable {
 
     /** @param suspects for {@link Pass#SAFETY_NET_FILES}: the files the look says to read again */
     private void evaluate(Instant firstEventAt, Pass pass, Set<Path> suspects) {
-        ChangeSet changes;
+        ChangeSet<K> changes;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -644,11 +678,11 @@ public final class ContentWatcher implements AutoCloseable {
                 case EVENTS -> named.all() ? ContentDigests.Reads.ALL : ContentDigests.Reads.named(named.paths());
                 case READ_ALL -> ContentDigests.Reads.ALL;
             };
-            Map<WatchedPath, DigestTable> digested =
+            Map<WatchedPath<K>, DigestTable> digested =
                     (pass == Pass.EVENTS || pass == Pass.SAFETY_NET_FILES) && !reads.all()
                             ? digestNamed(reads)
                             : digestAll(watched, Map.of(), baseline, reads);
-            Map<WatchedPath, DigestTable> now = settleWatches(digested, reads);
+            Map<WatchedPath<K>, DigestTable> now = settleWatches(digested, reads);
             if (LOG.isDebugEnabled()) {
                 LOG.debug(
                         "Re-digest ({}): watches refreshed in {} us, {} files digested in {} us",
@@ -657,36 +691,35 @@ public final class ContentWatcher implements AutoCloseable {
                         now.values().stream().mapToInt(DigestTable::size).sum(),
                         (System.nanoTime() - watchedAt) / 1000);
             }
-            Set<ChangeCause> causes = EnumSet.noneOf(ChangeCause.class);
+            // The key is kept per watched root, not per file: a root's files all report its key.
+            Set<K> keys = new LinkedHashSet<>();
             Set<Path> paths = new TreeSet<>();
-            for (Map.Entry<WatchedPath, DigestTable> entry : now.entrySet()) {
-                WatchedPath root = entry.getKey();
+            for (Map.Entry<WatchedPath<K>, DigestTable> entry : now.entrySet()) {
+                WatchedPath<K> root = entry.getKey();
                 DigestTable before = baseline.getOrDefault(root, DigestTable.EMPTY);
                 entry.getValue().differences(before, name -> {
-                    causes.add(root.cause());
+                    keys.add(root.key());
                     paths.add(name.isEmpty() ? root.path() : root.path().resolve(name));
                 });
             }
             baseline = now;
-            if (causes.isEmpty()) {
+            if (keys.isEmpty()) {
                 return;
             }
-            changes = new ChangeSet(causes, firstEventAt, paths);
+            changes = new ChangeSet<>(keys, firstEventAt, paths);
         }
         if (pass == Pass.SAFETY_NET || pass == Pass.SAFETY_NET_FILES) {
             LOG.info(
-                    "Safety-net re-digest found changes no event announced: {} in {}",
-                    changes.causes(),
-                    changes.paths());
+                    "Safety-net re-digest found changes no event announced: {} in {}", changes.keys(), changes.paths());
         }
         runSafely(changes);
     }
 
-    private static boolean sameContent(Map<WatchedPath, DigestTable> a, Map<WatchedPath, DigestTable> b) {
+    private static <K> boolean sameContent(Map<WatchedPath<K>, DigestTable> a, Map<WatchedPath<K>, DigestTable> b) {
         if (!a.keySet().equals(b.keySet())) {
             return false;
         }
-        for (Map.Entry<WatchedPath, DigestTable> entry : a.entrySet()) {
+        for (Map.Entry<WatchedPath<K>, DigestTable> entry : a.entrySet()) {
             if (!entry.getValue().sameContent(b.get(entry.getKey()))) {
                 return false;
             }
@@ -694,29 +727,31 @@ public final class ContentWatcher implements AutoCloseable {
         return true;
     }
 
-    private void runSafely(ChangeSet changes) {
+    private void runSafely(ChangeSet<K> changes) {
         try {
             listener.onChange(changes);
         } catch (Throwable e) {
             // OutOfMemoryError included: the listener's allocation failed, not the watcher's; its
             // memory is free again once the stack unwound.
             // The next change must still be seen: log and keep the thread alive.
-            LOG.error("Change listener failed on {} ({}); still watching", changes.causes(), changes.paths(), e);
+            LOG.error("Change listener failed on {} ({}); still watching", changes.keys(), changes.paths(), e);
         }
     }
 
     /**
      * Configures a {@link ContentWatcher}. Setters validate their argument; {@link #build()}
      * requires a listener.
+     *
+     * @param <K> the caller's key type
      */
-    public static final class Builder {
-        private final List<WatchedPath> paths = new ArrayList<>();
+    public static final class Builder<K> {
+        private final List<WatchedPath<K>> paths = new ArrayList<>();
         private Duration quietPeriod = Duration.ofMillis(500);
         private Duration safetyNetInterval = Duration.ofSeconds(30);
         private Duration pollInterval = Duration.ofSeconds(1);
         private boolean polling;
         private InstantSource clock = InstantSource.system();
-        private ChangeListener listener;
+        private ChangeListener<K> listener;
         private String threadName = "pot-nats-watch";
         private HintSourceFactory inotify = InotifyHints::open;
         private Snapshot baseline;
@@ -726,25 +761,51 @@ public final class ContentWatcher implements AutoCloseable {
         /**
          * Starts from {@code snapshot} instead of the content at {@link #start()}: paths in it
          * keep its digests, and a difference to the content at start is reported as a change.
+         * A path keeps the snapshot's digests only when it was taken with the same path and an
+         * equal key; other paths are digested at start.
+         *
+         * @param snapshot from {@link ContentWatcher#snapshot}; the watcher takes its digests out
+         * @return this builder
          */
-        public Builder baseline(Snapshot snapshot) {
+        public Builder<K> baseline(Snapshot snapshot) {
             this.baseline = Objects.requireNonNull(snapshot, "snapshot");
             return this;
         }
 
-        /** Watches {@code path} (a file or a directory, recursively; it may not exist yet). */
-        public Builder watch(Path path, ChangeCause cause) {
-            paths.add(WatchedPath.of(path, cause));
+        /**
+         * Watches {@code path} (a file or a directory, recursively; it may not exist yet).
+         *
+         * @param path the file or directory; made absolute and normalized
+         * @param key what a change of its content means to the caller, reported in {@link
+         *     ChangeSet#keys()}
+         * @return this builder
+         * @throws NullPointerException when {@code path} or {@code key} is null
+         */
+        public Builder<K> watch(Path path, K key) {
+            paths.add(WatchedPath.of(path, key));
             return this;
         }
 
-        public Builder watchAll(Collection<WatchedPath> watched) {
+        /**
+         * Watches each of {@code watched}, as {@link #watch} does.
+         *
+         * @param watched paths with their keys
+         * @return this builder
+         * @throws NullPointerException when an element is null
+         */
+        public Builder<K> watchAll(Collection<WatchedPath<K>> watched) {
             watched.forEach(path -> paths.add(Objects.requireNonNull(path, "watched path")));
             return this;
         }
 
-        /** How long no event must arrive before the content is digested; default 500 ms. */
-        public Builder quietPeriod(Duration quietPeriod) {
+        /**
+         * How long no event must arrive before the content is digested; default 500 ms.
+         *
+         * @param quietPeriod positive, at most {@link ContentWatcher#MAX_QUIET_PERIOD}
+         * @return this builder
+         * @throws IllegalArgumentException when it is zero, negative or longer than one hour
+         */
+        public Builder<K> quietPeriod(Duration quietPeriod) {
             positive("quiet period", quietPeriod);
             if (quietPeriod.compareTo(MAX_QUIET_PERIOD) > 0) {
                 throw new IllegalArgumentException("quiet period must be at most " + MAX_QUIET_PERIOD.toMinutes()
@@ -757,8 +818,12 @@ public final class ContentWatcher implements AutoCloseable {
         /**
          * How often the content is digested with no event, to catch what events missed; default
          * 30 s, {@link Duration#ZERO} disables.
+         *
+         * @param interval zero (off) or positive
+         * @return this builder
+         * @throws IllegalArgumentException when it is negative
          */
-        public Builder safetyNetInterval(Duration interval) {
+        public Builder<K> safetyNetInterval(Duration interval) {
             Objects.requireNonNull(interval, "safety-net interval");
             if (interval.isNegative()) {
                 throw new IllegalArgumentException(
@@ -768,31 +833,60 @@ public final class ContentWatcher implements AutoCloseable {
             return this;
         }
 
-        /** Polls instead of using inotify (filesystems without events, tests); default false. */
-        public Builder polling(boolean polling) {
+        /**
+         * Polls instead of using inotify (filesystems without events, tests); default false.
+         *
+         * @param polling true to poll even where inotify works
+         * @return this builder
+         */
+        public Builder<K> polling(boolean polling) {
             this.polling = polling;
             return this;
         }
 
-        /** How often the poller looks, when polling is forced or inotify is refused; default 1 s. */
-        public Builder pollInterval(Duration interval) {
+        /**
+         * How often the poller looks, when polling is forced or inotify is refused; default 1 s.
+         *
+         * @param interval positive
+         * @return this builder
+         * @throws IllegalArgumentException when it is zero or negative
+         */
+        public Builder<K> pollInterval(Duration interval) {
             this.pollInterval = positive("poll interval", interval);
             return this;
         }
 
-        /** Stamps {@link ChangeSet#firstEventAt()}; default the system clock. */
-        public Builder clock(InstantSource clock) {
+        /**
+         * Stamps {@link ChangeSet#firstEventAt()}; default the system clock.
+         *
+         * @param clock the source of {@code firstEventAt}; durations are measured with {@link
+         *     System#nanoTime()} whatever this is
+         * @return this builder
+         */
+        public Builder<K> clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        public Builder listener(ChangeListener listener) {
+        /**
+         * Who is told of changes, on the watcher thread (required).
+         *
+         * @param listener called once per burst that changed content
+         * @return this builder
+         */
+        public Builder<K> listener(ChangeListener<K> listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
-        /** The watcher thread's name (the poller's gets {@code -poll}); default {@code pot-nats-watch}. */
-        public Builder threadName(String name) {
+        /**
+         * The watcher thread's name (the poller's gets {@code -poll}); default {@code pot-nats-watch}.
+         *
+         * @param name not blank
+         * @return this builder
+         * @throws IllegalArgumentException when it is blank
+         */
+        public Builder<K> threadName(String name) {
             Objects.requireNonNull(name, "thread name");
             if (name.isBlank()) {
                 throw new IllegalArgumentException("thread name must not be blank");
@@ -801,16 +895,22 @@ public final class ContentWatcher implements AutoCloseable {
             return this;
         }
 
-        Builder inotify(HintSourceFactory factory) {
+        Builder<K> inotify(HintSourceFactory factory) {
             this.inotify = Objects.requireNonNull(factory, "hint source factory");
             return this;
         }
 
-        public ContentWatcher build() {
+        /**
+         * A watcher over the paths given so far; not started yet.
+         *
+         * @return the watcher; call {@link ContentWatcher#start()} next
+         * @throws IllegalStateException when no listener was given
+         */
+        public ContentWatcher<K> build() {
             if (listener == null) {
                 throw new IllegalStateException("a watcher needs a listener: call listener(...) before build()");
             }
-            return new ContentWatcher(this);
+            return new ContentWatcher<>(this);
         }
 
         private static Duration positive(String what, Duration value) {

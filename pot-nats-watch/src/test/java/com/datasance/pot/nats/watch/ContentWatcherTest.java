@@ -2,11 +2,10 @@ package com.datasance.pot.nats.watch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datasance.pot.nats.api.ChangeCause;
-import com.datasance.pot.nats.api.ChangeSet;
 import com.datasance.pot.nats.testkit.KubeletAtomicWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +16,17 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterEach;
@@ -37,23 +40,23 @@ class ContentWatcherTest {
     @TempDir
     Path tmp;
 
-    private final List<ContentWatcher> watchers = new ArrayList<>();
+    private final List<ContentWatcher<Cause>> watchers = new ArrayList<>();
 
     @AfterEach
     void closeWatchers() {
         watchers.forEach(ContentWatcher::close);
     }
 
-    private ContentWatcher.Builder builder(Recorder recorder) {
-        return ContentWatcher.builder()
+    private ContentWatcher.Builder<Cause> builder(Recorder recorder) {
+        return ContentWatcher.<Cause>builder()
                 .quietPeriod(QUIET)
                 .safetyNetInterval(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(50))
                 .listener(recorder);
     }
 
-    private ContentWatcher started(ContentWatcher.Builder builder) {
-        ContentWatcher watcher = builder.build();
+    private ContentWatcher<Cause> started(ContentWatcher.Builder<Cause> builder) {
+        ContentWatcher<Cause> watcher = builder.build();
         watchers.add(watcher);
         watcher.start();
         return watcher;
@@ -70,12 +73,12 @@ class ContentWatcherTest {
         configMap.writeText(Map.of("server.conf", "max_payload: 1000\n", "accounts.conf", "A\n"));
         Path serverConf = tmp.resolve("config/server.conf");
         Recorder recorder = new Recorder(serverConf);
-        started(builder(recorder).watch(serverConf, ChangeCause.CONFIG));
+        started(builder(recorder).watch(serverConf, Cause.CONFIG));
 
         for (int i = 1; i <= 6; i++) {
             configMap.writeText(Map.of("server.conf", "max_payload: " + (1000 + i) + "\n", "accounts.conf", "A\n"));
             Recorder.Call call = recorder.next();
-            assertEquals(Set.of(ChangeCause.CONFIG), call.changes().causes());
+            assertEquals(Set.of(Cause.CONFIG), call.changes().keys());
             assertEquals(Set.of(serverConf), call.changes().paths());
             assertEquals(Optional.of("max_payload: " + (1000 + i) + "\n"), call.probe());
         }
@@ -87,7 +90,7 @@ class ContentWatcherTest {
         KubeletAtomicWriter secret = KubeletAtomicWriter.into(certs);
         secret.writeText(Map.of("tls.crt", "crt-0", "tls.key", "key-0", "ca/ca.crt", "ca-0"));
         Recorder recorder = new Recorder(certs.resolve("ca/ca.crt"));
-        started(builder(recorder).watch(certs, ChangeCause.SSL));
+        started(builder(recorder).watch(certs, Cause.SSL));
 
         for (int i = 1; i <= 6; i++) {
             boolean nested = i % 2 == 0;
@@ -98,8 +101,8 @@ class ContentWatcherTest {
                     "key-0",
                     "ca/ca.crt",
                     nested ? "ca-" + i : "ca-" + (i - 1)));
-            ChangeSet changes = recorder.next().changes();
-            assertEquals(Set.of(ChangeCause.SSL), changes.causes());
+            ChangeSet<Cause> changes = recorder.next().changes();
+            assertEquals(Set.of(Cause.SSL), changes.keys());
             assertEquals(Set.of(nested ? certs.resolve("ca/ca.crt") : certs.resolve("tls.crt")), changes.paths());
         }
     }
@@ -110,7 +113,7 @@ class ContentWatcherTest {
         Path conf = config.resolve("server.conf");
         write(conf, "1");
         Recorder recorder = new Recorder(conf);
-        started(builder(recorder).watch(conf, ChangeCause.CONFIG));
+        started(builder(recorder).watch(conf, Cause.CONFIG));
 
         PathUtils.deleteDirectory(config);
         assertEquals(Optional.empty(), recorder.next().probe());
@@ -126,7 +129,7 @@ class ContentWatcherTest {
         KubeletAtomicWriter secret = KubeletAtomicWriter.into(certs);
         secret.writeText(Map.of("tls.crt", "c", "tls.key", "k"));
         Recorder recorder = new Recorder();
-        started(builder(recorder).watch(certs, ChangeCause.SSL));
+        started(builder(recorder).watch(certs, Cause.SSL));
 
         secret.writeText(Map.of("tls.crt", "c", "ca.crt", "a"));
         assertEquals(
@@ -144,9 +147,9 @@ class ContentWatcherTest {
         write(other, "creds-1");
         Recorder recorder = new Recorder();
         started(builder(recorder)
-                .watch(conf, ChangeCause.CONFIG)
-                .watch(tmp.resolve("certs"), ChangeCause.SSL)
-                .watch(tmp.resolve("creds"), ChangeCause.CREDS));
+                .watch(conf, Cause.CONFIG)
+                .watch(tmp.resolve("certs"), Cause.SSL)
+                .watch(tmp.resolve("creds"), Cause.CREDS));
 
         write(conf, "port: 4222\n");
         Files.setLastModifiedTime(conf, FileTime.from(Instant.now().plusSeconds(60)));
@@ -154,8 +157,8 @@ class ContentWatcherTest {
         // The only real change; it must arrive alone, without CONFIG or SSL beside it.
         write(other, "creds-2");
 
-        ChangeSet changes = recorder.next().changes();
-        assertEquals(Set.of(ChangeCause.CREDS), changes.causes());
+        ChangeSet<Cause> changes = recorder.next().changes();
+        assertEquals(Set.of(Cause.CREDS), changes.keys());
         assertEquals(Set.of(other), changes.paths());
     }
 
@@ -166,7 +169,7 @@ class ContentWatcherTest {
         Path sentinel = tmp.resolve("creds/sentinel");
         write(sentinel, "s0");
         Recorder recorder = new Recorder(conf);
-        started(builder(recorder).watch(conf, ChangeCause.CONFIG).watch(sentinel.getParent(), ChangeCause.CREDS));
+        started(builder(recorder).watch(conf, Cause.CONFIG).watch(sentinel.getParent(), Cause.CREDS));
 
         long start = System.nanoTime();
         for (int i = 1; i <= 50; i++) {
@@ -176,16 +179,16 @@ class ContentWatcherTest {
             LockSupport.parkNanos(start + i * TimeUnit.MILLISECONDS.toNanos(18) - System.nanoTime());
         }
         Recorder.Call first = recorder.next();
-        assertEquals(Set.of(ChangeCause.CONFIG), first.changes().causes());
+        assertEquals(Set.of(Cause.CONFIG), first.changes().keys());
         Recorder.Call last = first;
         if (!first.probe().equals(Optional.of("v50"))) {
             last = recorder.next();
-            assertEquals(Set.of(ChangeCause.CONFIG), last.changes().causes());
+            assertEquals(Set.of(Cause.CONFIG), last.changes().keys());
         }
         assertEquals(Optional.of("v50"), last.probe());
         // Nothing else is pending for the burst: the next report is the sentinel's, alone.
         write(sentinel, "s1");
-        assertEquals(Set.of(ChangeCause.CREDS), recorder.next().changes().causes());
+        assertEquals(Set.of(Cause.CREDS), recorder.next().changes().keys());
     }
 
     @Test
@@ -193,7 +196,7 @@ class ContentWatcherTest {
         Path conf = tmp.resolve("server.conf");
         write(conf, "a");
         Recorder recorder = new Recorder(conf);
-        started(builder(recorder).watch(conf, ChangeCause.CONFIG));
+        started(builder(recorder).watch(conf, Cause.CONFIG));
 
         Path temp = tmp.resolve(".server.conf.swp");
         write(temp, "b");
@@ -220,7 +223,7 @@ class ContentWatcherTest {
         Files.createDirectories(link.getParent());
         Files.createSymbolicLink(link, real);
         Recorder recorder = new Recorder(link);
-        started(builder(recorder).watch(link, ChangeCause.CONFIG));
+        started(builder(recorder).watch(link, Cause.CONFIG));
 
         write(real, "two");
         Recorder.Call call = recorder.next();
@@ -232,11 +235,11 @@ class ContentWatcherTest {
     void shouldPickUpADirectoryCreatedAfterStart() throws Exception {
         Path creds = tmp.resolve("nats/creds");
         Recorder recorder = new Recorder(creds.resolve("sub/user.creds"));
-        started(builder(recorder).watch(creds, ChangeCause.CREDS));
+        started(builder(recorder).watch(creds, Cause.CREDS));
 
         write(creds.resolve("sub/user.creds"), "one");
         Recorder.Call created = recorder.next();
-        assertEquals(Set.of(ChangeCause.CREDS), created.changes().causes());
+        assertEquals(Set.of(Cause.CREDS), created.changes().keys());
         assertEquals(Optional.of("one"), created.probe());
 
         // Watched now, not just found once: an in-place write inside it is reported too.
@@ -249,7 +252,7 @@ class ContentWatcherTest {
         Path jwt = tmp.resolve("jwt");
         write(jwt.resolve("A.jwt"), "a1");
         Recorder recorder = new Recorder(jwt.resolve("A.jwt"));
-        started(builder(recorder).watch(jwt, ChangeCause.JWT));
+        started(builder(recorder).watch(jwt, Cause.JWT));
 
         PathUtils.deleteDirectory(jwt);
         Recorder.Call removed = recorder.next();
@@ -269,7 +272,7 @@ class ContentWatcherTest {
         Path deep = ssl.resolve("a/b/c/leaf.pem");
         write(deep, "1");
         Recorder recorder = new Recorder(ssl.resolve("x/y/new.pem"));
-        started(builder(recorder).watch(ssl, ChangeCause.SSL));
+        started(builder(recorder).watch(ssl, Cause.SSL));
 
         write(deep, "2");
         assertEquals(Set.of(deep), recorder.next().changes().paths());
@@ -289,14 +292,62 @@ class ContentWatcherTest {
         Recorder recorder = new Recorder();
         started(builder(recorder)
                 .quietPeriod(Duration.ofMillis(300))
-                .watch(conf, ChangeCause.CONFIG)
-                .watch(accounts, ChangeCause.ACCOUNTS));
+                .watch(conf, Cause.CONFIG)
+                .watch(accounts, Cause.ACCOUNTS));
 
         write(conf, "2");
         write(accounts, "2");
-        ChangeSet changes = recorder.next().changes();
-        assertEquals(Set.of(ChangeCause.CONFIG, ChangeCause.ACCOUNTS), changes.causes());
+        ChangeSet<Cause> changes = recorder.next().changes();
+        assertEquals(Set.of(Cause.CONFIG, Cause.ACCOUNTS), changes.keys());
         assertEquals(Set.of(conf, accounts), changes.paths());
+    }
+
+    @Test
+    void shouldReportTheCallersOwnKeysWhateverTheirType() throws Exception {
+        // "Watch one more kind of path" is a new key on the caller's side: any value type works.
+        record Route(String name, int priority) {}
+        Path plugins = tmp.resolve("plugins");
+        Path conf = tmp.resolve("server.conf");
+        write(plugins.resolve("a.so"), "1");
+        write(conf, "1");
+        LinkedBlockingQueue<ChangeSet<Route>> calls = new LinkedBlockingQueue<>();
+        ContentWatcher<Route> watcher = ContentWatcher.<Route>builder()
+                .quietPeriod(QUIET)
+                .safetyNetInterval(Duration.ZERO)
+                .watch(plugins, new Route("plugins", 2))
+                .watch(conf, new Route("config", 1))
+                .listener(calls::add)
+                .build();
+        try (watcher) {
+            watcher.start();
+            write(plugins.resolve("a.so"), "2");
+            ChangeSet<Route> changes = calls.poll(15, TimeUnit.SECONDS);
+            assertNotNull(changes, "no change reported within 15 s");
+            assertEquals(Set.of(new Route("plugins", 2)), changes.keys());
+            assertEquals(Set.of(plugins.resolve("a.so")), changes.paths());
+            assertTrue(changes.contains(new Route("plugins", 2)));
+            assertFalse(changes.contains(new Route("config", 1)));
+        }
+    }
+
+    @Test
+    void shouldKeepChangeSetsImmutableAndNonEmpty() {
+        Set<Cause> keys = new LinkedHashSet<>(List.of(Cause.JWT, Cause.CONFIG));
+        ChangeSet<Cause> changes = new ChangeSet<>(keys, Instant.EPOCH, Set.of(Path.of("/etc/nats/jwt/A.jwt")));
+        keys.add(Cause.SSL);
+
+        assertTrue(changes.contains(Cause.JWT));
+        assertFalse(changes.contains(Cause.SSL), "the set copies its keys");
+        assertEquals(List.of(Cause.JWT, Cause.CONFIG), List.copyOf(changes.keys()), "in the order given");
+        assertThrows(UnsupportedOperationException.class, () -> changes.keys().add(Cause.SSL));
+        assertThrows(
+                IllegalArgumentException.class, () -> new ChangeSet<>(Set.of(), Instant.EPOCH, Set.of(Path.of("x"))));
+        assertThrows(
+                IllegalArgumentException.class, () -> new ChangeSet<>(Set.of(Cause.CONFIG), Instant.EPOCH, Set.of()));
+        Set<Cause> withNull = new HashSet<>();
+        withNull.add(null);
+        assertThrows(NullPointerException.class, () -> new ChangeSet<>(withNull, Instant.EPOCH, Set.of(Path.of("x"))));
+        assertThrows(NullPointerException.class, () -> WatchedPath.of(Path.of("x"), null));
     }
 
     @Test
@@ -305,7 +356,7 @@ class ContentWatcherTest {
         write(conf, "before");
         ManualHints hints = new ManualHints();
         Recorder recorder = new Recorder(conf);
-        started(builder(recorder).inotify(() -> hints).watch(conf, ChangeCause.CONFIG));
+        started(builder(recorder).inotify(() -> hints).watch(conf, Cause.CONFIG));
 
         // The manual source reports no event for this write; only the overflow makes it seen.
         write(conf, "after");
@@ -323,7 +374,7 @@ class ContentWatcherTest {
         started(builder(recorder)
                 .inotify(ManualHints::new)
                 .safetyNetInterval(Duration.ofMillis(200))
-                .watch(conf, ChangeCause.CONFIG));
+                .watch(conf, Cause.CONFIG));
 
         write(conf, "after");
         assertEquals(Optional.of("after"), recorder.next().probe());
@@ -345,7 +396,7 @@ class ContentWatcherTest {
         started(builder(recorder)
                 .inotify(ManualHints::new)
                 .safetyNetInterval(Duration.ofMillis(100))
-                .watch(dir, ChangeCause.JWT));
+                .watch(dir, Cause.JWT));
 
         // An in-place write of the same size that no event announced: found by a slice.
         write(inPlace, "jwt-99999");
@@ -369,7 +420,7 @@ class ContentWatcherTest {
         }
         Path file = dir.resolve("A7.jwt");
         Recorder recorder = new Recorder(file);
-        started(builder(recorder).watch(dir, ChangeCause.JWT));
+        started(builder(recorder).watch(dir, Cause.JWT));
 
         // Same size, the old mtime put back: only the event's name makes the pass read it.
         write(file, "jwt-999");
@@ -417,8 +468,8 @@ class ContentWatcherTest {
         Path conf = tmp.resolve("config/server.conf");
         Path creds = tmp.resolve("creds");
         Recorder recorder = new Recorder(conf);
-        ContentWatcher watcher = started(
-                builder(recorder).polling(true).watch(conf, ChangeCause.CONFIG).watch(creds, ChangeCause.CREDS));
+        ContentWatcher<Cause> watcher = started(
+                builder(recorder).polling(true).watch(conf, Cause.CONFIG).watch(creds, Cause.CREDS));
         assertTrue(watcher.polling());
 
         for (int i = 2; i <= 4; i++) {
@@ -426,7 +477,7 @@ class ContentWatcherTest {
             assertEquals(Optional.of(String.valueOf(i)), recorder.next().probe());
         }
         write(creds.resolve("user.creds"), "late");
-        assertEquals(Set.of(ChangeCause.CREDS), recorder.next().changes().causes());
+        assertEquals(Set.of(Cause.CREDS), recorder.next().changes().keys());
     }
 
     @Test
@@ -434,7 +485,7 @@ class ContentWatcherTest {
         Path conf = tmp.resolve("server.conf");
         write(conf, "1");
         Recorder recorder = new Recorder(conf);
-        ContentWatcher watcher = started(builder(recorder)
+        ContentWatcher<Cause> watcher = started(builder(recorder)
                 .inotify(() -> new ManualHints() {
                     @Override
                     public void watch(Set<Path> directories) throws InotifyLimitException {
@@ -444,7 +495,7 @@ class ContentWatcherTest {
                                 null);
                     }
                 })
-                .watch(conf, ChangeCause.CONFIG));
+                .watch(conf, Cause.CONFIG));
         assertTrue(watcher.polling());
 
         write(conf, "2");
@@ -456,11 +507,11 @@ class ContentWatcherTest {
         Path conf = tmp.resolve("server.conf");
         write(conf, "1");
         Recorder recorder = new Recorder(conf);
-        ContentWatcher watcher = started(builder(recorder)
+        ContentWatcher<Cause> watcher = started(builder(recorder)
                 .inotify(() -> {
                     throw new HintSource.InotifyLimitException("User limit of inotify instances reached", null);
                 })
-                .watch(conf, ChangeCause.CONFIG));
+                .watch(conf, Cause.CONFIG));
         assertTrue(watcher.polling());
 
         write(conf, "2");
@@ -480,7 +531,7 @@ class ContentWatcherTest {
                     }
                     recorder.onChange(changes);
                 })
-                .watch(conf, ChangeCause.CONFIG));
+                .watch(conf, Cause.CONFIG));
 
         write(conf, "2");
         // The first report fails in the listener; the watcher must still report the next one.
@@ -499,11 +550,10 @@ class ContentWatcherTest {
         write(included, "1");
         write(dropped, "1");
         Recorder recorder = new Recorder();
-        ContentWatcher watcher =
-                started(builder(recorder).watch(conf, ChangeCause.CONFIG).watch(dropped, ChangeCause.CONFIG));
+        ContentWatcher<Cause> watcher =
+                started(builder(recorder).watch(conf, Cause.CONFIG).watch(dropped, Cause.CONFIG));
 
-        watcher.replaceWatched(
-                List.of(WatchedPath.of(conf, ChangeCause.CONFIG), WatchedPath.of(included, ChangeCause.CONFIG)));
+        watcher.replaceWatched(List.of(WatchedPath.of(conf, Cause.CONFIG), WatchedPath.of(included, Cause.CONFIG)));
         assertEquals(2, watcher.watched().size());
         write(dropped, "2");
         write(included, "2");
@@ -520,18 +570,18 @@ class ContentWatcherTest {
         write(conf, "include inc/tls.conf");
         CountDownLatch replaced = new CountDownLatch(1);
         Recorder recorder = new Recorder();
-        ContentWatcher[] self = new ContentWatcher[1];
-        self[0] = started(builder(recorder)
+        AtomicReference<ContentWatcher<Cause>> self = new AtomicReference<>();
+        self.set(started(builder(recorder)
                 .listener(changes -> {
                     recorder.onChange(changes);
                     if (replaced.getCount() > 0) {
-                        self[0].replaceWatched(List.of(
-                                WatchedPath.of(conf, ChangeCause.CONFIG),
-                                WatchedPath.of(included, ChangeCause.CONFIG)));
+                        self.get()
+                                .replaceWatched(List.of(
+                                        WatchedPath.of(conf, Cause.CONFIG), WatchedPath.of(included, Cause.CONFIG)));
                         replaced.countDown();
                     }
                 })
-                .watch(conf, ChangeCause.CONFIG));
+                .watch(conf, Cause.CONFIG)));
 
         write(conf, "include inc/tls.conf # now");
         assertEquals(Set.of(conf), recorder.next().changes().paths());
@@ -545,8 +595,8 @@ class ContentWatcherTest {
         Path conf = tmp.resolve("server.conf");
         write(conf, "1");
         String name = "watch-close-test-" + System.nanoTime();
-        ContentWatcher watcher =
-                started(builder(new Recorder()).threadName(name).watch(conf, ChangeCause.CONFIG));
+        ContentWatcher<Cause> watcher =
+                started(builder(new Recorder()).threadName(name).watch(conf, Cause.CONFIG));
         assertTrue(threadsNamed(name) > 0);
 
         watcher.close();
@@ -557,7 +607,7 @@ class ContentWatcherTest {
 
     @Test
     void shouldRejectBadSettings() {
-        ContentWatcher.Builder builder = ContentWatcher.builder();
+        ContentWatcher.Builder<Cause> builder = ContentWatcher.<Cause>builder();
         assertThrows(IllegalArgumentException.class, () -> builder.quietPeriod(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> builder.safetyNetInterval(Duration.ofSeconds(-1)));
         assertThrows(IllegalArgumentException.class, () -> builder.pollInterval(Duration.ZERO));

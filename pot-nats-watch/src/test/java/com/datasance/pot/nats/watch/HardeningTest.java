@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datasance.pot.nats.api.ChangeCause;
-import com.datasance.pot.nats.api.ChangeListener;
-import com.datasance.pot.nats.api.ChangeSet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,16 +41,16 @@ class HardeningTest {
         }
     }
 
-    private ContentWatcher started(ContentWatcher.Builder builder) {
-        ContentWatcher watcher =
+    private ContentWatcher<Cause> started(ContentWatcher.Builder<Cause> builder) {
+        ContentWatcher<Cause> watcher =
                 builder.quietPeriod(QUIET).safetyNetInterval(Duration.ZERO).build();
         closing.add(watcher);
         watcher.start();
         return watcher;
     }
 
-    private static ChangeSet next(LinkedBlockingQueue<ChangeSet> calls) throws InterruptedException {
-        ChangeSet changes = calls.poll(15, TimeUnit.SECONDS);
+    private static ChangeSet<Cause> next(LinkedBlockingQueue<ChangeSet<Cause>> calls) throws InterruptedException {
+        ChangeSet<Cause> changes = calls.poll(15, TimeUnit.SECONDS);
         if (changes == null) {
             throw new AssertionError("no change reported within 15 s");
         }
@@ -63,31 +61,31 @@ class HardeningTest {
     void shouldKeepReportingAfterTheListenerRanOutOfMemory() throws Exception {
         Path conf = tmp.resolve("server.conf");
         Files.writeString(conf, "a");
-        LinkedBlockingQueue<ChangeSet> calls = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<ChangeSet<Cause>> calls = new LinkedBlockingQueue<>();
         AtomicBoolean first = new AtomicBoolean(true);
-        ChangeListener listener = changes -> {
+        ChangeListener<Cause> listener = changes -> {
             calls.add(changes);
             if (first.getAndSet(false)) {
                 throw new OutOfMemoryError("simulated: a config too large for the heap");
             }
         };
-        started(ContentWatcher.builder().watch(conf, ChangeCause.CONFIG).listener(listener));
+        started(ContentWatcher.<Cause>builder().watch(conf, Cause.CONFIG).listener(listener));
         Files.writeString(conf, "b");
         next(calls);
         Files.writeString(conf, "c");
-        assertEquals(Set.of(ChangeCause.CONFIG), next(calls).causes());
+        assertEquals(Set.of(Cause.CONFIG), next(calls).keys());
     }
 
     @Test
     void shouldReportAChangeMadeBetweenTheSnapshotAndTheStart() throws Exception {
         Path conf = tmp.resolve("server.conf");
         Files.writeString(conf, "before nats-server read it");
-        ContentWatcher.Snapshot snapshot = ContentWatcher.snapshot(List.of(WatchedPath.of(conf, ChangeCause.CONFIG)));
+        ContentWatcher.Snapshot snapshot = ContentWatcher.snapshot(List.of(WatchedPath.of(conf, Cause.CONFIG)));
         assertEquals(1, snapshot.fileCount());
         Files.writeString(conf, "changed while nats-server started");
-        LinkedBlockingQueue<ChangeSet> calls = new LinkedBlockingQueue<>();
-        started(ContentWatcher.builder()
-                .watch(conf, ChangeCause.CONFIG)
+        LinkedBlockingQueue<ChangeSet<Cause>> calls = new LinkedBlockingQueue<>();
+        started(ContentWatcher.<Cause>builder()
+                .watch(conf, Cause.CONFIG)
                 .baseline(snapshot)
                 .listener(calls::add));
         assertEquals(Set.of(conf), next(calls).paths());
@@ -97,15 +95,15 @@ class HardeningTest {
     void shouldReportNothingWhenTheSnapshotStillHolds() throws Exception {
         Path conf = tmp.resolve("server.conf");
         Files.writeString(conf, "same");
-        ContentWatcher.Snapshot snapshot = ContentWatcher.snapshot(List.of(WatchedPath.of(conf, ChangeCause.CONFIG)));
-        LinkedBlockingQueue<ChangeSet> calls = new LinkedBlockingQueue<>();
-        started(ContentWatcher.builder()
-                .watch(conf, ChangeCause.CONFIG)
+        ContentWatcher.Snapshot snapshot = ContentWatcher.snapshot(List.of(WatchedPath.of(conf, Cause.CONFIG)));
+        LinkedBlockingQueue<ChangeSet<Cause>> calls = new LinkedBlockingQueue<>();
+        started(ContentWatcher.<Cause>builder()
+                .watch(conf, Cause.CONFIG)
                 .baseline(snapshot)
                 .listener(calls::add));
         // A later real change is reported, and is the first report: the start reported nothing.
         Files.writeString(conf, "other");
-        ChangeSet changes = next(calls);
+        ChangeSet<Cause> changes = next(calls);
         assertEquals(Set.of(conf), changes.paths());
         assertEquals(0, calls.size());
     }
@@ -116,27 +114,27 @@ class HardeningTest {
         Files.writeString(conf, "v1");
         LinkedBlockingQueue<String> seen = new LinkedBlockingQueue<>();
         AtomicInteger calls = new AtomicInteger();
-        ContentWatcher[] self = new ContentWatcher[1];
+        AtomicReference<ContentWatcher<Cause>> self = new AtomicReference<>();
         CountDownLatch built = new CountDownLatch(1);
-        ChangeListener listener = changes -> {
+        ChangeListener<Cause> listener = changes -> {
             try {
                 built.await();
                 String content = Files.readString(conf, StandardCharsets.UTF_8);
                 if (calls.incrementAndGet() == 1) {
                     // The file changes while the listener checks it: it must not act on it.
                     Files.writeString(conf, "v3");
-                    assertTrue(self[0].contentMovedSinceReport(changes.firstEventAt()));
+                    assertTrue(self.get().contentMovedSinceReport(changes.firstEventAt()));
                     seen.add("moved:" + content);
                 } else {
-                    assertFalse(self[0].contentMovedSinceReport(changes.firstEventAt()));
+                    assertFalse(self.get().contentMovedSinceReport(changes.firstEventAt()));
                     seen.add("settled:" + content);
                 }
             } catch (Exception e) {
                 seen.add("failed: " + e);
             }
         };
-        self[0] =
-                started(ContentWatcher.builder().watch(conf, ChangeCause.CONFIG).listener(listener));
+        self.set(started(
+                ContentWatcher.<Cause>builder().watch(conf, Cause.CONFIG).listener(listener)));
         built.countDown();
         Files.writeString(conf, "v2");
         assertEquals("moved:v2", seen.poll(15, TimeUnit.SECONDS));
@@ -149,7 +147,7 @@ class HardeningTest {
         Files.writeString(conf, "a");
         CountDownLatch inListener = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        ChangeListener stuck = changes -> {
+        ChangeListener<Cause> stuck = changes -> {
             inListener.countDown();
             // Like a read of a FIFO: interrupts do not end it.
             while (true) {
@@ -162,8 +160,8 @@ class HardeningTest {
                 }
             }
         };
-        ContentWatcher watcher =
-                started(ContentWatcher.builder().watch(conf, ChangeCause.CONFIG).listener(stuck));
+        ContentWatcher<Cause> watcher = started(
+                ContentWatcher.<Cause>builder().watch(conf, Cause.CONFIG).listener(stuck));
         Files.writeString(conf, "b");
         assertTrue(inListener.await(15, TimeUnit.SECONDS));
         Thread closer = Thread.ofPlatform().start(watcher::close);
@@ -176,7 +174,8 @@ class HardeningTest {
     @Test
     void shouldRejectAQuietPeriodThatWouldOverflow() {
         IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class, () -> ContentWatcher.builder().quietPeriod(Duration.ofHours(100_000)));
+                IllegalArgumentException.class,
+                () -> ContentWatcher.<Cause>builder().quietPeriod(Duration.ofHours(100_000)));
         assertTrue(e.getMessage().contains("at most 60 minutes"), e.getMessage());
     }
 
@@ -209,15 +208,15 @@ class HardeningTest {
         Path etc = Files.createDirectories(tmp.resolve("etc"));
         Path jwt = etc.resolve("jwt");
         Files.createSymbolicLink(jwt, volume.resolve("jwt"));
-        LinkedBlockingQueue<ChangeSet> calls = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<ChangeSet<Cause>> calls = new LinkedBlockingQueue<>();
         // No safety net: only an inotify event can report the swap.
-        started(ContentWatcher.builder().watch(jwt, ChangeCause.JWT).listener(calls::add));
+        started(ContentWatcher.<Cause>builder().watch(jwt, Cause.JWT).listener(calls::add));
         Path second = Files.createDirectories(volume.resolve("..2026_02"));
         Files.writeString(second.resolve("A.jwt"), "two");
         Files.createSymbolicLink(volume.resolve("..data_tmp"), Path.of("..2026_02"));
         Files.move(volume.resolve("..data_tmp"), volume.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
-        ChangeSet changes = next(calls);
-        assertEquals(Set.of(ChangeCause.JWT), changes.causes());
+        ChangeSet<Cause> changes = next(calls);
+        assertEquals(Set.of(Cause.JWT), changes.keys());
         assertEquals(Set.of(jwt.resolve("A.jwt")), changes.paths());
     }
 }

@@ -2,8 +2,6 @@ package com.datasance.pot.nats.watch;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import com.datasance.pot.nats.api.ChangeListener;
-import com.datasance.pot.nats.api.ChangeSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +16,10 @@ import java.util.concurrent.TimeUnit;
  * A listener that records every change with the content of one probe file as it was when the
  * listener ran, so tests can tell which content a callback carried.
  */
-final class Recorder implements ChangeListener {
+final class Recorder implements ChangeListener<Cause> {
 
     /** A callback and what the probe file held at that moment. */
-    record Call(ChangeSet changes, Optional<String> probe) {}
+    record Call(ChangeSet<Cause> changes, Optional<String> probe) {}
 
     private static final long DEADLINE_SECONDS = 15;
 
@@ -37,7 +35,7 @@ final class Recorder implements ChangeListener {
     }
 
     @Override
-    public void onChange(ChangeSet changes) {
+    public void onChange(ChangeSet<Cause> changes) {
         calls.add(new Call(changes, read(probe)));
     }
 
