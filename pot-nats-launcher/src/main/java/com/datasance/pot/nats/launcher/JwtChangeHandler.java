@@ -17,13 +17,4 @@ interface JwtChangeHandler {
      * with the resolver and push the account claims to the server.
      */
     void afterReload(ChangeSet<ChangeCause> changes);
-
-    /** Does nothing: the wiring when no JetStream service runs. */
-    JwtChangeHandler NONE = new JwtChangeHandler() {
-        @Override
-        public void beforeReload(ChangeSet<ChangeCause> changes) {}
-
-        @Override
-        public void afterReload(ChangeSet<ChangeCause> changes) {}
-    };
 }

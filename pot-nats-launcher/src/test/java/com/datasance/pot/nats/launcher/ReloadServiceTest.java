@@ -3,6 +3,7 @@ package com.datasance.pot.nats.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.datasance.pot.nats.config.NatsConfigReader;
+import com.datasance.pot.nats.watch.ChangeSet;
 import com.datasance.pot.nats.watch.WatchedPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The watched set the reload service derives from the settings and the parsed config. */
 class ReloadServiceTest {
+
+    /** The reload rules alone: nothing happens around a JWT change. */
+    private static final JwtChangeHandler NO_JWT_HANDLING = new JwtChangeHandler() {
+        @Override
+        public void beforeReload(ChangeSet<ChangeCause> changes) {}
+
+        @Override
+        public void afterReload(ChangeSet<ChangeCause> changes) {}
+    };
 
     @TempDir
     Path dir;
@@ -38,13 +48,7 @@ class ReloadServiceTest {
     private ReloadService service(Map<String, String> env) throws Exception {
         LauncherSettings settings = LauncherSettings.fromEnvironment(env);
         return new ReloadService(
-                settings,
-                Path.of("/bin/false"),
-                env,
-                Optional.empty(),
-                Optional.empty(),
-                JwtChangeHandler.NONE,
-                NOTHING);
+                settings, Path.of("/bin/false"), env, Optional.empty(), Optional.empty(), NO_JWT_HANDLING, NOTHING);
     }
 
     @Test
