@@ -79,27 +79,49 @@ public final class ChildProcess implements AutoCloseable {
         var unused = process.onExit().thenRun(this::markExited);
     }
 
-    /** A builder for {@code command} (the program and its arguments; at least the program). */
+    /**
+     * A builder for {@code command}.
+     *
+     * @param command the program and its arguments; at least the program
+     * @return a new builder
+     * @throws IllegalArgumentException when {@code command} is empty
+     */
     public static Builder builder(List<String> command) {
         return new Builder(command);
     }
 
-    /** The command line as started. */
+    /**
+     * The command line as started.
+     *
+     * @return the program and its arguments, unmodifiable
+     */
     public List<String> command() {
         return command;
     }
 
-    /** The process id. */
+    /**
+     * The process id.
+     *
+     * @return the pid
+     */
     public long pid() {
         return process.pid();
     }
 
-    /** The process's handle, e.g. to find its children. */
+    /**
+     * The process's handle, e.g. to find its children.
+     *
+     * @return the handle
+     */
     public ProcessHandle handle() {
         return process.toHandle();
     }
 
-    /** True while the process runs. */
+    /**
+     * Whether the process still runs.
+     *
+     * @return true while it runs
+     */
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -108,6 +130,8 @@ public final class ChildProcess implements AutoCloseable {
      * The output tail so far, decoded as UTF-8. When more than the builder's {@link
      * Builder#outputLimit(int) output limit} arrived, the first line says how many bytes were
      * dropped from the start.
+     *
+     * @return the output so far, empty when there is none
      */
     public String output() {
         lock.lock();
@@ -123,6 +147,9 @@ public final class ChildProcess implements AutoCloseable {
      * Waits until the output contains {@code text} and returns the line that holds it (the first
      * such line; the last line may still be incomplete).
      *
+     * @param text the text to wait for, matched literally within one line
+     * @param timeout how long to wait at most
+     * @return the first line that contains {@code text}, without its line break
      * @throws AssertionError when the process exits (or closes its output) without printing it,
      *     or {@code timeout} passes first; the message quotes the output
      * @throws InterruptedException when the waiting thread is interrupted
@@ -158,6 +185,9 @@ public final class ChildProcess implements AutoCloseable {
      * Waits until the process exits and its output is read to the end, and returns its exit
      * status (128+N when it died of signal N).
      *
+     * @param timeout how long to wait for the exit at most; reading the rest of the output may
+     *     take up to 2 seconds more
+     * @return the exit status
      * @throws AssertionError when it still runs after {@code timeout}; the message quotes the output
      * @throws InterruptedException when the waiting thread is interrupted
      */
@@ -184,6 +214,7 @@ public final class ChildProcess implements AutoCloseable {
      * Sends {@code signal} to the process with {@code kill -s NAME PID} (the JDK sends only TERM
      * and KILL).
      *
+     * @param signal the signal to send
      * @throws AssertionError when {@code kill} fails (the process is gone) or does not finish
      * @throws InterruptedException when the waiting thread is interrupted
      */
@@ -322,13 +353,24 @@ public final class ChildProcess implements AutoCloseable {
             this.command = List.copyOf(command);
         }
 
-        /** The working directory; default: the test's own. */
+        /**
+         * The working directory; default: the test's own.
+         *
+         * @param directory the child's working directory
+         * @return this builder
+         */
         public Builder directory(Path directory) {
             this.directory = Optional.of(directory);
             return this;
         }
 
-        /** Adds (or replaces) these variables in the child's environment. */
+        /**
+         * Adds (or replaces) these variables in the child's environment; they win over inherited
+         * ones and over {@link #withoutInherited(String)}.
+         *
+         * @param variables variable names and values
+         * @return this builder
+         */
         public Builder environment(Map<String, String> variables) {
             environment.putAll(variables);
             return this;
@@ -337,6 +379,10 @@ public final class ChildProcess implements AutoCloseable {
         /**
          * Leaves out every inherited variable whose name starts with {@code prefix}, so that the
          * test runner's own environment cannot leak into the case (e.g. {@code NATS_}).
+         *
+         * @param prefix a non-empty name prefix, case-sensitive
+         * @return this builder
+         * @throws IllegalArgumentException when {@code prefix} is empty
          */
         public Builder withoutInherited(String prefix) {
             if (prefix.isEmpty()) {
@@ -349,6 +395,10 @@ public final class ChildProcess implements AutoCloseable {
         /**
          * How many bytes of output are kept (the last ones); default 4 MiB. Earlier output is
          * dropped and counted.
+         *
+         * @param bytes how many bytes of the output tail to keep, positive
+         * @return this builder
+         * @throws IllegalArgumentException when {@code bytes} is not positive
          */
         public Builder outputLimit(int bytes) {
             if (bytes <= 0) {
@@ -361,6 +411,7 @@ public final class ChildProcess implements AutoCloseable {
         /**
          * Starts the process and its output reader.
          *
+         * @return the running process, the caller's to close
          * @throws UncheckedIOException when the program cannot be started (names the command line)
          */
         public ChildProcess start() {

@@ -42,7 +42,18 @@ public final class NatsServerFixture implements AutoCloseable {
         this.logFile = this.configFile.resolveSibling("nats-server.log");
     }
 
-    /** Writes {@code configText} to {@code dir/server.conf} and starts nats-server with it. */
+    /**
+     * Writes {@code configText} to {@code dir/server.conf} (creating {@code dir}) and starts
+     * nats-server with it, as {@link #start(Path, List, Map)} with no extra arguments or variables.
+     *
+     * @param dir the directory for the config, the server's working directory and its log
+     * @param configText the nats-server config, written as UTF-8
+     * @return the running server, healthy on its monitoring port
+     * @throws UncheckedIOException when the config cannot be written (names the file)
+     * @throws AssertionError when nats-server is not installed ({@link NatsServerBinary#require()})
+     *     or not healthy within 15 seconds; the message quotes its output
+     * @throws InterruptedException when interrupted while waiting for the server
+     */
     public static NatsServerFixture startWithConfig(Path dir, String configText) throws InterruptedException {
         Path config = dir.resolve("server.conf");
         try {
@@ -57,6 +68,16 @@ public final class NatsServerFixture implements AutoCloseable {
     /**
      * Starts nats-server with {@code configFile}, extra command-line arguments and extra
      * environment variables, and waits until {@code /healthz} answers.
+     *
+     * @param configFile the config file; its directory becomes the working directory and holds
+     *     {@code nats-server.log}
+     * @param extraArgs arguments appended after the listen flags (empty for none)
+     * @param environment variables added to the inherited environment (empty for none)
+     * @return the running server, healthy on its monitoring port
+     * @throws UncheckedIOException when the binary cannot be started (names the command line)
+     * @throws AssertionError when nats-server is not installed ({@link NatsServerBinary#require()})
+     *     or not healthy within 15 seconds; the message quotes its output
+     * @throws InterruptedException when interrupted while waiting for the server
      */
     public static NatsServerFixture start(Path configFile, List<String> extraArgs, Map<String, String> environment)
             throws InterruptedException {
@@ -96,33 +117,70 @@ public final class NatsServerFixture implements AutoCloseable {
         }
     }
 
-    /** Stops the server gracefully and starts it again with the same config and ports. */
+    /**
+     * Stops the server gracefully (SIGTERM, SIGKILL after 10 seconds) and starts it again with the
+     * same config, arguments and ports; its output is appended to the same log.
+     *
+     * @throws AssertionError when the server is not healthy again within 15 seconds
+     * @throws InterruptedException when interrupted while stopping or waiting
+     */
     public void restart() throws InterruptedException {
         stopProcess();
         startProcess();
     }
 
+    /**
+     * The client port on 127.0.0.1, fixed for the fixture's life (kept across {@link #restart()}).
+     *
+     * @return the client port
+     */
     public int clientPort() {
         return clientPort;
     }
 
+    /**
+     * The URL a client connects to.
+     *
+     * @return {@code nats://127.0.0.1:<client port>}
+     */
     public String clientUrl() {
         return "nats://127.0.0.1:" + clientPort;
     }
 
+    /**
+     * The server's monitoring endpoint, on its own free port.
+     *
+     * @return the monitoring client for this server
+     */
     public Monitoring monitoring() {
         return monitoring;
     }
 
+    /**
+     * The config file the server was started with.
+     *
+     * @return its absolute path
+     */
     public Path configFile() {
         return configFile;
     }
 
+    /**
+     * The process id of the running server; it changes on {@link #restart()}.
+     *
+     * @return the pid
+     * @throws NullPointerException when the server was closed
+     */
     public long pid() {
         return process.pid();
     }
 
-    /** Everything nats-server has written so far. */
+    /**
+     * Everything nats-server has written so far (stdout and stderr, across restarts).
+     *
+     * @return the log text, empty when there is no log file yet
+     * @throws UncheckedIOException when the log cannot be read (names the file)
+     */
     public String log() {
         try {
             return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
@@ -131,6 +189,12 @@ public final class NatsServerFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the server gracefully (SIGTERM, SIGKILL after 10 seconds); does nothing when it is
+     * already stopped.
+     *
+     * @throws InterruptedException when interrupted while waiting for it to exit
+     */
     @Override
     public void close() throws InterruptedException {
         stopProcess();

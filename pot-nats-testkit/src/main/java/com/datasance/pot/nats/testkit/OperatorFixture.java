@@ -20,7 +20,15 @@ import java.util.Map;
  */
 public final class OperatorFixture {
 
-    /** One account and its only user. */
+    /**
+     * One account and its only user.
+     *
+     * @param name the account's name in its JWT, also the creds file's base name
+     * @param publicKey the account's public nkey ({@code A...}), the resolver's file name
+     * @param key the account's key pair, which signs its user; a secret, never printed
+     * @param jwtFile the account JWT in the resolver directory
+     * @param credsFile the creds file of the account's only user
+     */
     public record Account(String name, String publicKey, NKey key, Path jwtFile, Path credsFile) {}
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -50,22 +58,48 @@ public final class OperatorFixture {
         this.system = addAccount("SYS", systemKey, limits);
     }
 
-    /** Generates the operator and the system account under {@code dir}. */
+    /**
+     * Generates the operator and the system account (named {@code SYS}, no JetStream) under
+     * {@code dir}, creating the directories.
+     *
+     * @param dir the tree's root, usually a test's temp dir
+     * @return the fixture
+     * @throws UncheckedIOException when the tree cannot be written (names the path)
+     */
     public static OperatorFixture create(Path dir) {
         return new OperatorFixture(dir);
     }
 
-    /** A new account with unlimited JetStream and one user. */
+    /**
+     * A new account with unlimited JetStream and one user; its JWT and creds are written.
+     *
+     * @param name the account's name, also the creds file's base name (unique in the tree)
+     * @return the account
+     * @throws UncheckedIOException when a file cannot be written (names it)
+     */
     public Account addAccount(String name) {
         return addAccount(name, newKey(KeyKind.ACCOUNT), NatsJwt.unlimitedAccountLimits());
     }
 
-    /** Re-issues {@code account}'s JWT with {@code limits} and writes it over the old one. */
+    /**
+     * Re-issues {@code account}'s JWT with {@code limits} and writes it over the old one.
+     *
+     * @param account an account of this tree
+     * @param limits the JWT's {@code nats.limits} claims (see {@link
+     *     NatsJwt#unlimitedAccountLimits()} for the keys)
+     * @throws UncheckedIOException when the JWT cannot be written (names the file)
+     */
     public void reissue(Account account, Map<String, Object> limits) {
         write(account.jwtFile(), NatsJwt.account(operator, account.key(), account.name(), limits));
     }
 
-    /** The JWT text of {@code account}, re-issued with {@code limits}, without writing it. */
+    /**
+     * The JWT text of {@code account}, re-issued with {@code limits}, without writing it.
+     *
+     * @param account an account of this tree
+     * @param limits the JWT's {@code nats.limits} claims
+     * @return the signed JWT
+     */
     public String accountJwt(Account account, Map<String, Object> limits) {
         return NatsJwt.account(operator, account.key(), account.name(), limits);
     }
@@ -84,12 +118,21 @@ public final class OperatorFixture {
      * A server config for this tree: operator mode, the full resolver on {@link #resolverDir()},
      * the system account and JetStream on {@link #storeDir()}, followed by {@code extra} (cluster
      * or TLS blocks). Paths are absolute.
+     *
+     * @param extra config text appended as is (empty for none)
+     * @return the config text
      */
     public String serverConfig(String extra) {
         return serverConfig(storeDir(), extra);
     }
 
-    /** As {@link #serverConfig(String)}, with JetStream data in {@code storeDir}. */
+    /**
+     * As {@link #serverConfig(String)}, with JetStream data in {@code storeDir}.
+     *
+     * @param storeDir the JetStream {@code store_dir} (one per server of a cluster, say)
+     * @param extra config text appended as is (empty for none)
+     * @return the config text
+     */
     public String serverConfig(Path storeDir, String extra) {
         return "operator: \"" + dir.resolve("operator.jwt") + "\"\n"
                 + "system_account: " + system.publicKey() + "\n"
@@ -99,35 +142,71 @@ public final class OperatorFixture {
                 + extra + "\n";
     }
 
-    /** Writes {@link #serverConfig(String)} to {@code server.conf} in this tree and returns it. */
+    /**
+     * Writes {@link #serverConfig(String)} to {@code server.conf} in this tree, replacing it.
+     *
+     * @param extra config text appended as is (empty for none)
+     * @return the config file
+     * @throws UncheckedIOException when it cannot be written (names the file)
+     */
     public Path writeServerConfig(String extra) {
         Path config = dir.resolve("server.conf");
         write(config, serverConfig(extra));
         return config;
     }
 
+    /**
+     * The tree's root.
+     *
+     * @return its absolute path
+     */
     public Path dir() {
         return dir;
     }
 
+    /**
+     * The system account ({@code SYS}), whose user can query the server's {@code $SYS} subjects.
+     *
+     * @return the system account
+     */
     public Account system() {
         return system;
     }
 
+    /**
+     * The full resolver's directory, one {@code <PUBLIC_KEY>.jwt} per account.
+     *
+     * @return {@code jwt/} in the tree
+     */
     public Path resolverDir() {
         return dir.resolve("jwt");
     }
 
+    /**
+     * The directory of the users' creds files, one {@code <name>.creds} per account.
+     *
+     * @return {@code creds/} in the tree
+     */
     public Path credsDir() {
         return dir.resolve("creds");
     }
 
-    /** The configured {@code store_dir}; accounts' data live under {@code jetstream/} inside it. */
+    /**
+     * The configured {@code store_dir}; accounts' data live under {@code jetstream/} inside it.
+     *
+     * @return {@code store/} in the tree
+     */
     public Path storeDir() {
         return dir.resolve("store");
     }
 
-    /** {@code <store_dir>/jetstream/<account>}, where nats-server keeps the account's streams. */
+    /**
+     * Where nats-server keeps {@code account}'s streams; it exists only once the account has
+     * JetStream data.
+     *
+     * @param account an account of this tree
+     * @return {@code <store_dir>/jetstream/<account public key>}
+     */
     public Path accountStoreDir(Account account) {
         return storeDir().resolve("jetstream").resolve(account.publicKey());
     }

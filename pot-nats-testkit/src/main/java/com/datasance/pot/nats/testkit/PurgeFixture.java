@@ -42,6 +42,11 @@ public final class PurgeFixture {
     /**
      * The tree under {@code dir} with no JetStream data yet; {@code extraConfig} is appended to
      * the server config (a TLS block, say; empty for none).
+     *
+     * @param dir the tree's root, usually a test's temp dir
+     * @param extraConfig config text appended to the server config as is
+     * @return the fixture
+     * @throws UncheckedIOException when the tree cannot be written (names the path)
      */
     public static PurgeFixture create(Path dir, String extraConfig) {
         return new PurgeFixture(dir, extraConfig);
@@ -51,6 +56,8 @@ public final class PurgeFixture {
      * The tree under {@code dir}, with both accounts' streams written by a nats-server that is
      * stopped again before this returns.
      *
+     * @param dir the tree's root, usually a test's temp dir
+     * @return the fixture, each account's stream on disk
      * @throws IOException when a stream cannot be written
      * @throws InterruptedException when interrupted while the server starts, stops or answers
      */
@@ -66,6 +73,8 @@ public final class PurgeFixture {
      * Starts nats-server on {@link #config()} (free ports on 127.0.0.1) and waits until it is
      * healthy.
      *
+     * @return the running server, the caller's to close
+     * @throws AssertionError when it is not healthy in time; the message quotes its output
      * @throws InterruptedException when interrupted while waiting
      */
     public NatsServerFixture startServer() throws InterruptedException {
@@ -74,8 +83,11 @@ public final class PurgeFixture {
 
     /**
      * Creates each account's stream {@link #STREAM} with {@link #MESSAGES} acknowledged messages
-     * on the server at {@code url} ({@code ssl}: the client TLS context when it requires TLS).
+     * on the server at {@code url}.
      *
+     * @param url the server's client URL
+     * @param ssl the client TLS context when the server requires TLS, else empty
+     * @throws IllegalStateException when JetStream refuses a stream or message
      * @throws IOException when the server cannot be reached
      * @throws InterruptedException when interrupted while publishing
      */
@@ -84,32 +96,62 @@ public final class PurgeFixture {
         streams(url, ssl, gone).createWithMessages(STREAM, MESSAGES, 1);
     }
 
-    /** JetStream helpers as {@code account}'s user on the server at {@code url}, without TLS. */
+    /**
+     * JetStream helpers as {@code account}'s user on the server at {@code url}, without TLS.
+     *
+     * @param url the server's client URL
+     * @param account {@link #live()}, {@link #gone()} or another account of {@link #operator()}
+     * @return the helpers
+     */
     public Streams streams(String url, OperatorFixture.Account account) {
         return streams(url, Optional.empty(), account);
     }
 
-    /** JetStream helpers as {@code account}'s user on the server at {@code url}, over TLS when given. */
+    /**
+     * JetStream helpers as {@code account}'s user on the server at {@code url}, over TLS when
+     * given.
+     *
+     * @param url the server's client URL
+     * @param ssl the client TLS context when the server requires TLS, else empty
+     * @param account {@link #live()}, {@link #gone()} or another account of {@link #operator()}
+     * @return the helpers
+     */
     public Streams streams(String url, Optional<SSLContext> ssl, OperatorFixture.Account account) {
         return new Streams(url, account.credsFile(), ssl);
     }
 
-    /** The operator tree: resolver and creds directories, the system account, the store. */
+    /**
+     * The operator tree: resolver and creds directories, the system account, the store.
+     *
+     * @return the tree
+     */
     public OperatorFixture operator() {
         return operator;
     }
 
-    /** The account that stays in the resolver: its data must survive every purge. */
+    /**
+     * The account that stays in the resolver: its data must survive every purge.
+     *
+     * @return the account named {@code live}
+     */
     public OperatorFixture.Account live() {
         return live;
     }
 
-    /** The account a test removes from the resolver: its data is what a purge deletes. */
+    /**
+     * The account a test removes from the resolver: its data is what a purge deletes.
+     *
+     * @return the account named {@code gone}
+     */
     public OperatorFixture.Account gone() {
         return gone;
     }
 
-    /** The server config file ({@code server.conf} in the tree). */
+    /**
+     * The server config file.
+     *
+     * @return {@code server.conf} in the tree, absolute
+     */
     public Path config() {
         return config;
     }
@@ -117,6 +159,7 @@ public final class PurgeFixture {
     /**
      * Deletes {@code account}'s JWT from the resolver directory, as an operator removing it does.
      *
+     * @param account an account of {@link #operator()}
      * @throws UncheckedIOException when it cannot be deleted (names the file)
      */
     public void removeJwt(OperatorFixture.Account account) {
@@ -127,12 +170,23 @@ public final class PurgeFixture {
         }
     }
 
-    /** {@code <store_dir>/jetstream/<account>}, where nats-server keeps the account's data. */
+    /**
+     * Where nats-server keeps {@code account}'s data; it exists only once the account has
+     * JetStream data.
+     *
+     * @param account an account of {@link #operator()}
+     * @return {@code <store_dir>/jetstream/<account public key>}
+     */
     public Path storeDirOf(OperatorFixture.Account account) {
         return operator.accountStoreDir(account);
     }
 
-    /** True when {@code account}'s stream directory {@link #STREAM} is on disk. */
+    /**
+     * Whether {@code account}'s stream {@link #STREAM} has its directory on disk.
+     *
+     * @param account an account of {@link #operator()}
+     * @return true when {@code <store dir of account>/streams/ORDERS} is a directory
+     */
     public boolean streamOnDisk(OperatorFixture.Account account) {
         return Files.isDirectory(storeDirOf(account).resolve("streams").resolve(STREAM));
     }

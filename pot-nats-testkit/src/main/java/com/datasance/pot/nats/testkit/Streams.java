@@ -25,11 +25,25 @@ import javax.net.ssl.SSLContext;
  */
 public record Streams(String url, Path creds, Optional<SSLContext> ssl) {
 
+    /**
+     * Helpers for a server that needs no client TLS.
+     *
+     * @param url the server's client URL
+     * @param creds the user's creds file
+     * @return the helpers
+     */
     public static Streams at(String url, Path creds) {
         return new Streams(url, creds, Optional.empty());
     }
 
-    /** Connects to {@code url} as the user in {@code creds}. */
+    /**
+     * Connects to {@code url} as the user in {@code creds} (5 second connection timeout), over
+     * TLS when {@link #ssl()} holds a context.
+     *
+     * @return a new connection, the caller's to close
+     * @throws IOException when the server cannot be reached
+     * @throws InterruptedException when interrupted while connecting
+     */
     public Connection connect() throws IOException, InterruptedException {
         Options.Builder options = Options.builder()
                 .server(url)
@@ -43,6 +57,14 @@ public record Streams(String url, Path creds, Optional<SSLContext> ssl) {
      * Creates a file stream {@code name} on subject {@code name.>} with {@code replicas} replicas
      * and publishes {@code messages} messages to it, each acknowledged (so they are stored when
      * this returns).
+     *
+     * @param name the stream name, also its subject prefix
+     * @param messages how many messages to publish (0 for none)
+     * @param replicas the stream's replica count (1 on a single server)
+     * @throws IllegalStateException when JetStream refuses the stream or a message (names the
+     *     stream and URL)
+     * @throws IOException when the server cannot be reached
+     * @throws InterruptedException when interrupted while waiting for the server
      */
     public void createWithMessages(String name, int messages, int replicas) throws IOException, InterruptedException {
         create(name, replicas);
@@ -53,6 +75,12 @@ public record Streams(String url, Path creds, Optional<SSLContext> ssl) {
      * Creates the file stream {@code name} on {@code name.>}; creating it again with the same
      * config succeeds, so a caller may retry (a new cluster sometimes answers 'error creating
      * store for stream' just after its meta leader is elected).
+     *
+     * @param name the stream name, also its subject prefix
+     * @param replicas the stream's replica count (1 on a single server)
+     * @throws IllegalStateException when JetStream refuses the stream (names the stream and URL)
+     * @throws IOException when the server cannot be reached
+     * @throws InterruptedException when interrupted while waiting for the server
      */
     public void create(String name, int replicas) throws IOException, InterruptedException {
         try (Connection connection = connect()) {
@@ -68,7 +96,16 @@ public record Streams(String url, Path creds, Optional<SSLContext> ssl) {
         }
     }
 
-    /** Publishes {@code messages} messages to {@code name.m}, each acknowledged. */
+    /**
+     * Publishes {@code messages} messages to {@code name.m}, each acknowledged, so they are
+     * stored when this returns.
+     *
+     * @param name the stream name, also its subject prefix
+     * @param messages how many messages to publish (0 for none)
+     * @throws IllegalStateException when JetStream refuses a message (names the stream and URL)
+     * @throws IOException when the server cannot be reached or an acknowledgement times out
+     * @throws InterruptedException when interrupted while waiting for the server
+     */
     public void publish(String name, int messages) throws IOException, InterruptedException {
         try (Connection connection = connect()) {
             JetStream jetStream = connection.jetStream();
@@ -80,7 +117,16 @@ public record Streams(String url, Path creds, Optional<SSLContext> ssl) {
         }
     }
 
-    /** The number of messages in stream {@code name}. */
+    /**
+     * The number of messages in stream {@code name}, as the server reports it now.
+     *
+     * @param name the stream name
+     * @return the message count
+     * @throws IllegalStateException when JetStream cannot answer, e.g. the stream does not exist
+     *     (names the stream and URL)
+     * @throws IOException when the server cannot be reached
+     * @throws InterruptedException when interrupted while waiting for the server
+     */
     public long messageCount(String name) throws IOException, InterruptedException {
         try (Connection connection = connect()) {
             return connection
@@ -93,7 +139,14 @@ public record Streams(String url, Path creds, Optional<SSLContext> ssl) {
         }
     }
 
-    /** The account's JetStream stream limit as the server applies it now (-1: unlimited). */
+    /**
+     * The account's JetStream stream limit as the server applies it now.
+     *
+     * @return the maximum number of streams, -1 for unlimited
+     * @throws IllegalStateException when JetStream cannot answer (names the URL)
+     * @throws IOException when the server cannot be reached
+     * @throws InterruptedException when interrupted while waiting for the server
+     */
     public long maxStreams() throws IOException, InterruptedException {
         try (Connection connection = connect()) {
             return connection

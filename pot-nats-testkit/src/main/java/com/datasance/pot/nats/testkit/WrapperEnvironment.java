@@ -23,7 +23,11 @@ public final class WrapperEnvironment {
         this.monitoring = monitoring;
     }
 
-    /** A client port and a monitoring port, each free a moment ago. */
+    /**
+     * A client port and a monitoring port, each free a moment ago.
+     *
+     * @return a new environment with its own ports
+     */
     public static WrapperEnvironment onFreePorts() {
         return new WrapperEnvironment(FreePorts.next(), new Monitoring(FreePorts.next()));
     }
@@ -31,22 +35,37 @@ public final class WrapperEnvironment {
     /**
      * A builder for {@code conf}'s environment: NATS_CONF and NATS_SERVER_BIN ({@link
      * NatsServerBinary#require()}, so a missing binary fails the test with the install hint).
+     *
+     * @param conf the nats-server config file the wrapper supervises
+     * @return a new builder
      */
     public static Builder builder(Path conf) {
         return new Builder(conf);
     }
 
-    /** The client port for nats-server, free on 127.0.0.1. */
+    /**
+     * The client port for nats-server, free on 127.0.0.1 when this was made.
+     *
+     * @return the client port
+     */
     public int clientPort() {
         return clientPort;
     }
 
-    /** {@code nats://127.0.0.1:<client port>}. */
+    /**
+     * The URL a client connects to.
+     *
+     * @return {@code nats://127.0.0.1:<client port>}
+     */
     public String clientUrl() {
         return "nats://127.0.0.1:" + clientPort;
     }
 
-    /** nats-server's monitoring on the monitoring port (NATS_MONITOR_PORT). */
+    /**
+     * nats-server's monitoring on the monitoring port (NATS_MONITOR_PORT).
+     *
+     * @return the monitoring client for that port
+     */
     public Monitoring monitoring() {
         return monitoring;
     }
@@ -54,12 +73,19 @@ public final class WrapperEnvironment {
     /**
      * {@code -a 127.0.0.1 -p <client port>}: the wrapper hands them to nats-server, where they
      * override the config's listen address.
+     *
+     * @return the four arguments, unmodifiable
      */
     public List<String> listenArguments() {
         return List.of("-a", "127.0.0.1", "-p", Integer.toString(clientPort));
     }
 
-    /** {@link #builder(Path)} for {@code conf}, with NATS_MONITOR_PORT set to the monitoring port. */
+    /**
+     * {@link #builder(Path)} for {@code conf}, with NATS_MONITOR_PORT set to the monitoring port.
+     *
+     * @param conf the nats-server config file the wrapper supervises
+     * @return a new builder
+     */
     public Builder env(Path conf) {
         return builder(conf).monitorPort(monitoring.port());
     }
@@ -77,7 +103,13 @@ public final class WrapperEnvironment {
             variables.put("NATS_SERVER_BIN", NatsServerBinary.require().toString());
         }
 
-        /** NATS_MONITOR_PORT. */
+        /**
+         * NATS_MONITOR_PORT.
+         *
+         * @param port the monitoring port, 0 to 65535
+         * @return this builder
+         * @throws IllegalArgumentException when {@code port} is out of range
+         */
         public Builder monitorPort(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("a port is 0 to 65535, found " + port);
@@ -89,6 +121,9 @@ public final class WrapperEnvironment {
          * The watched mounts under {@code dir}: NATS_ACCOUNTS {@code accounts/accounts.conf},
          * NATS_SSL_DIR {@code certs}, NATS_JWT_DIR {@code jwt}, NATS_CREDS_DIR {@code creds}
          * (none of them is created).
+         *
+         * @param dir the directory that holds the mounts
+         * @return this builder
          */
         public Builder mountsUnder(Path dir) {
             set("NATS_ACCOUNTS", dir.resolve("accounts/accounts.conf").toString());
@@ -101,6 +136,9 @@ public final class WrapperEnvironment {
          * {@code operator}'s tree for purge reconciliation: NATS_JWT_DIR its resolver directory,
          * NATS_CREDS_DIR its creds directory, NATS_SYS_USER_CRED_PATH the system user's creds
          * (relative to NATS_CREDS_DIR).
+         *
+         * @param operator the operator tree
+         * @return this builder
          */
         public Builder operator(OperatorFixture operator) {
             set("NATS_JWT_DIR", operator.resolverDir().toString());
@@ -110,12 +148,24 @@ public final class WrapperEnvironment {
                     operator.system().credsFile().getFileName().toString());
         }
 
-        /** NATS_CLIENT_URL: where the wrapper connects for purge and the claims push. */
+        /**
+         * NATS_CLIENT_URL: where the wrapper connects for purge and the claims push.
+         *
+         * @param url the client URL, e.g. {@link WrapperEnvironment#clientUrl()}
+         * @return this builder
+         */
         public Builder clientUrl(String url) {
             return set("NATS_CLIENT_URL", url);
         }
 
-        /** Any variable, e.g. {@code set("NATS_RELOAD_DEBOUNCE", "100ms")}. */
+        /**
+         * Any variable, e.g. {@code set("NATS_RELOAD_DEBOUNCE", "100ms")}.
+         *
+         * @param name the variable's name, non-empty and without {@code =}
+         * @param value its value
+         * @return this builder
+         * @throws IllegalArgumentException when {@code name} is empty or holds {@code =}
+         */
         public Builder set(String name, String value) {
             if (name.isEmpty() || name.indexOf('=') >= 0) {
                 throw new IllegalArgumentException("not a variable name: '" + name + "'");
@@ -124,7 +174,11 @@ public final class WrapperEnvironment {
             return this;
         }
 
-        /** A new modifiable map of the variables, the caller's to change further. */
+        /**
+         * The variables set so far.
+         *
+         * @return a new modifiable map, the caller's to change further
+         */
         public Map<String, String> build() {
             return new HashMap<>(variables);
         }
