@@ -113,7 +113,7 @@ public record Streams(String url, Path creds, Optional<SSLContext> ssl) {
                 jetStream.publish(name + ".m", ("message " + i).getBytes(StandardCharsets.UTF_8));
             }
         } catch (JetStreamApiException e) {
-            throw new IllegalStateException("cannot create stream '" + name + "' at " + url + ": " + e, e);
+            throw new IllegalStateException("cannot publish to stream '" + name + "' at " + url + ": " + e, e);
         }
     }
 
