@@ -44,16 +44,19 @@ run: ## build pot-nats.jar and run it on the shipped default config (scripts/run
 coverage: ## print the per-module line coverage of the last test run (scripts/coverage-summary.sh)
 	scripts/coverage-summary.sh
 
-# Modules whose pom sets <mutation.skip>false</mutation.skip>, comma-separated for -pl.
+# Modules whose pom sets <mutation.skip>false</mutation.skip>, comma-separated for -pl; CI's set leaves
+# out those that also set <mutation.ci>false</mutation.ci> (their mutants need the slow tests).
 MUTATION_MODULES = $(shell grep -l '<mutation.skip>false</mutation.skip>' */pom.xml | xargs -n 1 dirname | paste -sd, -)
+MUTATION_CI_MODULES = $(shell grep -L '<mutation.ci>false</mutation.ci>' $$(grep -l '<mutation.skip>false</mutation.skip>' */pom.xml) | xargs -n 1 dirname | paste -sd, -)
 
 mutation: ## mutation testing (PIT) of the modules that opt in, without their slow tests (CI), then one score line per module
-	$(MVN) -Pmutation -Dlibrary.jars.skip=true -pl $(MUTATION_MODULES) -am verify $(ARGS)
+	$(MVN) -Pmutation -Dlibrary.jars.skip=true -pl $(MUTATION_CI_MODULES) -am verify $(ARGS)
 	scripts/mutation-summary.sh
 
-# The same with the tests each module lists in mutation.slowTests (nats-server, child JVMs): too slow for CI.
+# The same with the tests each module lists in mutation.slowTests (nats-server, child JVMs) and the classes
+# in mutation.slowClasses (config's lexer and parser), and the modules CI leaves out: too slow for CI.
 mutation-full: ## mutation testing with every test, those that start nats-server too (not in CI), then the scores
-	$(MVN) -Pmutation -Dlibrary.jars.skip=true -Dmutation.slowTests= -pl $(MUTATION_MODULES) -am verify $(ARGS)
+	$(MVN) -Pmutation -Dlibrary.jars.skip=true -Dmutation.slowTests= -Dmutation.slowClasses= -pl $(MUTATION_MODULES) -am verify $(ARGS)
 	scripts/mutation-summary.sh
 
 docker-build: ## build the container image (docker, else podman: build -f docker/Dockerfile -t IMAGE .)
