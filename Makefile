@@ -16,7 +16,7 @@ export CONTAINERS_CONF ?= $(CURDIR)/docker/standin/containers.conf
 # The stand-in image's name for image-standin and image-test, unless IMAGE is given.
 STANDIN_IMAGE := $(if $(filter command line environment,$(origin IMAGE)),$(IMAGE),localhost/pot-nats:standin)
 
-.PHONY: help build test lint fmt clean run docker-build image image-standin image-test coverage mutation
+.PHONY: help build test lint fmt clean run docker-build image image-standin image-test coverage mutation mutation-full
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
@@ -44,11 +44,19 @@ run: ## build pot-nats.jar and run it on the shipped default config (scripts/run
 coverage: ## print the per-module line coverage of the last test run (scripts/coverage-summary.sh)
 	scripts/coverage-summary.sh
 
-# Modules whose pom sets <mutation.skip>false</mutation.skip>, comma-separated for -pl.
+# Modules whose pom sets <mutation.skip>false</mutation.skip>, comma-separated for -pl; CI's set leaves
+# out those that also set <mutation.ci>false</mutation.ci> (their mutants need the slow tests).
 MUTATION_MODULES = $(shell grep -l '<mutation.skip>false</mutation.skip>' */pom.xml | xargs -n 1 dirname | paste -sd, -)
+MUTATION_CI_MODULES = $(shell grep -L '<mutation.ci>false</mutation.ci>' $$(grep -l '<mutation.skip>false</mutation.skip>' */pom.xml) | xargs -n 1 dirname | paste -sd, -)
 
-mutation: ## mutation testing (PIT) of the modules that opt in, then one score line per module
-	$(MVN) -Pmutation -Dlibrary.jars.skip=true -pl $(MUTATION_MODULES) -am verify $(ARGS)
+mutation: ## mutation testing (PIT) of the modules that opt in, without their slow tests (CI), then one score line per module
+	$(MVN) -Pmutation -Dlibrary.jars.skip=true -pl $(MUTATION_CI_MODULES) -am verify $(ARGS)
+	scripts/mutation-summary.sh
+
+# The same with the tests each module lists in mutation.slowTests (nats-server, child JVMs) and the classes
+# in mutation.slowClasses (config's lexer and parser), and the modules CI leaves out: too slow for CI.
+mutation-full: ## mutation testing with every test, those that start nats-server too (not in CI), then the scores
+	$(MVN) -Pmutation -Dlibrary.jars.skip=true -Dmutation.slowTests= -Dmutation.slowClasses= -pl $(MUTATION_MODULES) -am verify $(ARGS)
 	scripts/mutation-summary.sh
 
 docker-build: ## build the container image (docker, else podman: build -f docker/Dockerfile -t IMAGE .)

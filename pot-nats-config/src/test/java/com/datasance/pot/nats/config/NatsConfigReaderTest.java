@@ -304,4 +304,15 @@ class NatsConfigReaderTest {
         assertEquals(Origin.inMemory(3, 5), storeDir.keyOrigin());
         assertEquals(Origin.inMemory(3, 17), storeDir.value().origin());
     }
+
+    @Test
+    void shouldRejectAFileThatIncludesItselfAtTheInclude() throws Exception {
+        // The file read first is on the include chain too: without it the self-include would be read
+        // again, once, before the cycle is seen one level down.
+        Files.writeString(dir.resolve("self.conf"), "a = 1\ninclude self.conf\n");
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> NatsConfigReader.read(dir.resolve("self.conf"), Map.of()));
+        assertEquals(new Origin(dir.resolve("self.conf").toString(), 2, 9, Optional.empty()), e.origin());
+        assertTrue(e.detail().startsWith("include cycle: "), e.getMessage());
+    }
 }

@@ -1,0 +1,80 @@
+package com.datasance.pot.nats.jetstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nats.client.NKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the reconciler reads off the resolver directory on a real filesystem, and the names it accepts. */
+class ResolverDirectoryTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldListEveryJwtNameWhateverItsTypeAndNothingElse() throws Exception {
+        Files.writeString(dir.resolve("A1.jwt"), "x");
+        Files.writeString(dir.resolve("A2.jwt.deleted"), "x");
+        Files.writeString(dir.resolve("notes.txt"), "x");
+        // A directory named like a JWT still keeps that account's data: the safe mistake.
+        Files.createDirectories(dir.resolve("A3.jwt"));
+        PurgePlan.Resolver listed = Directories.resolver(Optional.of(dir));
+        assertEquals(new PurgePlan.Resolver.Listed(Set.of("A1", "A3")), listed);
+    }
+
+    @Test
+    void shouldSayNoneWithoutADirectoryAndUnreadableForAMissingOne() {
+        assertEquals(new PurgePlan.Resolver.None(), Directories.resolver(Optional.empty()));
+        Path missing = dir.resolve("missing");
+        PurgePlan.Resolver.Unreadable unreadable =
+                assertInstanceOf(PurgePlan.Resolver.Unreadable.class, Directories.resolver(Optional.of(missing)));
+        assertTrue(
+                unreadable.why().startsWith("cannot read the resolver directory '" + missing + "': "),
+                unreadable.why());
+    }
+
+    @Test
+    void shouldAcceptOnlyAccountKeysWithAValidChecksum() throws Exception {
+        String key =
+                new String(NKey.createAccount(new java.security.SecureRandom()).getPublicKey());
+        assertTrue(PurgePlan.isAccountKey(key));
+        // Same length and prefix, one character changed: the CRC no longer matches.
+        char last = key.charAt(key.length() - 1);
+        String corrupted = key.substring(0, key.length() - 1) + (last == 'A' ? 'B' : 'A');
+        assertFalse(PurgePlan.isAccountKey(corrupted));
+        String user =
+                new String(NKey.createUser(new java.security.SecureRandom()).getPublicKey());
+        assertFalse(PurgePlan.isAccountKey(user));
+        assertFalse(PurgePlan.isAccountKey(key.substring(1)));
+        assertFalse(PurgePlan.isAccountKey("/"));
+    }
+
+    @Test
+    void shouldRemoveOnlyLeftoverTempFilesAndCountThem() throws Exception {
+        Files.writeString(dir.resolve(".pot-nats-1.tmp"), "half");
+        Files.writeString(dir.resolve(".pot-nats-2.tmp"), "half");
+        Files.writeString(dir.resolve("A1.jwt"), "kept");
+        Files.writeString(dir.resolve("other.tmp"), "kept");
+        // A symlink named like a leftover is not one the mirror wrote: kept, and its target too.
+        Files.writeString(dir.resolve("target"), "kept");
+        Files.createSymbolicLink(dir.resolve(".pot-nats-3.tmp"), dir.resolve("target"));
+
+        assertEquals(2, JwtMountMirror.removeLeftovers(dir));
+
+        assertFalse(Files.exists(dir.resolve(".pot-nats-1.tmp")));
+        assertFalse(Files.exists(dir.resolve(".pot-nats-2.tmp")));
+        assertTrue(Files.exists(dir.resolve("A1.jwt")));
+        assertTrue(Files.exists(dir.resolve("other.tmp")));
+        assertTrue(Files.isSymbolicLink(dir.resolve(".pot-nats-3.tmp")));
+        assertEquals(0, JwtMountMirror.removeLeftovers(dir));
+        assertEquals(0, JwtMountMirror.removeLeftovers(dir.resolve("missing")));
+    }
+}
