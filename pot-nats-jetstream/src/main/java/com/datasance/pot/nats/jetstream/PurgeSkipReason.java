@@ -23,8 +23,8 @@ public enum PurgeSkipReason {
     IN_GRACE_PERIOD("its JWT has not been absent for the grace period yet"),
     /** nats-server still has client or leafnode connections of the account. */
     HAS_CONNECTIONS("nats-server still has client or leafnode connections of the account"),
-    /** nats-server did not say whether the account has client connections; only a known zero purges. */
-    CONNECTIONS_UNKNOWN("nats-server did not say whether the account has client connections");
+    /** nats-server did not say whether the account has client or leafnode connections; only a known zero purges. */
+    CONNECTIONS_UNKNOWN("nats-server did not say whether the account has client or leafnode connections");
 
     private final String description;
 
