@@ -258,7 +258,9 @@ public final class JetStreamReconciler {
                     case SystemConnection.Connections.Known known
                     when known.total() > 0 -> {
                         outcomes[i] = new PurgeOutcome.Skipped(
-                                account, PurgeSkipReason.HAS_CONNECTIONS, known.total() + " client connection(s)");
+                                account,
+                                PurgeSkipReason.HAS_CONNECTIONS,
+                                known.clients() + " client and " + known.leafnodes() + " leafnode connection(s)");
                         continue;
                     }
                     case SystemConnection.Connections.Known none -> {

@@ -21,10 +21,10 @@ public enum PurgeSkipReason {
     BACK_IN_RESOLVER("its JWT is back in the resolver directory"),
     /** The JWT has not been absent for the whole grace period yet ({@code NATS_PURGE_GRACE}). */
     IN_GRACE_PERIOD("its JWT has not been absent for the grace period yet"),
-    /** nats-server still has client connections of the account. */
-    HAS_CONNECTIONS("nats-server still has client connections of the account"),
-    /** nats-server did not say whether the account has client connections; only a known zero purges. */
-    CONNECTIONS_UNKNOWN("nats-server did not say whether the account has client connections");
+    /** nats-server still has client or leafnode connections of the account. */
+    HAS_CONNECTIONS("nats-server still has client or leafnode connections of the account"),
+    /** nats-server did not say whether the account has client or leafnode connections; only a known zero purges. */
+    CONNECTIONS_UNKNOWN("nats-server did not say whether the account has client or leafnode connections");
 
     private final String description;
 

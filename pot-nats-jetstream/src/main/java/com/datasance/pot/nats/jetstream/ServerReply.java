@@ -18,9 +18,14 @@ record ServerReply(Server server, Data data, ApiReply.ApiError error) {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Server(String id, String name) {}
 
-    /** The part of a CONNZ answer used here: {@code total} counts the connections the filter matched. */
+    /**
+     * The parts of a CONNZ or LEAFZ answer used here.
+     *
+     * @param total CONNZ: the connections the account filter matched
+     * @param leafnodes LEAFZ: the leafnode connections the account filter matched
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Data(Long total) {}
+    record Data(Long total, Long leafnodes) {}
 
     static ServerReply parse(byte[] body) throws IOException {
         return JSON.readValue(body, ServerReply.class);

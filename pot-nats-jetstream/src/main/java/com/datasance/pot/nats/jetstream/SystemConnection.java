@@ -253,6 +253,7 @@ final class SystemConnection implements AutoCloseable {
 
     private static final String SERVER_PING = "$SYS.REQ.SERVER.PING";
     private static final String SERVER_PING_CONNZ = "$SYS.REQ.SERVER.PING.CONNZ";
+    private static final String SERVER_PING_LEAFZ = "$SYS.REQ.SERVER.PING.LEAFZ";
     /** How long after the last answer to a ping no further server is expected to answer. */
     private static final Duration QUIET = Duration.ofMillis(250);
 
@@ -277,29 +278,70 @@ final class SystemConnection implements AutoCloseable {
         return java.util.Set.copyOf(ids);
     }
 
-    /** How many client connections of {@code account} the servers have, or why that is not known. */
+    /** How many connections of {@code account} the servers have, or why that is not known. */
     sealed interface Connections {
-        record Known(long total) implements Connections {}
+        /**
+         * Every server answered both counts.
+         *
+         * @param clients client connections ({@code CONNZ} {@code total}; 2.9.10 counts the
+         *     account's leafnodes here too)
+         * @param leafnodes leafnode connections ({@code LEAFZ} {@code leafnodes})
+         */
+        record Known(long clients, long leafnodes) implements Connections {
+            long total() {
+                return clients + leafnodes;
+            }
+        }
 
         record Unknown(String why) implements Connections {}
     }
 
     /**
-     * Asks every server ({@code $SYS.REQ.SERVER.PING.CONNZ} with an account filter, answered by
-     * nats-server 2.9.10 and 2.12) for the client connections of {@code account}. Only when as
-     * many servers answer as answered the ping at connect time is the total known.
+     * Asks every server for the connections of {@code account}: its clients
+     * ({@code $SYS.REQ.SERVER.PING.CONNZ} with an account filter) and its leafnodes
+     * ({@code $SYS.REQ.SERVER.PING.LEAFZ} with an account filter), both answered by nats-server
+     * 2.9.10 and 2.12. An edge server linked through a leafnode uses the account as much as a
+     * client does, whichever of the two a server version counts it in. Only when as many servers
+     * answer each as answered the ping at connect time is the total known.
      */
     Connections connectionsOf(String account) throws InterruptedException {
         if (!PurgePlan.isAccountKey(account)) {
             throw new IllegalStateException("not an account key: " + SafeText.quote(account));
         }
-        byte[] filter = utf8("{\"acc\":\"" + account + "\",\"limit\":1}");
+        Count clients = countOnEveryServer(
+                SERVER_PING_CONNZ, utf8("{\"acc\":\"" + account + "\",\"limit\":1}"), ServerReply.Data::total);
+        Count leafnodes = countOnEveryServer(
+                SERVER_PING_LEAFZ, utf8("{\"account\":\"" + account + "\"}"), ServerReply.Data::leafnodes);
+        return switch (clients) {
+            case Count.Unknown unknown -> new Connections.Unknown(unknown.why());
+            case Count.Known knownClients ->
+                switch (leafnodes) {
+                    case Count.Unknown unknown -> new Connections.Unknown(unknown.why());
+                    case Count.Known knownLeafnodes -> new Connections.Known(knownClients.sum(), knownLeafnodes.sum());
+                };
+        };
+    }
+
+    /** One count summed over every server, or why it is not known. */
+    private sealed interface Count {
+        record Known(long sum) implements Count {}
+
+        record Unknown(String why) implements Count {}
+    }
+
+    /**
+     * Publishes {@code filter} to {@code subject} and sums {@code field} of the answers of the
+     * servers that answered the ping at connect time; unknown unless each of them answers in time.
+     */
+    private Count countOnEveryServer(
+            String subject, byte[] filter, java.util.function.Function<ServerReply.Data, Long> field)
+            throws InterruptedException {
         Subscription inbox = connection.subscribe(connection.createInbox());
         try {
-            connection.publish(SERVER_PING_CONNZ, inbox.getSubject(), filter);
-            java.util.Map<String, Long> totals = new java.util.HashMap<>();
+            connection.publish(subject, inbox.getSubject(), filter);
+            java.util.Map<String, Long> counts = new java.util.HashMap<>();
             Instant deadline = Instant.now().plus(settings.requestTimeout());
-            while (!totals.keySet().containsAll(servers)) {
+            while (!counts.keySet().containsAll(servers)) {
                 Duration left = Duration.between(Instant.now(), deadline);
                 if (left.isNegative() || left.isZero()) {
                     break;
@@ -309,32 +351,30 @@ final class SystemConnection implements AutoCloseable {
                     break;
                 }
                 if (message.isStatusMessage()) {
-                    return new Connections.Unknown(
-                            "status " + message.getStatus().getCode() + " on '" + SERVER_PING_CONNZ + "'");
+                    return new Count.Unknown("status " + message.getStatus().getCode() + " on '" + subject + "'");
                 }
                 ServerReply reply;
                 try {
                     reply = ServerReply.parse(message.getData());
                 } catch (IOException e) {
-                    return new Connections.Unknown("unreadable reply on '" + SERVER_PING_CONNZ + "': "
+                    return new Count.Unknown("unreadable reply on '" + subject + "': "
                             + SafeText.escape(String.valueOf(e.getMessage())));
                 }
-                if (reply.error() != null
-                        || reply.data() == null
-                        || reply.data().total() == null) {
-                    return new Connections.Unknown("reply on '" + SERVER_PING_CONNZ + "' without a total"
+                Long count = reply.error() != null || reply.data() == null ? null : field.apply(reply.data());
+                if (count == null) {
+                    return new Count.Unknown("reply on '" + subject + "' without a count"
                             + (reply.error() == null
                                     ? ""
                                     : ": " + SafeText.escape(reply.error().toString())));
                 }
-                totals.put(reply.serverId(), reply.data().total());
+                counts.put(reply.serverId(), count);
             }
-            if (!totals.keySet().containsAll(servers)) {
-                return new Connections.Unknown(totals.size() + " of " + servers.size() + " server(s) answered on '"
-                        + SERVER_PING_CONNZ + "' within '" + settings.requestTimeout() + "'");
+            if (!counts.keySet().containsAll(servers)) {
+                return new Count.Unknown(counts.size() + " of " + servers.size() + " server(s) answered on '" + subject
+                        + "' within '" + settings.requestTimeout() + "'");
             }
-            return new Connections.Known(
-                    totals.values().stream().mapToLong(Long::longValue).sum());
+            return new Count.Known(
+                    counts.values().stream().mapToLong(Long::longValue).sum());
         } finally {
             inbox.unsubscribe();
         }
