@@ -1,5 +1,6 @@
 package com.datasance.pot.nats.watch;
 
+import com.datasance.pot.nats.api.SafeText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -322,7 +323,7 @@ public final class ContentWatcher<K> implements AutoCloseable {
                 "inotify cannot be used ({}); finding changes by polling every {} ms instead. Raise the"
                         + " sysctl fs.inotify.max_user_watches (or fs.inotify.max_user_instances), e.g."
                         + " 'sysctl -w fs.inotify.max_user_watches=524288', to get events back",
-                why.getMessage(),
+                SafeText.escape(why.getMessage()),
                 pollInterval.toMillis());
         // The kernel may have dropped events while we switched: look again once.
         polling.nudge();
@@ -710,7 +711,9 @@ public final class ContentWatcher<K> implements AutoCloseable {
         }
         if (pass == Pass.SAFETY_NET || pass == Pass.SAFETY_NET_FILES) {
             LOG.info(
-                    "Safety-net re-digest found changes no event announced: {} in {}", changes.keys(), changes.paths());
+                    "Safety-net re-digest found changes no event announced: {} in {}",
+                    changes.keys(),
+                    describe(changes.paths()));
         }
         runSafely(changes);
     }
@@ -734,8 +737,24 @@ public final class ContentWatcher<K> implements AutoCloseable {
             // OutOfMemoryError included: the listener's allocation failed, not the watcher's; its
             // memory is free again once the stack unwound.
             // The next change must still be seen: log and keep the thread alive.
-            LOG.error("Change listener failed on {} ({}); still watching", changes.keys(), changes.paths(), e);
+            LOG.error(
+                    "Change listener failed on {} ({}); still watching", changes.keys(), describe(changes.paths()), e);
         }
+    }
+
+    /** At most this many paths in one log line; a burst over thousands of files stays readable. */
+    static final int PATHS_LOGGED = 10;
+
+    /** {@code paths} for a log line: each quoted and escaped, the first {@link #PATHS_LOGGED} only. */
+    static String describe(Collection<Path> paths) {
+        StringBuilder line = new StringBuilder();
+        paths.stream()
+                .limit(PATHS_LOGGED)
+                .forEach(path -> line.append(line.isEmpty() ? "" : ", ").append(SafeText.quote(path.toString())));
+        if (paths.size() > PATHS_LOGGED) {
+            line.append(" and ").append(paths.size() - PATHS_LOGGED).append(" more");
+        }
+        return line.toString();
     }
 
     /**

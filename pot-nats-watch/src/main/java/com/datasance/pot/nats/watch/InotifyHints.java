@@ -5,6 +5,7 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
+import com.datasance.pot.nats.api.SafeText;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -98,7 +99,10 @@ final class InotifyHints implements HintSource {
                 if (isLimit(e)) {
                     throw new InotifyLimitException("cannot watch '" + directory + "': " + e.getMessage(), e);
                 }
-                LOG.debug("Not watching '{}' for now: {}", directory, e.toString());
+                LOG.debug(
+                        "Not watching {} for now: {}",
+                        SafeText.quote(directory.toString()),
+                        SafeText.escape(e.toString()));
             }
         }
     }

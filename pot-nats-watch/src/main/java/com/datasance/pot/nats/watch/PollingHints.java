@@ -1,5 +1,6 @@
 package com.datasance.pot.nats.watch;
 
+import com.datasance.pot.nats.api.SafeText;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,7 +98,10 @@ final class PollingHints implements HintSource {
                 monitor.addObserver(observer);
                 observers.put(directory, observer);
             } catch (Exception e) {
-                LOG.debug("Not polling '{}' for now: {}", directory, e.toString());
+                LOG.debug(
+                        "Not polling {} for now: {}",
+                        SafeText.quote(directory.toString()),
+                        SafeText.escape(e.toString()));
             }
         }
     }
