@@ -2,6 +2,8 @@ package com.datasance.pot.nats.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,19 +42,35 @@ class NatsServerFixtureTest {
 
     @Test
     void shouldNeverHandOutTheNatsDefaultPorts() {
-        // The kernel rarely hands out 4222 and friends, so the defaults come from a scripted source.
-        PrimitiveIterator.OfInt kernel =
-                IntStream.of(4222, 8222, 6222, 7422, 40123, 4222).iterator();
-        assertEquals(40123, FreePorts.next(kernel::nextInt));
-        assertEquals(4222, kernel.nextInt(), "stops at the first port that is not a default");
+        // Randomness rarely draws 4222 and friends, so the defaults come from a scripted source.
+        PrimitiveIterator.OfInt drawn =
+                IntStream.of(4222, 8222, 6222, 7422, 20123, 4222).iterator();
+        assertEquals(20123, FreePorts.next(drawn::nextInt, port -> true));
+        assertEquals(4222, drawn.nextInt(), "stops at the first port that is not a default");
     }
 
     @Test
-    void shouldHandOutPortsTheKernelCalledFree() throws Exception {
+    void shouldSkipPortsThatAreTakenOrWereHandedOutBefore() {
+        PrimitiveIterator.OfInt drawn = IntStream.of(20200, 20201, 20201, 20202).iterator();
+        assertEquals(20201, FreePorts.next(drawn::nextInt, port -> port != 20200));
+        assertEquals(20202, FreePorts.next(drawn::nextInt, port -> true), "20201 was handed out already");
+    }
+
+    @Test
+    void shouldGiveUpWithAClearErrorWhenNothingIsFree() {
+        IllegalStateException error =
+                assertThrows(IllegalStateException.class, () -> FreePorts.next(() -> 20300, port -> false));
+        assertTrue(error.getMessage().contains("no free port"), error.getMessage());
+    }
+
+    @Test
+    void shouldHandOutFreePortsBelowTheEphemeralRange() throws Exception {
         int port = FreePorts.next();
         assertFalse(FreePorts.NATS_DEFAULTS.contains(port), "got default port " + port);
+        assertTrue(port >= FreePorts.LOWEST && port < FreePorts.ephemeralStart(), "port " + port);
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             assertEquals(port, socket.getLocalPort());
         }
+        assertNotEquals(port, FreePorts.next(), "a port is handed out once");
     }
 }
