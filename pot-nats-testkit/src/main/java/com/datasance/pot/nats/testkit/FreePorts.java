@@ -73,7 +73,7 @@ public final class FreePorts {
         try {
             String[] range = Files.readString(EPHEMERAL_RANGE, StandardCharsets.US_ASCII)
                     .trim()
-                    .split("\\s+");
+                    .split("\\s+", -1);
             int start = Integer.parseInt(range[0]);
             // A range starting too low leaves no room below it: fall back to the default start.
             return start > LOWEST + 1_000 ? start : DEFAULT_EPHEMERAL_START;
