@@ -128,35 +128,49 @@ final class InotifyHints implements HintSource {
 
     @Override
     public Hint await(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
         try {
-            WatchKey key = timeoutNanos < 0 ? service.take() : service.poll(timeoutNanos, TimeUnit.NANOSECONDS);
-            Hint hint = Hint.NONE;
-            Map<Path, ContentDigests.Names> names = relevant;
-            while (key != null) {
-                List<WatchEvent<?>> events = key.pollEvents();
-                ContentDigests.Names wanted = key.watchable() instanceof Path dir ? names.get(dir) : null;
-                for (WatchEvent<?> event : events) {
-                    if (OVERFLOW.equals(event.kind())) {
-                        hint = Hint.OVERFLOW;
-                    } else if (matters(wanted, event)) {
-                        remember(key.watchable(), event.context());
-                        if (hint == Hint.NONE) {
-                            hint = Hint.EVENT;
-                        }
-                    }
+            while (true) {
+                long left = timeoutNanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
+                WatchKey key = left < 0 ? service.take() : service.poll(left, TimeUnit.NANOSECONDS);
+                Hint hint = drain(key);
+                // Events only for names nobody watches (a busy log beside server.conf) are no
+                // hint: wait on for the rest of the time instead of waking the caller for nothing.
+                if (hint != Hint.NONE || key == null || left == 0) {
+                    return hint;
                 }
-                boolean valid = key.reset();
-                // A key whose watch is gone is still a hint: the JDK signals a key when its watch
-                // is removed (IN_IGNORED), which is how a deleted directory shows up.
-                if (hint == Hint.NONE && (events.isEmpty() || !valid)) {
-                    hint = Hint.EVENT;
-                }
-                key = service.poll();
             }
-            return hint;
         } catch (ClosedWatchServiceException closed) {
             return Hint.NONE;
         }
+    }
+
+    /** The hint in {@code key} (null: none) and in every other key signalled already. */
+    private Hint drain(WatchKey key) {
+        Hint hint = Hint.NONE;
+        Map<Path, ContentDigests.Names> names = relevant;
+        while (key != null) {
+            List<WatchEvent<?>> events = key.pollEvents();
+            ContentDigests.Names wanted = key.watchable() instanceof Path dir ? names.get(dir) : null;
+            for (WatchEvent<?> event : events) {
+                if (OVERFLOW.equals(event.kind())) {
+                    hint = Hint.OVERFLOW;
+                } else if (matters(wanted, event)) {
+                    remember(key.watchable(), event.context());
+                    if (hint == Hint.NONE) {
+                        hint = Hint.EVENT;
+                    }
+                }
+            }
+            boolean valid = key.reset();
+            // A key whose watch is gone is still a hint: the JDK signals a key when its watch
+            // is removed (IN_IGNORED), which is how a deleted directory shows up.
+            if (hint == Hint.NONE && (events.isEmpty() || !valid)) {
+                hint = Hint.EVENT;
+            }
+            key = service.poll();
+        }
+        return hint;
     }
 
     private void remember(Object directory, Object name) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,7 +194,17 @@ class HardeningTest {
         // A busy log file beside server.conf: no hint, however often it is written.
         Files.writeString(dir.resolve("nats.log"), "line\n");
         assertEquals(HintSource.Hint.NONE, hints.await(TimeUnit.MILLISECONDS.toNanos(300)));
-        Files.writeString(conf, "b");
+        // The log's events arrive first; one wait must pass over them to the config's change.
+        Files.writeString(dir.resolve("nats.log"), "more\n");
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(200);
+                Files.writeString(conf, "b");
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        closing.add(writer::join);
         assertEquals(HintSource.Hint.EVENT, hints.await(TimeUnit.SECONDS.toNanos(15)));
     }
 
