@@ -18,12 +18,17 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
@@ -258,15 +263,15 @@ final class SystemConnection implements AutoCloseable {
     private static final Duration QUIET = Duration.ofMillis(250);
 
     // The servers that answered the ping at connect time; each must answer a connection count.
-    private java.util.Set<String> servers = java.util.Set.of();
+    private Set<String> servers = Set.of();
 
     /**
      * Pings every server through {@code $SYS.REQ.SERVER.PING}. Only the system account has
      * responders there, so no answer means the creds belong to another account (nats-server 2.9.10
      * carries out a purge sent by any account's user: this check is ours).
      */
-    private java.util.Set<String> countServers(String creds) throws ReconcileException, InterruptedException {
-        java.util.Set<String> ids = gather(SERVER_PING, new byte[0]);
+    private Set<String> countServers(String creds) throws ReconcileException, InterruptedException {
+        Set<String> ids = gather(SERVER_PING, new byte[0]);
         if (ids.isEmpty()) {
             throw new ReconcileException("the creds " + SafeText.quote(creds) + " signed in at "
                     + SafeText.quote(SafeText.redactUrl(settings.clientUrl()))
@@ -275,7 +280,7 @@ final class SystemConnection implements AutoCloseable {
                     + settings.systemAccount().map(a -> " '" + a + "'").orElse("")
                     + "; NATS_SYS_USER_CRED_PATH must name the system account's user creds");
         }
-        return java.util.Set.copyOf(ids);
+        return Set.copyOf(ids);
     }
 
     /** How many connections of {@code account} the servers have, or why that is not known. */
@@ -302,24 +307,26 @@ final class SystemConnection implements AutoCloseable {
      * ({@code $SYS.REQ.SERVER.PING.LEAFZ} with an account filter), both answered by nats-server
      * 2.9.10 and 2.12. An edge server linked through a leafnode uses the account as much as a
      * client does, whichever of the two a server version counts it in. Only when as many servers
-     * answer each as answered the ping at connect time is the total known.
+     * answer each as answered the ping at connect time is the total known. Both questions are
+     * asked before either answer is awaited: the check costs one round trip, not two.
      */
     Connections connectionsOf(String account) throws InterruptedException {
         if (!PurgePlan.isAccountKey(account)) {
             throw new IllegalStateException("not an account key: " + SafeText.quote(account));
         }
-        Count clients = countOnEveryServer(
-                SERVER_PING_CONNZ, utf8("{\"acc\":\"" + account + "\",\"limit\":1}"), ServerReply.Data::total);
-        Count leafnodes = countOnEveryServer(
-                SERVER_PING_LEAFZ, utf8("{\"account\":\"" + account + "\"}"), ServerReply.Data::leafnodes);
-        return switch (clients) {
-            case Count.Unknown unknown -> new Connections.Unknown(unknown.why());
-            case Count.Known knownClients ->
-                switch (leafnodes) {
-                    case Count.Unknown unknown -> new Connections.Unknown(unknown.why());
-                    case Count.Known knownLeafnodes -> new Connections.Known(knownClients.sum(), knownLeafnodes.sum());
-                };
-        };
+        Instant deadline = Instant.now().plus(settings.requestTimeout());
+        try (Question clients = ask(SERVER_PING_CONNZ, "{\"acc\":\"" + account + "\",\"limit\":1}");
+                Question leafnodes = ask(SERVER_PING_LEAFZ, "{\"account\":\"" + account + "\"}")) {
+            return switch (clients.count(ServerReply.Data::total, deadline)) {
+                case Count.Unknown unknown -> new Connections.Unknown(unknown.why());
+                case Count.Known knownClients ->
+                    switch (leafnodes.count(ServerReply.Data::leafnodes, deadline)) {
+                        case Count.Unknown unknown -> new Connections.Unknown(unknown.why());
+                        case Count.Known knownLeafnodes ->
+                            new Connections.Known(knownClients.sum(), knownLeafnodes.sum());
+                    };
+            };
+        }
     }
 
     /** One count summed over every server, or why it is not known. */
@@ -329,18 +336,29 @@ final class SystemConnection implements AutoCloseable {
         record Unknown(String why) implements Count {}
     }
 
-    /**
-     * Publishes {@code filter} to {@code subject} and sums {@code field} of the answers of the
-     * servers that answered the ping at connect time; unknown unless each of them answers in time.
-     */
-    private Count countOnEveryServer(
-            String subject, byte[] filter, java.util.function.Function<ServerReply.Data, Long> field)
-            throws InterruptedException {
+    /** Publishes {@code filter} to {@code subject}, answers awaited later on their own inbox. */
+    private Question ask(String subject, String filter) {
         Subscription inbox = connection.subscribe(connection.createInbox());
-        try {
-            connection.publish(subject, inbox.getSubject(), filter);
-            java.util.Map<String, Long> counts = new java.util.HashMap<>();
-            Instant deadline = Instant.now().plus(settings.requestTimeout());
+        connection.publish(subject, inbox.getSubject(), utf8(filter));
+        return new Question(subject, inbox);
+    }
+
+    /** A question put to every server; closing it drops the inbox. */
+    private final class Question implements AutoCloseable {
+        private final String subject;
+        private final Subscription inbox;
+
+        Question(String subject, Subscription inbox) {
+            this.subject = subject;
+            this.inbox = inbox;
+        }
+
+        /**
+         * The sum of {@code field} over the answers of the servers that answered the ping at
+         * connect time; unknown unless each of them answers by {@code deadline}.
+         */
+        Count count(Function<ServerReply.Data, Long> field, Instant deadline) throws InterruptedException {
+            Map<String, Long> counts = new HashMap<>();
             while (!counts.keySet().containsAll(servers)) {
                 Duration left = Duration.between(Instant.now(), deadline);
                 if (left.isNegative() || left.isZero()) {
@@ -371,19 +389,22 @@ final class SystemConnection implements AutoCloseable {
             }
             if (!counts.keySet().containsAll(servers)) {
                 return new Count.Unknown(counts.size() + " of " + servers.size() + " server(s) answered on '" + subject
-                        + "' within '" + settings.requestTimeout() + "'");
+                        + "' by the deadline ('" + settings.requestTimeout() + "' after the question)");
             }
             return new Count.Known(
                     counts.values().stream().mapToLong(Long::longValue).sum());
-        } finally {
+        }
+
+        @Override
+        public void close() {
             inbox.unsubscribe();
         }
     }
 
     /** Publishes {@code body} to {@code subject} and collects the server ids that answer until quiet. */
-    private java.util.Set<String> gather(String subject, byte[] body) throws InterruptedException {
+    private Set<String> gather(String subject, byte[] body) throws InterruptedException {
         Subscription inbox = connection.subscribe(connection.createInbox());
-        java.util.Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         try {
             connection.publish(subject, inbox.getSubject(), body);
             Duration wait = settings.requestTimeout();
