@@ -31,8 +31,7 @@ interface HintSource extends AutoCloseable {
     void watch(Set<Path> directories) throws InotifyLimitException;
 
     /**
-     * Which names matter in each watched directory; events for other names are no hint. A source
-     * that cannot tell names apart (the poller) ignores this and reports every change.
+     * Which names matter in each watched directory; events for other names are no hint.
      */
     default void relevantNames(Map<Path, ContentDigests.Names> names) {}
 

@@ -29,6 +29,7 @@ final class PollingHints implements HintSource {
     private final FileAlterationMonitor monitor;
     private final Map<Path, FileAlterationObserver> observers = new HashMap<>();
     private final LinkedBlockingQueue<Hint> hints = new LinkedBlockingQueue<>();
+    private volatile Map<Path, ContentDigests.Names> relevant = Map.of();
     private final FileAlterationListenerAdaptor toHint = new FileAlterationListenerAdaptor() {
         @Override
         public void onDirectoryCreate(File directory) {
@@ -90,7 +91,7 @@ final class PollingHints implements HintSource {
             try {
                 FileAlterationObserver observer = FileAlterationObserver.builder()
                         .setFile(root)
-                        .setFileFilter(entry -> root.equals(entry.getParentFile()))
+                        .setFileFilter(entry -> root.equals(entry.getParentFile()) && matters(directory, entry))
                         .get();
                 observer.addListener(toHint);
                 // Without this the first poll would report every existing entry as created.
@@ -104,6 +105,17 @@ final class PollingHints implements HintSource {
                         SafeText.escape(e.toString()));
             }
         }
+    }
+
+    @Override
+    public void relevantNames(Map<Path, ContentDigests.Names> names) {
+        relevant = Map.copyOf(names);
+    }
+
+    /** Whether a change of {@code entry} of {@code directory} is a hint; a busy log beside server.conf is not. */
+    private boolean matters(Path directory, File entry) {
+        ContentDigests.Names wanted = relevant.get(directory);
+        return wanted == null || wanted.matters(entry.getName());
     }
 
     @Override

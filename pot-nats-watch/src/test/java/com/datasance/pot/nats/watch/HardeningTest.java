@@ -209,6 +209,24 @@ class HardeningTest {
     }
 
     @Test
+    void shouldIgnoreChangesOfNamesNobodyWatchesWhenPolling() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("config"));
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, "a");
+        PollingHints hints = new PollingHints(Duration.ofMillis(20), "polling-test");
+        closing.add(hints);
+        Map<Path, ContentDigests.Names> plan = new java.util.LinkedHashMap<>();
+        ContentDigests.plan(conf, plan);
+        hints.relevantNames(plan);
+        hints.watch(plan.keySet());
+        // Twenty polls see the busy log beside server.conf: no hint from any of them.
+        Files.writeString(dir.resolve("nats.log"), "line\n");
+        assertEquals(HintSource.Hint.NONE, hints.await(TimeUnit.MILLISECONDS.toNanos(400)));
+        Files.writeString(conf, "bb");
+        assertEquals(HintSource.Hint.EVENT, hints.await(TimeUnit.SECONDS.toNanos(15)));
+    }
+
+    @Test
     void shouldSeeASwapBehindAWatchedDirectoryThatIsASymlink() throws Exception {
         // NATS_JWT_DIR=/etc/nats/jwt -> a volume elsewhere whose ..data is swapped by kubelet.
         Path volume = Files.createDirectories(tmp.resolve("volume"));
