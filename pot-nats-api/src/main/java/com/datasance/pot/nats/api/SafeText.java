@@ -56,8 +56,11 @@ public final class SafeText {
 
     /**
      * A URL as it may be printed: the user info (user, password or token) replaced by {@code ***},
-     * then {@linkplain #escape escaped}. A value that is not a URL is escaped whole, except that
-     * anything before an {@code @} that follows {@code ://} is still masked.
+     * then {@linkplain #escape escaped}. The mask is textual, so a URL too malformed for {@link
+     * URI} (a bad port, an empty host, an {@code @} in the password) is masked as well: with
+     * {@code //}, everything from there to the last {@code @} is masked (more than the user info
+     * when a path holds an {@code @}: too much is better than a password); without {@code //}, a
+     * value that is not a plain relative path is masked up to its last {@code @}.
      *
      * @param url any text, usually a URL such as {@code nats://user:pass@host:4222}; null is shown
      *     as {@code null}
@@ -67,26 +70,25 @@ public final class SafeText {
         if (url == null) {
             return "null";
         }
+        int at = url.lastIndexOf('@');
+        if (at < 0) {
+            return escape(url);
+        }
+        int slashes = url.indexOf("//");
+        if (slashes >= 0 && slashes < at) {
+            // java.net.URI reads 'nats://u:p@host:4222x' (a bad port) as a registry authority
+            // with no user info, so no parsed component is trusted here.
+            return escape(url.substring(0, slashes + 2) + "***" + url.substring(at));
+        }
         try {
             URI uri = new URI(url);
-            if (uri.getRawUserInfo() != null) {
-                int start = url.indexOf(uri.getRawUserInfo());
-                return escape(url.substring(0, start) + "***"
-                        + url.substring(start + uri.getRawUserInfo().length()));
-            }
-            if (uri.getRawAuthority() != null || uri.getScheme() == null || !url.contains("@")) {
-                return escape(url);
+            if (uri.getScheme() == null && uri.getRawAuthority() == null) {
+                return escape(url); // a relative path such as 'dir@2': nothing to hide
             }
         } catch (URISyntaxException notAUri) {
-            // fall through to the textual mask: a malformed URL may still carry a password
+            // masked below: a malformed value may still carry a password
         }
-        int scheme = url.indexOf("://");
-        int at = url.lastIndexOf('@');
-        if (at > scheme) {
-            int from = scheme < 0 ? 0 : scheme + 3;
-            return escape(url.substring(0, from) + "***" + url.substring(at));
-        }
-        return escape(url);
+        return escape("***" + url.substring(at));
     }
 
     private static String replacement(char c) {

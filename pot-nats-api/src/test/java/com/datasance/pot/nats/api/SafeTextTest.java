@@ -39,6 +39,18 @@ class SafeTextTest {
     }
 
     @Test
+    void shouldMaskUserInfoOfUrlsThatJavaReadsWithoutUserInfo() {
+        // A bad port or an empty host makes java.net.URI read a registry authority, user info and
+        // all: found by a red team in 'bad value for NATS_CLIENT_URL' lines.
+        assertEquals("nats://***@127.0.0.1:4222x", SafeText.redactUrl("nats://user:s3cr3tpw@127.0.0.1:4222x"));
+        assertEquals("nats://***@", SafeText.redactUrl("nats://u:p@"));
+        assertEquals("nats://***@/x", SafeText.redactUrl("nats://:p@/x"));
+        assertEquals("nats://***@b:1", SafeText.redactUrl("nats://u%40x:p@a@b:1"));
+        assertEquals("nats://***@h2:4222", SafeText.redactUrl("nats://a:pw1@h1:4222,nats://b:pw2@h2:4222"));
+        assertEquals("***@host:1", SafeText.redactUrl("u s:pw@host:1"));
+    }
+
+    @Test
     void shouldMaskBeforeTheAtOfAUriWithoutAuthority() {
         // An opaque URI has no user info for java.net.URI to find; the textual mask still hides it.
         assertEquals("***@host", SafeText.redactUrl("mailto:admin@host"));
