@@ -2,8 +2,10 @@ package com.datasance.pot.nats.launcher;
 
 import com.datasance.pot.nats.api.SafeText;
 import com.datasance.pot.nats.watch.ContentWatcher;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,6 +134,9 @@ public record LauncherSettings(
         Path confDir = conf.getParent() == null ? Path.of("/") : conf.getParent();
         Optional<Path> storeDir = read.optionalPath("NATS_JETSTREAM_STORE_DIR", confDir);
         Optional<Path> jwtMountDir = read.optionalPath("NATS_JWT_MOUNT_DIR", Path.of(""));
+        if (jwtMountDir.isPresent()) {
+            requireApart(jwtMountDir.get(), jwtDir);
+        }
         ServerMode mode = read.mode("NATS_SERVER_MODE");
         Duration debounce = read.duration("NATS_RELOAD_DEBOUNCE", Duration.ofMillis(50), MAX_RELOAD_DEBOUNCE);
         Duration configWait = read.duration("NATS_CONFIG_WAIT", Duration.ofSeconds(30), MAX_WAIT);
@@ -162,6 +167,46 @@ public record LauncherSettings(
                 restartOnUnreloadable,
                 purgeGrace,
                 debug);
+    }
+
+    /**
+     * The mirror records what it copies into NATS_JWT_DIR and later removes it: with the mount
+     * and the resolver directory the same, or one inside the other, the JWTs nats-server writes
+     * (claims pushed by {@code nsc push}) would be taken for mirrored ones and deleted. Compared
+     * as written (normalised, absolute) and as they really are (symlinks resolved up to the
+     * nearest existing directory), so a symlinked spelling of the same directory is caught too.
+     */
+    static void requireApart(Path mountDir, Path jwtDir) throws UsageException {
+        if (overlap(mountDir, jwtDir) || overlap(realPath(mountDir), realPath(jwtDir))) {
+            throw new UsageException("bad value for NATS_JWT_MOUNT_DIR: " + SafeText.quote(mountDir.toString())
+                    + " and NATS_JWT_DIR " + SafeText.quote(jwtDir.toString())
+                    + " must be different directories, neither inside the other"
+                    + " (the mirror would remove JWTs that nats-server wrote)");
+        }
+    }
+
+    private static boolean overlap(Path a, Path b) {
+        return a.startsWith(b) || b.startsWith(a);
+    }
+
+    /**
+     * {@code path} with every symlink resolved: its nearest existing ancestor's real path, plus
+     * the names below it that do not exist yet. An ancestor that cannot be resolved (no
+     * permission) leaves the path as written: the comparison as written still applies.
+     */
+    private static Path realPath(Path path) {
+        Path existing = path;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return path;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(path)).normalize();
+        } catch (IOException e) {
+            return path;
+        }
     }
 
     /** Reads one variable at a time; every failure names the variable, the value, what is accepted. */

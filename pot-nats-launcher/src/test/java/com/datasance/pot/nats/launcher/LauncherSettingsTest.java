@@ -6,15 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LauncherSettingsTest {
 
@@ -177,6 +181,47 @@ class LauncherSettingsTest {
         assertFalse(message.contains("S3cretPass"), message);
         assertFalse(message.contains("admin"), message);
         assertTrue(message.contains("ws://***@nats.example:443"), message);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "nats://user:s3cr3tpw@127.0.0.1:4222x",
+                "nats://user:s3cr3tpw@",
+                "nats://:s3cr3tpw@/x",
+                "nats://u%40x:s3cr3tpw@a@b:1",
+            })
+    void shouldNeverPrintTheUserInfoOfAMalformedUrl(String url) {
+        String message = rejected(Map.of("NATS_CLIENT_URL", url));
+        assertFalse(message.contains("s3cr3tpw"), message);
+        assertFalse(message.contains("user"), message);
+        assertTrue(message.startsWith("bad value for NATS_CLIENT_URL: 'nats://***@"), message);
+    }
+
+    @Test
+    void shouldRejectAJwtMountDirThatIsOrHoldsOrLiesInTheJwtDir(@TempDir Path dir) throws Exception {
+        Path jwt = dir.resolve("jwt");
+        for (String mount : List.of(jwt.toString(), jwt + "/", jwt + "/mount", dir.toString(), jwt + "/../jwt")) {
+            String message = rejected(Map.of("NATS_JWT_DIR", jwt.toString(), "NATS_JWT_MOUNT_DIR", mount));
+            assertTrue(message.startsWith("bad value for NATS_JWT_MOUNT_DIR: '"), message);
+            assertTrue(message.contains("and NATS_JWT_DIR '" + jwt + "'"), message);
+            assertTrue(message.contains("must be different directories, neither inside the other"), message);
+        }
+        LauncherSettings apart = LauncherSettings.fromEnvironment(
+                Map.of("NATS_JWT_DIR", jwt.toString(), "NATS_JWT_MOUNT_DIR", jwt + "-mount"));
+        assertEquals(Optional.of(dir.resolve("jwt-mount")), apart.jwtMountDir());
+    }
+
+    @Test
+    void shouldRejectAJwtMountDirThatIsTheJwtDirThroughASymlink(@TempDir Path dir) throws Exception {
+        Path jwt = Files.createDirectory(dir.resolve("jwt"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), jwt);
+        for (String mount : List.of(link.toString(), link + "/mount", link + "/not/yet")) {
+            String message = rejected(Map.of("NATS_JWT_DIR", jwt.toString(), "NATS_JWT_MOUNT_DIR", mount));
+            assertTrue(message.contains("must be different directories, neither inside the other"), message);
+        }
+        String reverse = rejected(Map.of("NATS_JWT_DIR", link + "/sub", "NATS_JWT_MOUNT_DIR", jwt.toString()));
+        assertTrue(reverse.contains("must be different directories"), reverse);
     }
 
     @Test
