@@ -1,5 +1,6 @@
 package com.datasance.pot.nats.launcher;
 
+import com.datasance.pot.nats.api.SafeText;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -62,7 +63,7 @@ sealed interface Command {
         String first = argv[0];
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
         return switch (first) {
-            case "run" -> new Run(rest);
+            case "run" -> run(rest);
             case "version", "--version" -> {
                 if (!rest.isEmpty()) {
                     throw new UsageException("'version' takes no arguments, found '" + String.join(" ", rest) + "'");
@@ -79,12 +80,35 @@ sealed interface Command {
             case "help", "--help", "-h" -> new Help();
             default -> {
                 if (first.startsWith("-")) {
-                    yield new Run(Arrays.asList(argv));
+                    yield run(Arrays.asList(argv));
                 }
                 throw new UsageException("unknown command '" + first
                         + "'; expected 'run', 'store-dir', 'reconcile', 'version' or '--help' (see 'pot-nats --help')");
             }
         };
+    }
+
+    /**
+     * nats-server's own arguments, without a config of their own: nats-server reads the last
+     * {@code -c} it is given, so one in ARGS (after the wrapper's {@code -c NATS_CONF}) would run
+     * another config while the wrapper watches, validates and reloads NATS_CONF. Go's flag package
+     * takes one or two dashes and {@code =value}, and stops at {@code --}.
+     */
+    private static Run run(List<String> args) throws UsageException {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                break;
+            }
+            String flag = arg.replaceFirst("^--?", "");
+            int equals = flag.indexOf('=');
+            String name = equals < 0 ? flag : flag.substring(0, equals);
+            if (!flag.equals(arg) && (name.equals("c") || name.equals("config"))) {
+                throw new UsageException("nats-server argument " + SafeText.quote(arg)
+                        + " is not accepted: the config comes from NATS_CONF, not from -c/--config"
+                        + " (set NATS_CONF to the config file instead)");
+            }
+        }
+        return new Run(args);
     }
 
     String STORE_DIR_USAGE = "usage: pot-nats store-dir --config FILE";

@@ -2,6 +2,7 @@ package com.datasance.pot.nats.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +23,30 @@ class CommandTest {
     @Test
     void shouldTreatLeadingFlagsAsNatsServerArguments() throws Exception {
         assertEquals(new Command.Run(List.of("-DV")), Command.parse(new String[] {"-DV"}));
+    }
+
+    @Test
+    void shouldRejectAConfigOtherThanNatsConfInNatsServerArguments() throws Exception {
+        for (String[] argv : List.of(
+                new String[] {"-c", "other.conf"},
+                new String[] {"--config", "other.conf"},
+                new String[] {"-c=other.conf"},
+                new String[] {"--config=other.conf"},
+                new String[] {"-config", "other.conf"},
+                new String[] {"--c=other.conf"},
+                new String[] {"run", "-DV", "-c", "other.conf"},
+                new String[] {"-DV", "--config=other.conf"})) {
+            UsageException error =
+                    assertThrows(UsageException.class, () -> Command.parse(argv), String.join(" ", argv));
+            assertTrue(
+                    error.getMessage().contains("the config comes from NATS_CONF, not from -c/--config"),
+                    error.getMessage());
+            assertEquals(1, error.getMessage().lines().count(), error.getMessage());
+        }
+        // Other flags, and anything after '--' (Go's flag package stops there), still pass.
+        assertEquals(
+                new Command.Run(List.of("-cluster", "nats://127.0.0.1:6222", "--", "-c")),
+                Command.parse(new String[] {"-cluster", "nats://127.0.0.1:6222", "--", "-c"}));
     }
 
     @Test

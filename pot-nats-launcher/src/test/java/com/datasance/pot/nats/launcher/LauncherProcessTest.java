@@ -208,6 +208,37 @@ class LauncherProcessTest {
     }
 
     @Test
+    void shouldExit2WhenTheJwtMountDirIsTheJwtDirForRunAndReconcile() throws Exception {
+        Path jwt = Files.createDirectories(dir.resolve("jwt"));
+        Map<String, String> env = env(config(""));
+        env.put("NATS_JWT_DIR", jwt.toString());
+        env.put("NATS_JWT_MOUNT_DIR", jwt.toString());
+        for (String[] args : List.of(new String[0], new String[] {"reconcile", "--dry-run"})) {
+            try (Wrapper wrapper = Wrapper.start(dir, env, args)) {
+                assertEquals(2, wrapper.awaitExit(), wrapper.output());
+                String output = wrapper.output();
+                assertEquals(1, output.lines().count(), output);
+                assertTrue(
+                        output.contains("[ERR] bad value for NATS_JWT_MOUNT_DIR: '" + jwt + "' and NATS_JWT_DIR '" + jwt
+                                + "' must be different directories, neither inside the other"),
+                        output);
+            }
+        }
+    }
+
+    @Test
+    void shouldExit2WhenArgsNameAnotherConfig() throws Exception {
+        Path other = dir.resolve("other.conf");
+        Files.writeString(other, "");
+        try (Wrapper wrapper = start(env(config("")), "-c", other.toString())) {
+            assertEquals(2, wrapper.awaitExit(), wrapper.output());
+            String output = wrapper.output();
+            assertEquals(1, output.lines().count(), output);
+            assertTrue(output.contains("the config comes from NATS_CONF, not from -c/--config"), output);
+        }
+    }
+
+    @Test
     void shouldExit2ForUnknownCommandAndPrintVersions() throws Exception {
         try (Wrapper wrapper = Wrapper.start(dir, Map.of(), "serve")) {
             assertEquals(2, wrapper.awaitExit());
