@@ -1,7 +1,10 @@
 package com.datasance.pot.nats.launcher;
 
+import com.datasance.pot.nats.api.Origin;
+import com.datasance.pot.nats.api.SafeText;
 import com.datasance.pot.nats.config.ConfigException;
 import com.datasance.pot.nats.config.NatsConfigReader;
+import com.datasance.pot.nats.config.ServerConfig;
 import com.datasance.pot.nats.process.NatsServerLocator;
 import com.datasance.pot.nats.process.ProcessException;
 import java.io.IOException;
@@ -92,17 +95,32 @@ public final class Main {
      * {@code /varz}, for the config as nats-server would read it with this environment.
      */
     static int storeDir(Path config, Map<String, String> env) {
+        // Names and messages go to stderr on one line (a file name may hold a newline or ESC);
+        // the quotes of our own messages stay as they are, like in the log.
+        String file = StderrLoggingProvider.oneLine(config.toString());
         try {
-            Optional<Path> dir = NatsConfigReader.readServerConfig(config, env).jetStreamDir();
-            if (dir.isEmpty()) {
-                System.err.println(
-                        config + ": JetStream is not enabled (no 'jetstream' block or 'jetstream: enabled')");
+            ServerConfig server = NatsConfigReader.readServerConfig(config, env);
+            if (!(server.jetStream() instanceof ServerConfig.JetStream.Enabled enabled)) {
+                System.err.println(file + ": JetStream is not enabled (no 'jetstream' block or 'jetstream: enabled')");
                 return BAD_USAGE;
             }
-            System.out.println(dir.get());
+            String dir = enabled.jetStreamDir().toString();
+            String printable = StderrLoggingProvider.oneLine(dir);
+            if (!printable.equals(dir)) {
+                // stdout is the raw path for scripts: an escaped one would name another directory.
+                System.err.println(enabled.storeDirOrigin()
+                                .map(Origin::toString)
+                                .map(StderrLoggingProvider::oneLine)
+                                .orElse(file)
+                        + ": the JetStream store directory " + SafeText.quote(dir)
+                        + " holds control characters; store-dir prints the path as it is, on one line,"
+                        + " and cannot print this one");
+                return BAD_USAGE;
+            }
+            System.out.println(dir);
             return 0;
         } catch (ConfigException e) {
-            System.err.println(e.getMessage());
+            System.err.println(StderrLoggingProvider.oneLine(e.getMessage()));
             return INTERNAL_ERROR;
         }
     }

@@ -133,11 +133,18 @@ public final class StderrLoggingProvider implements SLF4JServiceProvider {
     }
 
     /**
-     * Appends {@code text} with its control characters escaped ({@code \n}, {@code \r}, {@code
+     * {@code text} with its control characters escaped ({@code \n}, {@code \r}, {@code
      * \t}, {@code \u2028}...): whatever a message carries from outside (a file name, an error of
      * nats-server, an exception's message), it cannot split the line or forge another one. Quotes
      * and backslashes stay as they are: the layout of our own messages does not change.
      */
+    static String oneLine(String text) {
+        StringBuilder line = new StringBuilder(text.length() + 16);
+        appendOneLine(line, text);
+        return line.toString();
+    }
+
+    /** {@link #oneLine(String)}, appended to {@code line}. */
     static void appendOneLine(StringBuilder line, String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

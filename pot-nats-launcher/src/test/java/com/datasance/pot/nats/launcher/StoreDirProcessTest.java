@@ -1,6 +1,7 @@
 package com.datasance.pot.nats.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datasance.pot.nats.testkit.NatsServerFixture;
@@ -107,6 +108,34 @@ class StoreDirProcessTest {
                 storeDir(Map.of(), "--config", dir.resolve("missing.conf").toString());
         assertEquals(1, missing.status(), missing.output());
         assertTrue(missing.output().contains(dir.resolve("missing.conf").toString()), missing.output());
+    }
+
+    @Test
+    void shouldPrintAConfigNameWithControlCharactersOnOneLine() throws Exception {
+        Path conf = dir.resolve("bad\nname\u001b[31m.conf");
+        Files.writeString(conf, "jetstream {\n  store_dir: /data\n");
+        Result broken = storeDir(Map.of(), "--config", conf.toString());
+        assertEquals(1, broken.status(), broken.output());
+        assertEquals(1, broken.output().lines().count(), broken.output());
+        assertFalse(broken.output().contains("\u001b"), broken.output());
+        assertTrue(broken.output().startsWith(dir + "/bad\\nname\\u001b[31m.conf:"), broken.output());
+        Files.writeString(conf, "port: 4222\n");
+        Result off = storeDir(Map.of(), "--config", conf.toString());
+        assertEquals(2, off.status(), off.output());
+        assertEquals(1, off.output().lines().count(), off.output());
+        assertFalse(off.output().contains("\u001b"), off.output());
+    }
+
+    @Test
+    void shouldRefuseAStoreDirWithControlCharactersRatherThanPrintIt() throws Exception {
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, "jetstream {\n  store_dir: \"/tmp/x\u001b[31mb\\nc\"\n}\n");
+        Result result = storeDir(Map.of(), "--config", conf.toString());
+        assertEquals(2, result.status(), result.output());
+        assertEquals(1, result.output().lines().count(), result.output());
+        assertFalse(result.output().contains("\u001b"), result.output());
+        assertTrue(result.output().startsWith(conf + ":2:"), result.output());
+        assertTrue(result.output().contains("holds control characters"), result.output());
     }
 
     @Test
