@@ -223,14 +223,14 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             }
             return report;
         } catch (ConfigException e) {
-            log().warn("JetStream purge pass skipped: cannot read NATS_CONF: {}", SafeText.escape(e.getMessage()));
+            log().warn("JetStream purge pass skipped: cannot read NATS_CONF: {}", e.getMessage());
         } catch (ReconcileException e) {
-            log().error("JetStream purge pass failed: {}", SafeText.escape(e.getMessage()));
+            log().error("JetStream purge pass failed: {}", e.getMessage());
         } catch (InterruptedException e) {
             // close(): the wrapper is stopping.
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            log().error("JetStream purge pass failed: {}", SafeText.escape(e.toString()));
+            log().error("JetStream purge pass failed: {}", e.toString());
         }
         return Optional.empty();
     }
@@ -269,7 +269,7 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             log().info(
                             "JetStream purge connection checked: {} signs in as the system account's user at {}",
                             SafeText.quote(purge.credsFile().map(Path::toString).orElse("(hook)")),
-                            SafeText.quote(SafeText.redactUrl(purge.clientUrl())));
+                            "'" + SafeText.redactUrl(purge.clientUrl()) + "'");
         } catch (ReconcileException e) {
             throw new ReconcileException("purge settings are wrong: " + e.getMessage(), e);
         }
@@ -303,11 +303,11 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
                     try {
                         var _ = pushing.pushClaims();
                     } catch (ReconcileException e) {
-                        log().error("claims push failed: {}", SafeText.escape(e.getMessage()));
+                        log().error("claims push failed: {}", e.getMessage());
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     } catch (RuntimeException e) {
-                        log().error("claims push failed: {}", SafeText.escape(e.toString()));
+                        log().error("claims push failed: {}", e.toString());
                     } finally {
                         push.complete(null);
                     }
@@ -402,7 +402,7 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
                                 result.removed().size());
             }
         } catch (ReconcileException e) {
-            log().error("cannot mirror NATS_JWT_MOUNT_DIR: {}", SafeText.escape(e.getMessage()));
+            log().error("cannot mirror NATS_JWT_MOUNT_DIR: {}", e.getMessage());
         }
     }
 
@@ -418,9 +418,7 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         try {
             return NatsConfigReader.readServerConfig(settings.conf(), env).systemAccount();
         } catch (ConfigException e) {
-            log().debug(
-                            "JWT mirror: cannot read NATS_CONF for the system account: {}",
-                            SafeText.escape(e.getMessage()));
+            log().debug("JWT mirror: cannot read NATS_CONF for the system account: {}", e.getMessage());
             return Optional.empty();
         }
     }

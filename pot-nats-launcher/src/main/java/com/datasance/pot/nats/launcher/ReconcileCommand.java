@@ -22,6 +22,9 @@ import java.util.Map;
  */
 final class ReconcileCommand {
 
+    // Messages of our exceptions and outcomes quote outside values already (SafeText): they are
+    // only kept on one line here, as the log does; escaping them again showed every quote as \'.
+
     /** A command run by hand: a server that is not up within this is reported, not waited for. */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
 
@@ -34,10 +37,10 @@ final class ReconcileCommand {
             setup = PurgeService.Setup.of(
                     settings, NatsConfigReader.readServerConfig(settings.conf(), env), READY_TIMEOUT);
         } catch (ConfigException e) {
-            out.println("cannot read NATS_CONF: " + SafeText.escape(e.getMessage()));
+            out.println("cannot read NATS_CONF: " + StderrLoggingProvider.oneLine(e.getMessage()));
             return Main.INTERNAL_ERROR;
         } catch (ReconcileException e) {
-            out.println("reconcile failed: " + SafeText.escape(e.getMessage()));
+            out.println("reconcile failed: " + StderrLoggingProvider.oneLine(e.getMessage()));
             return Main.INTERNAL_ERROR;
         }
         if (setup.purgeOff().isPresent()) {
@@ -49,13 +52,15 @@ final class ReconcileCommand {
         try {
             report = dryRun ? reconciler.dryRun() : reconciler.reconcile();
         } catch (ReconcileException e) {
-            out.println("reconcile failed: " + SafeText.escape(e.getMessage()));
+            out.println("reconcile failed: " + StderrLoggingProvider.oneLine(e.getMessage()));
             return Main.INTERNAL_ERROR;
         }
         for (PurgeOutcome outcome : report.outcomes()) {
             out.println(line(outcome));
         }
-        report.warning().ifPresent(warning -> out.println("warning: purging nothing: " + SafeText.escape(warning)));
+        report.warning()
+                .ifPresent(
+                        warning -> out.println("warning: purging nothing: " + StderrLoggingProvider.oneLine(warning)));
         String note = dryRun
                 ? " (dry run, nothing sent)"
                 : report.requestsSent() || report.planned().isEmpty()
@@ -72,11 +77,12 @@ final class ReconcileCommand {
             case PurgeOutcome.Purged p -> "purged " + SafeText.escape(p.account());
             case PurgeOutcome.Skipped s ->
                 "kept " + SafeText.quote(s.account()) + ": " + s.reason().description()
-                        + (s.detail().isEmpty() ? "" : " (" + SafeText.escape(s.detail()) + ")")
+                        + (s.detail().isEmpty() ? "" : " (" + StderrLoggingProvider.oneLine(s.detail()) + ")")
                         + (s.reason() == PurgeSkipReason.IN_GRACE_PERIOD
                                 ? "; a one-shot pass counts the grace period from now, NATS_PURGE_GRACE=0 purges at once"
                                 : "");
-            case PurgeOutcome.Failed f -> "failed " + SafeText.escape(f.account()) + ": " + SafeText.escape(f.reason());
+            case PurgeOutcome.Failed f ->
+                "failed " + SafeText.escape(f.account()) + ": " + StderrLoggingProvider.oneLine(f.reason());
         };
     }
 }
