@@ -1,7 +1,9 @@
 package com.datasance.pot.nats.api;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 
 /**
  * Makes names and values that come from outside (file names, account names, environment values,
@@ -89,6 +91,41 @@ public final class SafeText {
             // masked below: a malformed value may still carry a password
         }
         return escape("***" + url.substring(at));
+    }
+
+    /**
+     * {@code duration} as Go and nats-server print it, the way the NATS_* durations are written:
+     * {@code 0s}, {@code 500ms}, {@code 1.5s}, {@code 1m30s}, {@code 2h0m0s}; never Java's {@code
+     * PT1M30S}.
+     *
+     * @param duration any duration; a negative one is printed with a leading {@code -}
+     * @return the text
+     * @throws NullPointerException when {@code duration} is null
+     */
+    public static String duration(Duration duration) {
+        if (duration.isNegative()) {
+            return "-" + duration(duration.negated());
+        }
+        if (duration.isZero()) {
+            return "0s";
+        }
+        if (duration.toNanosPart() % 1_000_000 == 0 && duration.toSeconds() == 0) {
+            return duration.toMillis() + "ms";
+        }
+        StringBuilder text = new StringBuilder();
+        long hours = duration.toHours();
+        int minutes = duration.toMinutesPart();
+        if (hours > 0) {
+            text.append(hours).append('h');
+        }
+        if (hours > 0 || minutes > 0) {
+            text.append(minutes).append('m');
+        }
+        BigDecimal seconds = BigDecimal.valueOf(duration.toSecondsPart())
+                .add(BigDecimal.valueOf(duration.toNanosPart(), 9))
+                .stripTrailingZeros();
+        text.append(seconds.toPlainString()).append('s');
+        return text.toString();
     }
 
     private static String replacement(char c) {

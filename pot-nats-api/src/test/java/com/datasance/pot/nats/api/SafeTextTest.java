@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class SafeTextTest {
@@ -62,6 +63,17 @@ class SafeTextTest {
         assertEquals("unix:/var/run/nats.sock", SafeText.redactUrl("unix:/var/run/nats.sock"));
         assertEquals("relative/dir@2", SafeText.redactUrl("relative/dir@2"));
         assertEquals("C:\\\\nats\\\\x y", SafeText.redactUrl("C:\\nats\\x y"));
+    }
+
+    @Test
+    void shouldWriteDurationsAsGoDoes() {
+        assertEquals("10s", SafeText.duration(Duration.ofSeconds(10)));
+        assertEquals("0s", SafeText.duration(Duration.ZERO));
+        assertEquals("500ms", SafeText.duration(Duration.ofMillis(500)));
+        assertEquals("1.5s", SafeText.duration(Duration.ofMillis(1500)));
+        assertEquals("1m30s", SafeText.duration(Duration.ofSeconds(90)));
+        assertEquals("24h0m0s", SafeText.duration(Duration.ofDays(1)));
+        assertEquals("-2s", SafeText.duration(Duration.ofSeconds(-2)));
     }
 
     @Test

@@ -121,7 +121,7 @@ public final class JetStreamReconciler {
             throw new ReconcileException("no system user creds configured");
         }
         try (SystemConnection connection = SystemConnection.open(settings)) {
-            LOG.debug("connection check passed for {}", SafeText.quote(SafeText.redactUrl(settings.clientUrl())));
+            LOG.debug("connection check passed for {}", "'" + SafeText.redactUrl(settings.clientUrl()) + "'");
         }
     }
 

@@ -541,20 +541,20 @@ public final class PurgeSettings {
 
         private PurgeSettings check() throws ReconcileException {
             if (grace.isNegative()) {
-                throw new ReconcileException("grace '" + grace + "' must not be negative");
+                throw new ReconcileException("grace " + SafeText.duration(grace) + " must not be negative");
             }
             if (requestTimeout.compareTo(MIN_REQUEST_TIMEOUT) < 0) {
-                throw new ReconcileException(
-                        "request timeout '" + requestTimeout + "' is below the minimum '" + MIN_REQUEST_TIMEOUT + "'");
+                throw new ReconcileException("request timeout " + SafeText.duration(requestTimeout)
+                        + " is below the minimum " + SafeText.duration(MIN_REQUEST_TIMEOUT));
             }
             if (readyTimeout.isNegative() || readyTimeout.isZero()) {
-                throw new ReconcileException("ready timeout '" + readyTimeout + "' must be positive");
+                throw new ReconcileException("ready timeout " + SafeText.duration(readyTimeout) + " must be positive");
             }
             if (requestAttempts < 1) {
                 throw new ReconcileException("request attempts '" + requestAttempts + "' must be at least 1");
             }
             if (!clientUrl.matches("(nats|tls)://.+")) {
-                throw new ReconcileException("client URL " + SafeText.quote(SafeText.redactUrl(clientUrl))
+                throw new ReconcileException("client URL " + "'" + SafeText.redactUrl(clientUrl) + "'"
                         + " must start with 'nats://' or 'tls://'");
             }
             if (systemAccount.isPresent() && !PurgePlan.isAccountKey(systemAccount.get())) {

@@ -111,8 +111,8 @@ final class SystemConnection implements AutoCloseable {
                     case ConnectProblem.NotListening notListening -> {
                         if (Instant.now().plus(backoff).isAfter(deadline)) {
                             throw new ReconcileException(
-                                    "nothing accepted a connection at " + SafeText.quote(url) + " within '"
-                                            + settings.readyTimeout() + "' (" + notListening.why()
+                                    "nothing accepted a connection at " + SafeText.quote(url) + " within "
+                                            + SafeText.duration(settings.readyTimeout()) + " (" + notListening.why()
                                             + "); check NATS_CLIENT_URL against the server's 'listen'/'port'",
                                     e);
                         }
@@ -274,9 +274,10 @@ final class SystemConnection implements AutoCloseable {
         Set<String> ids = gather(SERVER_PING, new byte[0]);
         if (ids.isEmpty()) {
             throw new ReconcileException("the creds " + SafeText.quote(creds) + " signed in at "
-                    + SafeText.quote(SafeText.redactUrl(settings.clientUrl()))
-                    + " but nothing answered on '" + SERVER_PING + "' within '" + settings.requestTimeout()
-                    + "': they are not a user of the system account"
+                    + "'" + SafeText.redactUrl(settings.clientUrl()) + "'"
+                    + " but nothing answered on '" + SERVER_PING + "' within "
+                    + SafeText.duration(settings.requestTimeout())
+                    + ": they are not a user of the system account"
                     + settings.systemAccount().map(a -> " '" + a + "'").orElse("")
                     + "; NATS_SYS_USER_CRED_PATH must name the system account's user creds");
         }
@@ -389,7 +390,8 @@ final class SystemConnection implements AutoCloseable {
             }
             if (!counts.keySet().containsAll(servers)) {
                 return new Count.Unknown(counts.size() + " of " + servers.size() + " server(s) answered on '" + subject
-                        + "' by the deadline ('" + settings.requestTimeout() + "' after the question)");
+                        + "' by the deadline (" + SafeText.duration(settings.requestTimeout())
+                        + " after the question)");
             }
             return new Count.Known(
                     counts.values().stream().mapToLong(Long::longValue).sum());
@@ -519,13 +521,15 @@ final class SystemConnection implements AutoCloseable {
             }
             if (cause instanceof TimeoutException) {
                 return new Reply.Failed(
-                        PurgeOutcome.FailureKind.TIMEOUT, "no reply within '" + timeout + "' on '" + subject + "'");
+                        PurgeOutcome.FailureKind.TIMEOUT,
+                        "no reply within " + SafeText.duration(timeout) + " on '" + subject + "'");
             }
             return new Reply.Failed(
                     PurgeOutcome.FailureKind.REQUEST_FAILED, "request on '" + subject + "' failed: " + cause);
         } catch (TimeoutException e) {
             return new Reply.Failed(
-                    PurgeOutcome.FailureKind.TIMEOUT, "no reply within '" + timeout + "' on '" + subject + "'");
+                    PurgeOutcome.FailureKind.TIMEOUT,
+                    "no reply within " + SafeText.duration(timeout) + " on '" + subject + "'");
         }
     }
 

@@ -43,7 +43,9 @@ class PurgeSettingsBoundsTest {
                 () -> operatorMode()
                         .requestTimeout(PurgeSettings.MIN_REQUEST_TIMEOUT.minusMillis(1))
                         .build());
-        assertTrue(timeout.getMessage().contains("is below the minimum"), timeout.getMessage());
+        // Durations as the NATS_* variables write them, not Java's 'PT4.999S'.
+        assertTrue(
+                timeout.getMessage().contains("request timeout 4.999s is below the minimum 5s"), timeout.getMessage());
         ReconcileException attempts = assertThrows(
                 ReconcileException.class,
                 () -> operatorMode().requestAttempts(0).build());

@@ -83,25 +83,6 @@ final class GoDuration {
 
     /** Writes {@code duration} the way Go prints it, e.g. {@code 1m30s}, {@code 500ms}. */
     static String format(Duration duration) {
-        if (duration.isZero()) {
-            return "0s";
-        }
-        if (duration.toNanosPart() % 1_000_000 == 0 && duration.toSeconds() == 0) {
-            return duration.toMillis() + "ms";
-        }
-        StringBuilder text = new StringBuilder();
-        long hours = duration.toHours();
-        int minutes = duration.toMinutesPart();
-        if (hours > 0) {
-            text.append(hours).append('h');
-        }
-        if (hours > 0 || minutes > 0) {
-            text.append(minutes).append('m');
-        }
-        BigDecimal seconds = BigDecimal.valueOf(duration.toSecondsPart())
-                .add(BigDecimal.valueOf(duration.toNanosPart(), 9))
-                .stripTrailingZeros();
-        text.append(seconds.toPlainString()).append('s');
-        return text.toString();
+        return SafeText.duration(duration);
     }
 }
