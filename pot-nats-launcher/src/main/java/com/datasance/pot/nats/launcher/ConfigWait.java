@@ -8,17 +8,21 @@ import com.datasance.pot.nats.process.ConfigCheck;
 import com.datasance.pot.nats.process.ProcessException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -53,6 +57,9 @@ final class ConfigWait {
 
     private static final Duration STILL_WAITING_EVERY = Duration.ofSeconds(10);
     private static final long POLL_MILLIS = 50;
+
+    /** Linux's MAXSYMLINKS: a longer chain fails with ELOOP, as a loop does. */
+    private static final int MAX_SYMLINKS = 40;
     /** nats-server -t takes well under a second; a check that takes this long is killed. */
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(20);
     /**
@@ -82,6 +89,12 @@ final class ConfigWait {
         record Missing() implements State {}
 
         record Dangling(String target) implements State {}
+
+        /** A chain of symlinks that comes back to itself (ELOOP): no target will ever resolve. */
+        record Loop(String target) implements State {}
+
+        /** There, but this user may not read it (its mode, or a directory on the way). */
+        record Unreadable() implements State {}
 
         record Special(String kind) implements State {}
 
@@ -138,6 +151,22 @@ final class ConfigWait {
                     String problem = "it is a symlink to " + SafeText.quote(target) + ", which does not exist";
                     if (!problem.equals(lastProblem)) {
                         LOG.warn("NATS_CONF {}: {}; waiting for the target", name, problem);
+                    }
+                    lastProblem = problem;
+                }
+                case State.Loop(String target) -> {
+                    lastDigest = null;
+                    String problem = "it is a symlink loop (through " + SafeText.quote(target) + ")";
+                    if (!problem.equals(lastProblem)) {
+                        LOG.warn("NATS_CONF {}: {}; waiting for a link to a file", name, problem);
+                    }
+                    lastProblem = problem;
+                }
+                case State.Unreadable() -> {
+                    lastDigest = null;
+                    String problem = "it exists but is not readable by this user (check its mode and owner)";
+                    if (!problem.equals(lastProblem)) {
+                        LOG.warn("NATS_CONF {}: {}; waiting for it to become readable", name, problem);
                     }
                     lastProblem = problem;
                 }
@@ -274,15 +303,10 @@ final class ConfigWait {
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(conf, BasicFileAttributes.class);
+        } catch (AccessDeniedException e) {
+            return new State.Unreadable(); // a directory on the way that this user may not search
         } catch (IOException missing) {
-            if (Files.isSymbolicLink(conf)) {
-                try {
-                    return new State.Dangling(Files.readSymbolicLink(conf).toString());
-                } catch (IOException e) {
-                    return new State.Dangling("?");
-                }
-            }
-            return new State.Missing();
+            return Files.isSymbolicLink(conf) ? brokenLink(conf) : new State.Missing();
         }
         if (attrs.isDirectory()) {
             return new State.Special("a directory");
@@ -290,12 +314,42 @@ final class ConfigWait {
         if (!attrs.isRegularFile()) {
             return new State.Special(kind(conf));
         }
-        Optional<String> digest = digest(conf);
-        if (digest.isEmpty()) {
-            return new State.Missing(); // vanished or unreadable between the two looks
+        String digest;
+        try {
+            digest = digest(conf);
+        } catch (AccessDeniedException e) {
+            return new State.Unreadable();
+        } catch (IOException e) {
+            return new State.Missing(); // vanished between the two looks
         }
         long age = System.currentTimeMillis() - attrs.lastModifiedTime().toMillis();
-        return new State.Regular(digest.get(), age > settings.reloadDebounce().toMillis());
+        return new State.Regular(digest, age > settings.reloadDebounce().toMillis());
+    }
+
+    /**
+     * A symlink that does not resolve: its chain is followed link by link (as the kernel does, at
+     * most {@link #MAX_SYMLINKS} of them) to tell a missing target from a loop, by the file
+     * types found rather than by the text of the exception.
+     */
+    private static State brokenLink(Path conf) {
+        Path link = conf;
+        Set<Path> seen = new HashSet<>();
+        try {
+            String first = Files.readSymbolicLink(conf).toString();
+            while (Files.isSymbolicLink(link)) {
+                if (!seen.add(link.toAbsolutePath()) || seen.size() > MAX_SYMLINKS) {
+                    return new State.Loop(first);
+                }
+                Path target = Files.readSymbolicLink(link);
+                Path parent = link.getParent();
+                link = parent == null ? target : parent.resolve(target);
+            }
+            return Files.exists(link, LinkOption.NOFOLLOW_LINKS) ? new State.Unreadable() : new State.Dangling(first);
+        } catch (AccessDeniedException e) {
+            return new State.Unreadable();
+        } catch (IOException e) {
+            return new State.Missing(); // the link itself went away meanwhile
+        }
     }
 
     private Duration settledAge() {
@@ -349,7 +403,7 @@ final class ConfigWait {
     }
 
     /** SHA-256 of the content, streamed: memory does not grow with the file. */
-    private static Optional<String> digest(Path file) {
+    private static String digest(Path file) throws IOException {
         MessageDigest sha256;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
@@ -361,9 +415,7 @@ final class ConfigWait {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 sha256.update(buffer, 0, n);
             }
-        } catch (IOException e) {
-            return Optional.empty();
         }
-        return Optional.of(HexFormat.of().formatHex(sha256.digest()));
+        return HexFormat.of().formatHex(sha256.digest());
     }
 }

@@ -225,6 +225,21 @@ class HardeningProcessTest {
     }
 
     @Test
+    void shouldNameASymlinkLoopAsNatsConf() throws Exception {
+        Path conf = dir.resolve("server.conf");
+        Files.createSymbolicLink(dir.resolve("loop1"), Path.of("loop2"));
+        Files.createSymbolicLink(dir.resolve("loop2"), Path.of("loop1"));
+        Files.createSymbolicLink(conf, Path.of("loop1"));
+        Map<String, String> env = env(conf);
+        env.put("NATS_CONFIG_WAIT", "1s");
+        try (Wrapper wrapper = Wrapper.start(dir, env)) {
+            assertEquals(3, wrapper.awaitExit(), wrapper.output());
+            assertTrue(wrapper.output().contains("it is a symlink loop (through 'loop1')"), wrapper.output());
+            assertFalse(wrapper.output().contains("which does not exist"), wrapper.output());
+        }
+    }
+
+    @Test
     void shouldReportAnUnreloadableOptionAtOnceAndKeepRunning() throws Exception {
         Path conf = config(listen() + "max_payload: 1000\n");
         try (Wrapper wrapper = started(env(conf))) {
