@@ -68,6 +68,28 @@ class StopRaceProcessTest {
     }
 
     @Test
+    void shouldStartPromptlyWithAWatchedDirectoryOnProcAndStopOnSigterm() throws Exception {
+        // Red team: NATS_SSL_DIR=/proc never started nats-server (a read of /proc/kmsg blocks
+        // forever, as root) and ignored SIGTERM. A sparse file over the cap is not read either.
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        try (java.io.RandomAccessFile big =
+                new java.io.RandomAccessFile(certs.resolve("big.pem").toFile(), "rw")) {
+            big.setLength(3L * 1024 * 1024 * 1024);
+        }
+        Files.createSymbolicLink(certs.resolve("kmsg"), Path.of("/proc/kmsg"));
+        Map<String, String> env = Wrapper.watchingEnv(ports, dir, config("listen: 127.0.0.1:" + clientPort + "\n"));
+        env.put("NATS_SSL_DIR", "/proc");
+        env.put("NATS_CREDS_DIR", certs.toString());
+        try (Wrapper wrapper = Wrapper.start(dir, env)) {
+            wrapper.awaitWatching(ports.monitoring());
+            assertTrue(wrapper.output().contains("not digesting '/proc'"), wrapper.output());
+            assertTrue(wrapper.output().contains("big.pem' is over 64 MiB"), wrapper.output());
+            wrapper.signal(Signal.TERM);
+            assertEquals(0, wrapper.awaitExit(), wrapper.output());
+        }
+    }
+
+    @Test
     void shouldExitZeroOnSigtermWhileTheRestartedServerIsStillStarting() throws Exception {
         Path conf = config("listen: 127.0.0.1:" + clientPort + "\nmax_payload: 1000\n");
         Map<String, String> env = Wrapper.watchingEnv(ports, dir, conf);
