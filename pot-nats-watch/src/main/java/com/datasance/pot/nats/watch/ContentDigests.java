@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,8 +81,14 @@ final class ContentDigests {
             "devpts",
             "mqueue");
 
-    /** How many distinct paths are logged as skipped or over the cap, at most, per instance. */
+    /** How many distinct paths are logged as skipped or over the cap, at most, per JVM. */
     private static final int MAX_LOGGED = 1000;
+
+    /**
+     * The paths logged as skipped or over the cap: shared by every instance (the launcher's
+     * baseline and its watcher digest the same tree), so each is logged once per JVM.
+     */
+    private static final Set<Path> LOGGED = ConcurrentHashMap.newKeySet();
 
     /** The digest shown for a file that exists but cannot be read (or vanished mid-walk). */
     static final String UNREADABLE = "unreadable";
@@ -134,7 +141,6 @@ final class ContentDigests {
     private final MessageDigest sha256 = sha256();
     private final byte[] buffer = new byte[8192];
     private final KernelFilesystems kernel = new KernelFilesystems();
-    private final Set<Path> logged = new HashSet<>();
 
     /** {@link #digest(Path, DigestTable, Reads)} reading every file. */
     DigestTable digest(Path root) {
@@ -346,7 +352,7 @@ final class ContentDigests {
 
     /** True the first time {@code path} is seen (up to {@link #MAX_LOGGED} paths). */
     private boolean remember(Path path) {
-        return logged.size() < MAX_LOGGED && logged.add(path);
+        return LOGGED.size() < MAX_LOGGED && LOGGED.add(path);
     }
 
     /**
