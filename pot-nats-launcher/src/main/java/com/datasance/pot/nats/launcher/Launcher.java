@@ -6,13 +6,20 @@ import com.datasance.pot.nats.process.NatsServerCommand;
 import com.datasance.pot.nats.process.NatsServerProcess;
 import com.datasance.pot.nats.process.ProcessException;
 import com.datasance.pot.nats.watch.ContentWatcher;
+import com.datasance.pot.nats.watch.WatchedPath;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +88,15 @@ final class Launcher {
         // Step 4: nats-server's full resolver reads its directory once at start; the mirror uses
         // the config just read (no second parse) and runs before the baseline is taken.
         PurgeService.mirrorJwtMount(settings, config.flatMap(ServerConfig::systemAccount));
-        ContentWatcher.Snapshot baseline = ContentWatcher.snapshot(ReloadService.watched(settings, config));
+        // The baseline reads every watched file: on its own thread, so that a stop meanwhile (a
+        // slow mount, 10,001 JWTs) ends the wrapper at once instead of after the reads.
+        List<WatchedPath<ChangeCause>> watched = ReloadService.watched(settings, config);
+        Optional<ContentWatcher.Snapshot> taken =
+                unlessStopped("reading the watched files", () -> ContentWatcher.snapshot(watched), events);
+        if (taken.isEmpty()) {
+            return 0;
+        }
+        ContentWatcher.Snapshot baseline = taken.get();
 
         // Step 5, with the command the supervisor also restarts nats-server with.
         NatsServerCommand command = new NatsServerCommand(binary, settings.conf(), settings.monitorPort(), args);
@@ -114,6 +129,57 @@ final class Launcher {
         // The purge service first, so that it is closed last: the watcher, closed before it, may
         // still hand it a JWT change until then.
         return supervisor.run(List.of(purge, reload));
+    }
+
+    /** How often a wait for a start-up step looks for a stop request. */
+    private static final long STOP_POLL_MILLIS = 50;
+
+    /**
+     * Runs {@code step} on a daemon thread of its own and waits for it, unless a stop (SIGTERM,
+     * SIGINT) comes first: then the thread is interrupted and abandoned (stopping never waits on
+     * background work; a read that ignores the interrupt dies with the JVM) and the result is
+     * empty. Other events stay queued for the supervisor.
+     *
+     * @param what the step, for the log line of a stop
+     * @throws IllegalStateException when the step failed (its cause attached)
+     */
+    static <T> Optional<T> unlessStopped(String what, Callable<T> step, BlockingQueue<Supervisor.Event> events)
+            throws InterruptedException {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread worker = Thread.ofPlatform()
+                .name("pot-nats-start-step")
+                .daemon(true)
+                .start(() -> {
+                    try {
+                        result.complete(step.call());
+                    } catch (Throwable e) {
+                        // Into the future, never to the fatal-error handler: the caller decides.
+                        result.completeExceptionally(e);
+                    }
+                });
+        try {
+            while (true) {
+                Optional<Supervisor.Event.Stop> stop = events.stream()
+                        .flatMap(e -> e instanceof Supervisor.Event.Stop s ? Stream.of(s) : Stream.empty())
+                        .findFirst();
+                if (stop.isPresent()) {
+                    worker.interrupt();
+                    LOG.info(
+                            "{} while {}: nothing started, stopping", stop.get().reason(), what);
+                    return Optional.empty();
+                }
+                try {
+                    return Optional.of(result.get(STOP_POLL_MILLIS, TimeUnit.MILLISECONDS));
+                } catch (TimeoutException e) {
+                    // Look for a stop again.
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException(what + " failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            worker.interrupt();
+            throw e;
+        }
     }
 
     /**

@@ -223,7 +223,7 @@ final class Supervisor implements ServerControl {
                         closeAll(services);
                         ExitStatus status = server.stop(shutdownTimeout, lameDuck);
                         LOG.info("nats-server stopped: {}", status);
-                        return status.code();
+                        return exitCodeOfRequestedStop(server, status, lameDuck);
                     }
                     case Event.Fatal(String reason) -> {
                         LOG.error("{}; stopping nats-server (pid {}) and exiting with status 1", reason, server.pid());
@@ -259,6 +259,33 @@ final class Supervisor implements ServerControl {
                 }
             }
         }
+    }
+
+    /** SIGINT: what {@link ServerProcess#stop} sends; a nats-server that handles it exits 0. */
+    static final int SIGINT = 2;
+
+    /** SIGUSR2: lame duck mode, sent first by a stop when NATS_LAME_DUCK is on. */
+    static final int SIGUSR2 = 12;
+
+    /**
+     * The wrapper's status for a stop it asked for: nats-server's own, except when nats-server
+     * died of the very signal the stop sent it (SIGINT, or SIGUSR2 in lame duck mode). nats-server
+     * installs its handlers for these early in {@code main} (at the end of {@code NewServer},
+     * before it serves anything); dying of one means it was still starting when the stop came,
+     * which happens when a stop follows a (re)start closely. That is the clean stop that was
+     * asked for, not a crash: exit 0, never 130. SIGKILL after the timeout stays 137.
+     */
+    static int exitCodeOfRequestedStop(ServerProcess server, ExitStatus status, boolean lameDuck) {
+        int signal = status.signal().orElse(0);
+        if (signal == SIGINT || (lameDuck && signal == SIGUSR2)) {
+            LOG.info(
+                    "nats-server (pid {}) was still starting, before its signal handlers, and died of the"
+                            + " stop's own signal {}: a clean stop, exit status 0",
+                    server.pid(),
+                    signal);
+            return 0;
+        }
+        return status.code();
     }
 
     /** Stops {@code old} gracefully and starts its successor; false when the successor cannot start. */

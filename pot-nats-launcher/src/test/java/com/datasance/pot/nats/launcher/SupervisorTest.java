@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The supervisor against a fake nats-server at the {@link ServerProcess} seam. */
 class SupervisorTest {
@@ -32,6 +34,8 @@ class SupervisorTest {
         final List<String> calls;
         final long pid;
         final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+        /** How the stop ends it: a clean exit, or what a nats-server still starting does. */
+        volatile ExitStatus stopsWith = ExitStatus.exited(0);
 
         FakeServer() {
             this(42, new CopyOnWriteArrayList<>());
@@ -55,8 +59,8 @@ class SupervisorTest {
         @Override
         public ExitStatus stop(Duration timeout, boolean lameDuck) {
             calls.add("stop " + (pid == 42 ? "" : pid + " ") + timeout + " " + lameDuck);
-            exit.complete(ExitStatus.exited(0));
-            return ExitStatus.exited(0);
+            exit.complete(stopsWith);
+            return exit.join();
         }
 
         @Override
@@ -147,6 +151,58 @@ class SupervisorTest {
         assertEquals(List.of("stop 1 PT5S true", "reload 2", "service closed", "stop 2 PT5S true"), first.calls);
         assertEquals(OptionalLong.of(2), reloaded.get());
         assertEquals(2, seen.getFirst().pid(), "services see the current server");
+    }
+
+    @Test
+    void shouldExitZeroWhenTheRestartedServerDiesOfTheStopsSigintBeforeItsHandlers() throws Exception {
+        // The red team's race: SIGTERM 0.1 s after a restart; the new nats-server had not yet
+        // installed its signal handlers and died of the SIGINT (status 130).
+        FakeServer first = new FakeServer(1, new CopyOnWriteArrayList<>());
+        FakeServer second = new FakeServer(2, first.calls);
+        second.stopsWith = ExitStatus.killedBy(Supervisor.SIGINT);
+        Supervisor supervisor = new Supervisor(
+                first,
+                () -> {
+                    events.add(new Supervisor.Event.Stop("SIGTERM"));
+                    return second;
+                },
+                Duration.ofSeconds(5),
+                false,
+                events);
+        supervisor.requestRestart("test");
+        assertEquals(0, supervisor.run(List.of()));
+        assertEquals(List.of("stop 1 PT5S false", "stop 2 PT5S false"), first.calls);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        // died of the stop's SIGINT (first start or restart, before its handlers): the asked-for stop
+        "2, false, 0",
+        "2, true, 0",
+        // lame duck mode sends SIGUSR2 first; a server still starting dies of that one
+        "12, true, 0",
+        // SIGUSR2 is no part of a plain stop: someone else's, reported as it is
+        "12, false, 140",
+        // SIGKILL after the timeout, and any other signal, are reported as they are
+        "9, false, 137",
+        "15, true, 143"
+    })
+    void shouldNeverReportTheStopsOwnSignalAsTheWrappersStatus(int signal, boolean lameDuck, int expected)
+            throws Exception {
+        FakeServer server = new FakeServer();
+        server.stopsWith = ExitStatus.killedBy(signal);
+        Supervisor supervisor = supervisor(server, Duration.ofSeconds(1), lameDuck);
+        supervisor.submit(new Supervisor.Event.Stop("SIGTERM"));
+        assertEquals(expected, supervisor.run(List.of()));
+    }
+
+    @Test
+    void shouldReportTheServersOwnNonZeroStatusOnAStop() throws Exception {
+        FakeServer server = new FakeServer();
+        server.stopsWith = ExitStatus.exited(1);
+        Supervisor supervisor = supervisor(server, Duration.ofSeconds(1), false);
+        supervisor.submit(new Supervisor.Event.Stop("SIGTERM"));
+        assertEquals(1, supervisor.run(List.of()));
     }
 
     @Test

@@ -1,7 +1,10 @@
 package com.datasance.pot.nats.watch;
 
+import com.datasance.pot.nats.api.SafeText;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
@@ -16,13 +19,18 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SHA-256 of watched content, following symlinks, and the directories to watch for it. Not
@@ -32,8 +40,55 @@ import java.util.concurrent.TimeUnit;
  * them ({@code ..data}, {@code ..data_tmp}, {@code ..2026_11_23_19_04_05.123}) for its atomic
  * writer, and the user-visible symlinks already lead to the same bytes. Counting them would turn
  * a swap to identical content into a change, because the timestamped name differs.
+ *
+ * <p>Only regular files (after following symlinks) are read: FIFOs, devices and sockets are
+ * skipped by their type, before any open (an open of a FIFO blocks until a writer comes). Files
+ * and directories on the kernel's own filesystems ({@code /proc}, {@code /sys}...) are skipped
+ * too: they say "regular, 0 bytes", yet a read of {@code /proc/kmsg} blocks forever, and a walk of
+ * {@code /proc} following links reaches the whole root filesystem through {@code /proc/N/cwd}.
+ * No config, TLS, JWT or creds file lives there. A file over {@link #MAX_READ_BYTES} is not read
+ * either: its digest is of its size, mtime and file key (a 2 GB sparse file took ~8 s to hash).
+ * A walk interrupted in a read ends with {@link CancellationException}: no table is made of a
+ * half-read tree.
  */
 final class ContentDigests {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContentDigests.class);
+
+    /**
+     * The most a file is read for its digest. A config, TLS, JWT or creds file is a few KiB; one
+     * beyond this is digested by its stat instead (logged once per path).
+     */
+    static final long MAX_READ_BYTES = 64L * 1024 * 1024;
+
+    /**
+     * The kernel's filesystems (type as /proc/self/mounts names it): their files are views of
+     * kernel state with made-up sizes, some block a read forever, none is config.
+     */
+    static final Set<String> KERNEL_FILESYSTEMS = Set.of(
+            "proc",
+            "sysfs",
+            "debugfs",
+            "tracefs",
+            "securityfs",
+            "cgroup",
+            "cgroup2",
+            "configfs",
+            "bpf",
+            "pstore",
+            "efivarfs",
+            "fusectl",
+            "devpts",
+            "mqueue");
+
+    /** How many distinct paths are logged as skipped or over the cap, at most, per JVM. */
+    private static final int MAX_LOGGED = 1000;
+
+    /**
+     * The paths logged as skipped or over the cap: shared by every instance (the launcher's
+     * baseline and its watcher digest the same tree), so each is logged once per JVM.
+     */
+    private static final Set<Path> LOGGED = ConcurrentHashMap.newKeySet();
 
     /** The digest shown for a file that exists but cannot be read (or vanished mid-walk). */
     static final String UNREADABLE = "unreadable";
@@ -85,6 +140,7 @@ final class ContentDigests {
 
     private final MessageDigest sha256 = sha256();
     private final byte[] buffer = new byte[8192];
+    private final KernelFilesystems kernel = new KernelFilesystems();
 
     /** {@link #digest(Path, DigestTable, Reads)} reading every file. */
     DigestTable digest(Path root) {
@@ -113,6 +169,10 @@ final class ContentDigests {
                             if (isKubeletInternal(root, dir)) {
                                 return FileVisitResult.SKIP_SUBTREE;
                             }
+                            if (kernel.holds(dir)) {
+                                logSkipped(dir);
+                                return FileVisitResult.SKIP_SUBTREE;
+                            }
                             long mtime = attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
                             directories.add(new DigestTable.Directory(
                                     dir, attrs.fileKey(), mtime, mtime < walkStart - RACY_WINDOW.toNanos()));
@@ -121,6 +181,9 @@ final class ContentDigests {
 
                         @Override
                         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                            if (Thread.currentThread().isInterrupted()) {
+                                throw new CancellationException("digest of " + root + " interrupted");
+                            }
                             if (attrs.isRegularFile() && !isKubeletInternal(root, file)) {
                                 String name =
                                         file.equals(root) ? "" : file.toString().substring(prefix);
@@ -186,7 +249,7 @@ final class ContentDigests {
             Path file = root.resolve(name);
             try {
                 BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-                if (!attrs.isRegularFile()) {
+                if (!attrs.isRegularFile() || kernel.holds(file)) {
                     return Optional.empty();
                 }
                 hash(table, name, file, attrs, previous, false);
@@ -215,12 +278,19 @@ final class ContentDigests {
                 return;
             }
         }
+        if (kernel.holds(file)) {
+            // A symlink out of the tree into /proc or /sys: as a FIFO, no entry at all.
+            logSkipped(file);
+            return;
+        }
         long hashedAt = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
         sha256.reset();
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                sha256.update(buffer, 0, n);
+        try {
+            if (size > MAX_READ_BYTES || !readInto(file)) {
+                statDigest(file, fileKey, size, mtime);
             }
+        } catch (ClosedByInterruptException e) {
+            throw new CancellationException("digest of " + file + " interrupted");
         } catch (IOException e) {
             table.add(name, null, -1, 0, DigestTable.UNREADABLE);
             return;
@@ -231,6 +301,91 @@ final class ContentDigests {
             sha256.digest(table.hashBuffer(), offset, DigestTable.HASH_BYTES);
         } catch (DigestException e) {
             throw new IllegalStateException("SHA-256 writes 32 bytes", e);
+        }
+    }
+
+    /**
+     * Feeds the content of {@code file} to the digest, reading at most {@link #MAX_READ_BYTES}.
+     *
+     * @return false when the file holds more than that (it grew since its stat): the caller
+     *     digests its stat instead
+     */
+    private boolean readInto(Path file) throws IOException {
+        long total = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                total += n;
+                if (total > MAX_READ_BYTES) {
+                    return false;
+                }
+                sha256.update(buffer, 0, n);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The digest of a file too large to read: its size, mtime and file key (device and inode), so
+     * that a rewrite, a touch or a replacement is still a change. A same-size in-place write
+     * within one mtime tick is not seen; no real config file is this large.
+     */
+    private void statDigest(Path file, Object fileKey, long size, long mtime) {
+        if (remember(file)) {
+            LOG.warn(
+                    "{} is over {} MiB: no config, TLS, JWT or creds file is; its changes are told by size,"
+                            + " mtime and inode, not content",
+                    SafeText.quote(file.toString()),
+                    MAX_READ_BYTES / (1024 * 1024));
+        }
+        sha256.reset();
+        sha256.update(("stat " + size + " " + mtime + " " + fileKey).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void logSkipped(Path path) {
+        if (remember(path)) {
+            LOG.warn(
+                    "not digesting {}: it is on a kernel filesystem (/proc, /sys...), not config, and a read"
+                            + " there may block forever",
+                    SafeText.quote(path.toString()));
+        }
+    }
+
+    /** True the first time {@code path} is seen (up to {@link #MAX_LOGGED} paths). */
+    private boolean remember(Path path) {
+        return LOGGED.size() < MAX_LOGGED && LOGGED.add(path);
+    }
+
+    /**
+     * Whether a path is on one of the {@link #KERNEL_FILESYSTEMS}, following symlinks. The
+     * filesystem type is looked up once per device (a stat gives the device; the type costs a read
+     * of the mount table). Not thread-safe; a missing path is on none.
+     */
+    static final class KernelFilesystems {
+        private final Map<Object, Boolean> byDevice = new HashMap<>();
+
+        boolean holds(Path path) {
+            Object device;
+            try {
+                device = Files.getAttribute(path, "unix:dev");
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                device = null;
+            }
+            if (device != null) {
+                Boolean known = byDevice.get(device);
+                if (known != null) {
+                    return known;
+                }
+            }
+            boolean kernel;
+            try {
+                kernel = KERNEL_FILESYSTEMS.contains(Files.getFileStore(path).type());
+            } catch (IOException e) {
+                kernel = false;
+            }
+            if (device != null) {
+                byDevice.put(device, kernel);
+            }
+            return kernel;
         }
     }
 
@@ -385,12 +540,14 @@ final class ContentDigests {
                 known.forEach(dir -> plan.merge(dir, Names.ALL, Names::merge));
                 return;
             }
+            KernelFilesystems kernel = new KernelFilesystems();
             try {
                 Files.walkFileTree(
                         root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
                             @Override
                             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                                if (isKubeletInternal(root, dir)) {
+                                if (isKubeletInternal(root, dir) || kernel.holds(dir)) {
+                                    // /proc/N/cwd leads to the whole root filesystem: never walked.
                                     return FileVisitResult.SKIP_SUBTREE;
                                 }
                                 plan.merge(dir, Names.ALL, Names::merge);
