@@ -203,6 +203,77 @@ public final class JetStreamReconciler {
     }
 
     /**
+     * A dry run that asked nats-server, as a real pass would, which planned accounts still have
+     * client or leafnode connections.
+     *
+     * @param report {@code Planned} for what a pass would purge now (grace period aside), {@code
+     *     Skipped} with {@code HAS_CONNECTIONS} or {@code CONNECTIONS_UNKNOWN} for what it would
+     *     keep; nothing sent but the connection questions
+     * @param notChecked why the connections were not asked (no creds, server not reachable);
+     *     then every {@code Planned} account would be purged only if it has none
+     */
+    public record DryRun(PurgeReport report, Optional<String> notChecked) {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException when one is null
+         */
+        public DryRun {
+            Objects.requireNonNull(report, "report");
+            Objects.requireNonNull(notChecked, "notChecked");
+        }
+    }
+
+    /**
+     * {@link #dryRun()} that also asks nats-server, when it can connect, which planned accounts
+     * still have connections (read-only requests; no purge is sent). A dry run that said "would
+     * purge" of an account a real pass keeps for its client misled the operator.
+     *
+     * @return the plan with the connection answers, or why they were not asked
+     * @throws ReconcileException as {@link #plan()}
+     * @throws InterruptedException when interrupted while connecting or waiting for a reply
+     */
+    public DryRun dryRunAskingConnections() throws ReconcileException, InterruptedException {
+        PurgePlan plan = plan();
+        if (plan.toPurge().isEmpty()) {
+            return new DryRun(finish(plan, plan.outcomes(), false, "dry run"), Optional.empty());
+        }
+        if (!settings.sends()) {
+            return new DryRun(
+                    finish(plan, plan.outcomes(), false, "dry run, connections not checked"),
+                    Optional.of("no system user creds configured"));
+        }
+        List<PurgeOutcome> outcomes = new ArrayList<>(plan.outcomes().size());
+        try (SystemConnection connection = SystemConnection.open(settings)) {
+            for (PurgeOutcome outcome : plan.outcomes()) {
+                if (!(outcome instanceof PurgeOutcome.Planned planned)) {
+                    outcomes.add(outcome);
+                    continue;
+                }
+                outcomes.add(
+                        switch (connection.connectionsOf(planned.account())) {
+                            case SystemConnection.Connections.Known known
+                            when known.total() > 0 ->
+                                new PurgeOutcome.Skipped(
+                                        planned.account(),
+                                        PurgeSkipReason.HAS_CONNECTIONS,
+                                        known.clients() + " client and " + known.leafnodes()
+                                                + " leafnode connection(s)");
+                            case SystemConnection.Connections.Known none -> planned;
+                            case SystemConnection.Connections.Unknown unknown ->
+                                new PurgeOutcome.Skipped(
+                                        planned.account(), PurgeSkipReason.CONNECTIONS_UNKNOWN, unknown.why());
+                        });
+            }
+        } catch (ReconcileException e) {
+            return new DryRun(
+                    finish(plan, plan.outcomes(), false, "dry run, connections not checked"),
+                    Optional.of(e.getMessage()));
+        }
+        return new DryRun(finish(plan, outcomes, false, "dry run"), Optional.empty());
+    }
+
+    /**
      * One pass: plan, then purge over one connection. Without creds the plan is logged and nothing
      * is sent (as the Go original did). Called while a pass runs, it waits and joins the one
      * follow-up pass that every such call shares (the report is the same object for all of them).

@@ -225,7 +225,14 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         } catch (ConfigException e) {
             log().warn("JetStream purge pass skipped: cannot read NATS_CONF: {}", SafeText.escape(e.getMessage()));
         } catch (ReconcileException e) {
-            log().error("JetStream purge pass failed: {}", SafeText.escape(e.getMessage()));
+            if (stopping()) {
+                // close() interrupted the pass (its connect fails then): not a wrong setting.
+                log().debug(
+                                "JetStream purge pass stopped, the wrapper is stopping: {}",
+                                SafeText.escape(e.getMessage()));
+            } else {
+                log().error("JetStream purge pass failed: {}", SafeText.escape(e.getMessage()));
+            }
         } catch (InterruptedException e) {
             // close(): the wrapper is stopping.
             Thread.currentThread().interrupt();
@@ -233,6 +240,13 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             log().error("JetStream purge pass failed: {}", SafeText.escape(e.toString()));
         }
         return Optional.empty();
+    }
+
+    /** True once close() began: a pass failing then failed because of the stop. */
+    private boolean stopping() {
+        synchronized (lock) {
+            return closed || Thread.currentThread().isInterrupted();
+        }
     }
 
     /** True for the first request that gets {@code report}: requests merged into one pass share it. */
