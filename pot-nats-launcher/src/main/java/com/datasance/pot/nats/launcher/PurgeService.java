@@ -137,12 +137,17 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             }
             try {
                 threads().execute(() -> {
+                    Optional<PurgeReport> result = Optional.empty();
                     try {
-                        pass.complete(runPass(kind));
+                        result = runPass(kind);
                     } finally {
-                        pass.complete(Optional.empty());
+                        // Scheduled before the pass completes: whoever waits for it sees the next.
+                        try {
+                            scheduleDuePass();
+                        } finally {
+                            pass.complete(result);
+                        }
                     }
-                    scheduleDuePass();
                 });
             } catch (RejectedExecutionException e) {
                 pass.complete(Optional.empty());
@@ -187,6 +192,15 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             } catch (RejectedExecutionException e) {
                 duePass = null;
             }
+        }
+    }
+
+    /** How long until the pass scheduled for the next due account runs; empty when none is (tests). */
+    Optional<Duration> nextDuePassIn() {
+        synchronized (lock) {
+            return duePass == null || duePass.isDone()
+                    ? Optional.empty()
+                    : Optional.of(Duration.ofMillis(duePass.getDelay(TimeUnit.MILLISECONDS)));
         }
     }
 
