@@ -59,6 +59,24 @@ class PurgeProcessTest {
     }
 
     @Test
+    void shouldSayAtOnceThatAFifoAsSystemCredsIsNotAFile() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
+        Path fifo = dir.resolve("evil.creds");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertEquals(0, mkfifo.waitFor(), "mkfifo");
+        Map<String, String> env = Wrapper.purgeEnv(fixture, url(), monitoring.port());
+        env.put("NATS_SYS_USER_CRED_PATH", fifo.toString());
+        try (Wrapper wrapper = run(env)) {
+            wrapper.awaitStarted();
+            // It hung in open() for good: no [ERR], no pass, and a stop waiting on it.
+            wrapper.awaitOutput("[ERR] JetStream purge pass failed: ");
+            String output = wrapper.output();
+            assertTrue(output.contains(fifo + "\\' is not a regular file (a FIFO, socket or device)"), output);
+        }
+        assertTrue(fixture.streamOnDisk(fixture.gone()), "nothing purged");
+    }
+
+    @Test
     void shouldPurgeAnAccountWhoseJwtIsRemovedWhileTheWrapperRuns() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
         Map<String, String> env = Wrapper.purgeEnv(fixture, url(), monitoring.port());
