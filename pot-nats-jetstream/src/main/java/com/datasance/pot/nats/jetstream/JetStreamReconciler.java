@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -66,11 +67,27 @@ public final class JetStreamReconciler {
         // merge into one follow-up. Pushes likewise, apart from passes.
         final MergedRuns<PurgeSettings, PurgeReport> passes = new MergedRuns<>();
         final MergedRuns<PurgeSettings, ClaimsPushReport> pushes = new MergedRuns<>();
+        // Accounts due but kept because nats-server has (or may have) their connections: when to
+        // ask again, and the reason last logged at INFO (logged again only when it changes).
+        final Map<String, Held> held = new ConcurrentHashMap<>();
 
         Memory(Clock clock) {
             this.clock = clock;
         }
     }
+
+    /**
+     * An account kept for {@code reason} (HAS_CONNECTIONS or CONNECTIONS_UNKNOWN): asked again at
+     * {@code retryAt} (or at any pass before), the {@code backoff} doubling from {@link #FIRST_RETRY} up to
+     * {@link #LAST_RETRY} while the reason holds.
+     */
+    private record Held(PurgeSkipReason reason, Instant retryAt, Duration backoff) {}
+
+    /** The first wait before an account kept for its connections is asked about again. */
+    static final Duration FIRST_RETRY = Duration.ofSeconds(30);
+
+    /** The longest wait between two questions about an account kept for its connections. */
+    static final Duration LAST_RETRY = Duration.ofMinutes(5);
 
     private JetStreamReconciler(PurgeSettings settings, Memory memory) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -126,15 +143,21 @@ public final class JetStreamReconciler {
     }
 
     /**
-     * When the next pass could purge more: a long-running caller schedules a pass then.
+     * When the next pass could purge more: a long-running caller schedules a pass then. An account
+     * kept because nats-server still has (or may have) its connections is due again only after a
+     * wait doubling from 30 s up to 5 min while it stays so, not at once: its grace period being
+     * over must not make a caller run a pass after pass.
      *
-     * @return when the earliest account now waiting out its grace period becomes due; empty when
-     *     none waits
+     * @return when the earliest account now waiting out its grace period, or kept for its
+     *     connections, is due to be looked at again; empty when none waits
      */
     public Optional<Instant> nextDue() {
-        return memory.absentSince.values().stream()
-                .min(Comparator.naturalOrder())
-                .map(since -> since.plus(settings.grace()));
+        return memory.absentSince.entrySet().stream()
+                .map(absent -> {
+                    Held held = memory.held.get(absent.getKey());
+                    return held != null ? held.retryAt() : absent.getValue().plus(settings.grace());
+                })
+                .min(Comparator.naturalOrder());
     }
 
     /**
@@ -177,6 +200,77 @@ public final class JetStreamReconciler {
     public PurgeReport dryRun() throws ReconcileException {
         PurgePlan plan = plan();
         return finish(plan, plan.outcomes(), false, "dry run");
+    }
+
+    /**
+     * A dry run that asked nats-server, as a real pass would, which planned accounts still have
+     * client or leafnode connections.
+     *
+     * @param report {@code Planned} for what a pass would purge now (grace period aside), {@code
+     *     Skipped} with {@code HAS_CONNECTIONS} or {@code CONNECTIONS_UNKNOWN} for what it would
+     *     keep; nothing sent but the connection questions
+     * @param notChecked why the connections were not asked (no creds, server not reachable);
+     *     then every {@code Planned} account would be purged only if it has none
+     */
+    public record DryRun(PurgeReport report, Optional<String> notChecked) {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException when one is null
+         */
+        public DryRun {
+            Objects.requireNonNull(report, "report");
+            Objects.requireNonNull(notChecked, "notChecked");
+        }
+    }
+
+    /**
+     * {@link #dryRun()} that also asks nats-server, when it can connect, which planned accounts
+     * still have connections (read-only requests; no purge is sent). A dry run that said "would
+     * purge" of an account a real pass keeps for its client misled the operator.
+     *
+     * @return the plan with the connection answers, or why they were not asked
+     * @throws ReconcileException as {@link #plan()}
+     * @throws InterruptedException when interrupted while connecting or waiting for a reply
+     */
+    public DryRun dryRunAskingConnections() throws ReconcileException, InterruptedException {
+        PurgePlan plan = plan();
+        if (plan.toPurge().isEmpty()) {
+            return new DryRun(finish(plan, plan.outcomes(), false, "dry run"), Optional.empty());
+        }
+        if (!settings.sends()) {
+            return new DryRun(
+                    finish(plan, plan.outcomes(), false, "dry run, connections not checked"),
+                    Optional.of("no system user creds configured"));
+        }
+        List<PurgeOutcome> outcomes = new ArrayList<>(plan.outcomes().size());
+        try (SystemConnection connection = SystemConnection.open(settings)) {
+            for (PurgeOutcome outcome : plan.outcomes()) {
+                if (!(outcome instanceof PurgeOutcome.Planned planned)) {
+                    outcomes.add(outcome);
+                    continue;
+                }
+                outcomes.add(
+                        switch (connection.connectionsOf(planned.account())) {
+                            case SystemConnection.Connections.Known known
+                            when known.total() > 0 ->
+                                new PurgeOutcome.Skipped(
+                                        planned.account(),
+                                        PurgeSkipReason.HAS_CONNECTIONS,
+                                        known.clients() + " client and " + known.leafnodes()
+                                                + " leafnode connection(s)");
+                            case SystemConnection.Connections.Known none -> planned;
+                            case SystemConnection.Connections.Unknown unknown ->
+                                new PurgeOutcome.Skipped(
+                                        planned.account(), PurgeSkipReason.CONNECTIONS_UNKNOWN, unknown.why());
+                        });
+            }
+        } catch (ReconcileException e) {
+            return new DryRun(
+                    finish(plan, plan.outcomes(), false, "dry run, connections not checked"),
+                    Optional.of(e.getMessage()));
+        }
+        return new DryRun(finish(plan, outcomes, false, "dry run"), Optional.empty());
     }
 
     /**
@@ -224,6 +318,9 @@ public final class JetStreamReconciler {
         }
         Path resolverDir =
                 settings.resolverDir().orElseThrow(() -> new IllegalStateException("planned without a resolver dir"));
+        // What was held before this pass: a hold logged then is not logged again at INFO.
+        Map<String, PurgeSkipReason> heldBefore = new java.util.HashMap<>();
+        memory.held.forEach((account, held) -> heldBefore.put(account, held.reason()));
         PurgeOutcome[] outcomes = new PurgeOutcome[planned.size()];
         // The first pass-wide rule that held when the directory was looked at again.
         Optional<PurgeSkipReason> changedDuringPass = Optional.empty();
@@ -249,6 +346,7 @@ public final class JetStreamReconciler {
                 }
                 if (Directories.hasJwt(resolverDir, account)) {
                     memory.absentSince.remove(account);
+                    memory.held.remove(account);
                     outcomes[i] = new PurgeOutcome.Skipped(account, PurgeSkipReason.BACK_IN_RESOLVER);
                     continue;
                 }
@@ -261,6 +359,7 @@ public final class JetStreamReconciler {
                                 account,
                                 PurgeSkipReason.HAS_CONNECTIONS,
                                 known.clients() + " client and " + known.leafnodes() + " leafnode connection(s)");
+                        hold(account, PurgeSkipReason.HAS_CONNECTIONS);
                         continue;
                     }
                     case SystemConnection.Connections.Known none -> {
@@ -269,6 +368,7 @@ public final class JetStreamReconciler {
                     case SystemConnection.Connections.Unknown unknown -> {
                         outcomes[i] =
                                 new PurgeOutcome.Skipped(account, PurgeSkipReason.CONNECTIONS_UNKNOWN, unknown.why());
+                        hold(account, PurgeSkipReason.CONNECTIONS_UNKNOWN);
                         continue;
                     }
                 }
@@ -287,9 +387,10 @@ public final class JetStreamReconciler {
         for (PurgeOutcome outcome : outcomes) {
             if (outcome instanceof PurgeOutcome.Purged purged) {
                 memory.absentSince.remove(purged.account());
+                memory.held.remove(purged.account());
             }
         }
-        return finish(plan, Arrays.asList(outcomes), true, "", changedDuringPass);
+        return finish(plan, Arrays.asList(outcomes), true, "", changedDuringPass, heldBefore);
     }
 
     /**
@@ -301,6 +402,7 @@ public final class JetStreamReconciler {
     private List<PurgeOutcome> graced(PurgePlan plan) {
         Instant now = memory.clock.instant();
         memory.absentSince.keySet().retainAll(Set.copyOf(plan.toPurge()));
+        memory.held.keySet().retainAll(memory.absentSince.keySet());
         List<PurgeOutcome> result = new ArrayList<>(plan.outcomes().size());
         List<String> waiting = new ArrayList<>();
         for (PurgeOutcome outcome : plan.outcomes()) {
@@ -326,6 +428,25 @@ public final class JetStreamReconciler {
                     String.join(", ", waiting));
         }
         return result;
+    }
+
+    /**
+     * Records that {@code account} was kept for {@code reason}: the next question waits twice as
+     * long as the last one while the reason stays the same (from FIRST_RETRY up to LAST_RETRY).
+     */
+    private void hold(String account, PurgeSkipReason reason) {
+        Held before = memory.held.get(account);
+        Duration wait = FIRST_RETRY;
+        if (before != null && before.reason() == reason) {
+            Duration doubled = before.backoff().multipliedBy(2);
+            wait = doubled.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : doubled;
+        }
+        memory.held.put(account, new Held(reason, memory.clock.instant().plus(wait), wait));
+    }
+
+    /** True when {@code skip} is a connection hold already logged at INFO with the same reason. */
+    private boolean heldBefore(PurgeOutcome.Skipped skip, Map<String, PurgeSkipReason> heldBefore) {
+        return heldBefore.get(skip.account()) == skip.reason();
     }
 
     private static final int IN_FLIGHT = 32;
@@ -358,7 +479,7 @@ public final class JetStreamReconciler {
     }
 
     private PurgeReport finish(PurgePlan plan, List<PurgeOutcome> outcomes, boolean sent, String note) {
-        return finish(plan, outcomes, sent, note, Optional.empty());
+        return finish(plan, outcomes, sent, note, Optional.empty(), Map.of());
     }
 
     private PurgeReport finish(
@@ -366,7 +487,8 @@ public final class JetStreamReconciler {
             List<PurgeOutcome> outcomes,
             boolean sent,
             String note,
-            Optional<PurgeSkipReason> changedDuringPass) {
+            Optional<PurgeSkipReason> changedDuringPass,
+            Map<String, PurgeSkipReason> heldBefore) {
         String dir =
                 settings.resolverDir().map(Path::toString).map(SafeText::escape).orElse("(none)");
         for (PurgeOutcome outcome : outcomes) {
@@ -378,6 +500,14 @@ public final class JetStreamReconciler {
                             "JetStream purge: purged account {}, not in resolver dir '{}'",
                             SafeText.quote(p.account()),
                             dir);
+                // Still kept for the same reason as at the last pass: said once, at the change.
+                case PurgeOutcome.Skipped s
+                when heldBefore(s, heldBefore) ->
+                    LOG.debug(
+                            "JetStream purge: still skipped {}: {}{}",
+                            SafeText.quote(s.account()),
+                            s.reason().description(),
+                            s.detail().isEmpty() ? "" : " (" + SafeText.escape(s.detail()) + ")");
                 case PurgeOutcome.Skipped s ->
                     LOG.info(
                             "JetStream purge: skipped {}: {}{}",

@@ -127,13 +127,7 @@ public final class JwtMountMirror {
         try {
             for (Map.Entry<String, Path> entry : mounted.entrySet()) {
                 Path target = resolverDir.resolve(entry.getKey());
-                byte[] content;
-                try {
-                    content = Files.readAllBytes(entry.getValue());
-                } catch (IOException e) {
-                    throw new ReconcileException(
-                            "cannot read " + quote(entry.getValue()) + ": " + SafeText.escape(e.toString()), e);
-                }
+                byte[] content = RegularFiles.read(entry.getValue(), RegularFiles.MAX_BYTES, "mounted JWT");
                 String digest = sha256(content);
                 Optional<String> present = digestOf(target);
                 if (present.filter(digest::equals).isPresent()) {

@@ -3,11 +3,10 @@ package com.datasance.pot.nats.jetstream;
 import com.datasance.pot.nats.api.SafeText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -51,19 +50,19 @@ final class Jwts {
     }
 
     private static String firstJwt(Path file, String what) throws ReconcileException {
-        // Line by line, stopping at the JWT: the seed that follows in a creds file is not parsed.
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        // A regular file only, checked before it is opened (a FIFO blocked here for good), and
+        // at most RegularFiles.MAX_BYTES. Scanned line by line, stopping at the JWT: the seed
+        // that follows in a creds file is not parsed, and the bytes are cleared after.
+        byte[] content = RegularFiles.read(file, RegularFiles.MAX_BYTES, what);
+        try {
+            for (String line : new String(content, StandardCharsets.UTF_8).split("\\R", -1)) {
                 String trimmed = line.strip();
                 if (trimmed.startsWith(JWT_PREFIX)) {
                     return trimmed;
                 }
             }
-        } catch (IOException e) {
-            throw new ReconcileException(
-                    what + " " + SafeText.quote(file.toString()) + " do not exist or cannot be read: "
-                            + SafeText.escape(e.toString()),
-                    e);
+        } finally {
+            Arrays.fill(content, (byte) 0);
         }
         throw new ReconcileException(what + " " + SafeText.quote(file.toString())
                 + " hold no JWT; expected a line starting with 'eyJ' (nsc writes creds and operator JWTs so)");

@@ -72,11 +72,30 @@ public record PurgeReport(List<PurgeOutcome> outcomes, Optional<String> warning,
     /**
      * The tail of the pass's summary line.
      *
-     * @return e.g. {@code 2 planned, 1 purged, 3 skipped, 0 failed}
+     * @return e.g. {@code 2 planned, 1 purged, 3 skipped, 0 failed}: planned counts what was due
+     *     (purged, failed, or kept for its connections or its JWT being back are among it)
      */
     public String summary() {
-        return planned().size() + " planned, " + purged().size() + " purged, "
-                + skipped().size() + " skipped, " + failed().size() + " failed";
+        return due() + " planned, " + purged().size() + " purged, " + skipped().size() + " skipped, " + failed().size()
+                + " failed";
+    }
+
+    /**
+     * What the pass found due: planned, purged, failed, or kept by a rule only a pass about to
+     * send checks (connections, JWT back); "0 planned, 1 purged" read as a contradiction.
+     */
+    private long due() {
+        return outcomes.stream()
+                .filter(outcome -> switch (outcome) {
+                    case PurgeOutcome.Planned p -> true;
+                    case PurgeOutcome.Purged p -> true;
+                    case PurgeOutcome.Failed f -> true;
+                    case PurgeOutcome.Skipped s ->
+                        s.reason() == PurgeSkipReason.HAS_CONNECTIONS
+                                || s.reason() == PurgeSkipReason.CONNECTIONS_UNKNOWN
+                                || s.reason() == PurgeSkipReason.BACK_IN_RESOLVER;
+                })
+                .count();
     }
 
     private <T extends PurgeOutcome> List<T> only(Class<T> type) {

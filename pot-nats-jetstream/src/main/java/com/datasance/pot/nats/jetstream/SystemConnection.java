@@ -10,7 +10,6 @@ import io.nats.client.Subscription;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -72,9 +71,10 @@ final class SystemConnection implements AutoCloseable {
      */
     static SystemConnection open(PurgeSettings settings) throws ReconcileException, InterruptedException {
         Optional<Path> credsFile = settings.credsFile();
-        if (credsFile.isPresent() && !Files.isReadable(credsFile.get())) {
-            throw new ReconcileException("system user creds "
-                    + SafeText.quote(credsFile.get().toString()) + " do not exist or cannot be read");
+        if (credsFile.isPresent()) {
+            // The client reads the creds at each connect: never a FIFO (its open() blocks) nor a
+            // file without bound.
+            RegularFiles.check(credsFile.get(), RegularFiles.MAX_BYTES, "system user creds");
         }
         String creds = credsFile.map(Path::toString).orElse("(the connection hook's)");
         String url = SafeText.redactUrl(settings.clientUrl());
@@ -539,7 +539,8 @@ final class SystemConnection implements AutoCloseable {
     }
 
     private static SSLContext trusting(Path caFile) throws ReconcileException {
-        try (InputStream in = Files.newInputStream(caFile)) {
+        byte[] pem = RegularFiles.read(caFile, RegularFiles.MAX_BYTES, "CA file");
+        try (InputStream in = new java.io.ByteArrayInputStream(pem)) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
             int i = 0;

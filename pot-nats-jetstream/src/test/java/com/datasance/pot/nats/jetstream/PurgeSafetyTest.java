@@ -161,6 +161,47 @@ class PurgeSafetyTest {
     }
 
     @Test
+    void shouldAskAgainAboutAnAccountKeptForItsConnectionsOnlyAfterADoublingWait() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            ManualClock clock = new ManualClock();
+            JetStreamReconciler reconciler = JetStreamReconciler.of(scenario.settings(), clock);
+            Connection client = scenario.streams(scenario.gone).connect();
+            try {
+                scenario.removeJwt(scenario.gone);
+
+                // Grace zero: due at once, kept for its client. The next pass is not due now (a
+                // caller scheduling a pass at nextDue() ran one pass after another), but 30 s on.
+                assertEquals(PurgeSkipReason.HAS_CONNECTIONS, skipReason(reconciler.reconcile(), scenario.gone));
+                assertEquals(Optional.of(clock.instant().plus(Duration.ofSeconds(30))), reconciler.nextDue());
+                List<Duration> waits = new ArrayList<>();
+                for (int pass = 0; pass < 5; pass++) {
+                    clock.advance(Duration.between(
+                            clock.instant(), reconciler.nextDue().orElseThrow()));
+                    assertEquals(PurgeSkipReason.HAS_CONNECTIONS, skipReason(reconciler.reconcile(), scenario.gone));
+                    waits.add(Duration.between(
+                            clock.instant(), reconciler.nextDue().orElseThrow()));
+                }
+                assertEquals(
+                        List.of(
+                                Duration.ofMinutes(1),
+                                Duration.ofMinutes(2),
+                                Duration.ofMinutes(4),
+                                Duration.ofMinutes(5),
+                                Duration.ofMinutes(5)),
+                        waits);
+                assertEquals(PurgeScenario.MESSAGES, messages(scenario, scenario.gone));
+            } finally {
+                client.close();
+            }
+            // The client left: the next pass purges, and nothing waits any more.
+            assertEquals(
+                    List.of(new PurgeOutcome.Purged(scenario.gone.publicKey())),
+                    reconciler.reconcile().outcomes());
+            assertEquals(Optional.empty(), reconciler.nextDue());
+        }
+    }
+
+    @Test
     void shouldNeverPurgeAnAccountThatALeafnodeStillUses() throws Exception {
         int leafPort = FreePorts.next();
         try (PurgeScenario scenario =

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +74,46 @@ class PurgeSettingsTest {
                 .build();
 
         assertEquals(Optional.of(operator.system().publicKey()), settings.systemAccount());
+    }
+
+    @Test
+    void shouldRefuseAFifoAsCredsWithoutOpeningIt() throws Exception {
+        OperatorFixture operator = OperatorFixture.create(dir);
+        Path fifo = dir.resolve("evil.creds");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertTrue(mkfifo.waitFor(30, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo");
+        // Through a symlink too: the type is the link target's.
+        Path link = Files.createSymbolicLink(dir.resolve("link.creds"), fifo);
+
+        for (Path creds : List.of(fifo, link)) {
+            // Opening a FIFO blocks until a writer comes: run it where a hang fails the test
+            // instead of holding the build.
+            CompletableFuture<ReconcileException> refused = CompletableFuture.supplyAsync(() -> assertThrows(
+                    ReconcileException.class,
+                    () -> PurgeSettings.builder()
+                            .server(facts(operator, Optional.empty(), ServerFacts.ResolverType.FULL))
+                            .credsFile(creds)
+                            .build()));
+            ReconcileException e = refused.get(60, TimeUnit.SECONDS);
+            assertTrue(e.getMessage().contains("is not a regular file"), e.getMessage());
+            assertTrue(e.getMessage().contains(creds.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseCredsLargerThanTheCap() throws Exception {
+        OperatorFixture operator = OperatorFixture.create(dir);
+        Path big = dir.resolve("big.creds");
+        Files.write(big, new byte[RegularFiles.MAX_BYTES + 1]);
+
+        ReconcileException e = assertThrows(
+                ReconcileException.class,
+                () -> PurgeSettings.builder()
+                        .server(facts(operator, Optional.empty(), ServerFacts.ResolverType.FULL))
+                        .credsFile(big)
+                        .build());
+
+        assertTrue(e.getMessage().contains("expected at most " + RegularFiles.MAX_BYTES), e.getMessage());
     }
 
     @Test

@@ -137,12 +137,17 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             }
             try {
                 threads().execute(() -> {
+                    Optional<PurgeReport> result = Optional.empty();
                     try {
-                        pass.complete(runPass(kind));
+                        result = runPass(kind);
                     } finally {
-                        pass.complete(Optional.empty());
+                        // Scheduled before the pass completes: whoever waits for it sees the next.
+                        try {
+                            scheduleDuePass();
+                        } finally {
+                            pass.complete(result);
+                        }
                     }
-                    scheduleDuePass();
                 });
             } catch (RejectedExecutionException e) {
                 pass.complete(Optional.empty());
@@ -190,6 +195,15 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         }
     }
 
+    /** How long until the pass scheduled for the next due account runs; empty when none is (tests). */
+    Optional<Duration> nextDuePassIn() {
+        synchronized (lock) {
+            return duePass == null || duePass.isDone()
+                    ? Optional.empty()
+                    : Optional.of(Duration.ofMillis(duePass.getDelay(TimeUnit.MILLISECONDS)));
+        }
+    }
+
     private Optional<PurgeReport> runPass(Pass kind) {
         try {
             Setup setup = Setup.of(settings, NatsConfigReader.readServerConfig(settings.conf(), env));
@@ -225,7 +239,12 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         } catch (ConfigException e) {
             log().warn("JetStream purge pass skipped: cannot read NATS_CONF: {}", e.getMessage());
         } catch (ReconcileException e) {
-            log().error("JetStream purge pass failed: {}", e.getMessage());
+            if (stopping()) {
+                // close() interrupted the pass (its connect fails then): not a wrong setting.
+                log().debug("JetStream purge pass stopped, the wrapper is stopping: {}", e.getMessage());
+            } else {
+                log().error("JetStream purge pass failed: {}", e.getMessage());
+            }
         } catch (InterruptedException e) {
             // close(): the wrapper is stopping.
             Thread.currentThread().interrupt();
@@ -233,6 +252,13 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             log().error("JetStream purge pass failed: {}", e.toString());
         }
         return Optional.empty();
+    }
+
+    /** True once close() began: a pass failing then failed because of the stop. */
+    private boolean stopping() {
+        synchronized (lock) {
+            return closed || Thread.currentThread().isInterrupted();
+        }
     }
 
     /** True for the first request that gets {@code report}: requests merged into one pass share it. */

@@ -11,6 +11,7 @@ import com.datasance.pot.nats.jetstream.ReconcileException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code pot-nats reconcile [--dry-run]}: one purge pass now against the running nats-server
@@ -49,14 +50,22 @@ final class ReconcileCommand {
         }
         JetStreamReconciler reconciler = JetStreamReconciler.of(setup.settings().orElseThrow());
         PurgeReport report;
+        // A dry run asks the connection question a real pass asks, when it can connect.
+        Optional<String> notChecked = Optional.empty();
         try {
-            report = dryRun ? reconciler.dryRun() : reconciler.reconcile();
+            if (dryRun) {
+                JetStreamReconciler.DryRun run = reconciler.dryRunAskingConnections();
+                report = run.report();
+                notChecked = run.notChecked();
+            } else {
+                report = reconciler.reconcile();
+            }
         } catch (ReconcileException e) {
             out.println("reconcile failed: " + StderrLoggingProvider.oneLine(e.getMessage()));
             return Main.INTERNAL_ERROR;
         }
         for (PurgeOutcome outcome : report.outcomes()) {
-            out.println(line(outcome));
+            out.println(dryRun ? dryRunLine(outcome, notChecked) : line(outcome));
         }
         report.warning()
                 .ifPresent(
@@ -68,6 +77,25 @@ final class ReconcileCommand {
                         : " (no NATS_SYS_USER_CRED_PATH, nothing sent)";
         out.println("summary: " + report.summary() + note);
         return report.succeeded() ? 0 : Main.INTERNAL_ERROR;
+    }
+
+    /**
+     * A dry run's line: {@code would keep NAME: why (N connections)} for an account a pass would
+     * keep for its connections; {@code would purge KEY unless it has connections (not checked:
+     * why)} when they could not be asked; else as {@link #line}.
+     */
+    static String dryRunLine(PurgeOutcome outcome, Optional<String> notChecked) {
+        return switch (outcome) {
+            case PurgeOutcome.Skipped s
+            when s.reason() == PurgeSkipReason.HAS_CONNECTIONS || s.reason() == PurgeSkipReason.CONNECTIONS_UNKNOWN ->
+                "would keep " + SafeText.quote(s.account()) + ": " + s.reason().description() + " ("
+                        + SafeText.escape(s.detail()) + ")";
+            case PurgeOutcome.Planned p
+            when notChecked.isPresent() ->
+                "would purge " + SafeText.escape(p.account()) + " unless it has connections (not checked: "
+                        + SafeText.escape(notChecked.get()) + ")";
+            default -> line(outcome);
+        };
     }
 
     /** {@code purged KEY}, {@code would purge KEY}, {@code kept NAME: why}, {@code failed KEY: why}. */

@@ -8,6 +8,7 @@ import com.datasance.pot.nats.testkit.Monitoring;
 import com.datasance.pot.nats.testkit.NatsServerFixture;
 import com.datasance.pot.nats.testkit.PurgeFixture;
 import com.datasance.pot.nats.testkit.WrapperEnvironment;
+import io.nats.client.Connection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,10 +52,28 @@ class PurgeProcessTest {
             wrapper.awaitOutput("JetStream purge pass: ");
             String output = wrapper.output();
             assertTrue(output.contains("purged account '" + fixture.gone().publicKey() + "'"), output);
-            assertTrue(output.contains("0 planned, 1 purged"), output);
+            assertTrue(output.contains("JetStream purge pass: 1 planned, 1 purged"), output);
             assertFalse(Files.exists(fixture.storeDirOf(fixture.gone())), "gone account's data");
             assertLiveIntact(fixture, url());
         }
+    }
+
+    @Test
+    void shouldSayAtOnceThatAFifoAsSystemCredsIsNotAFile() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
+        Path fifo = dir.resolve("evil.creds");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertEquals(0, mkfifo.waitFor(), "mkfifo");
+        Map<String, String> env = Wrapper.purgeEnv(fixture, url(), monitoring.port());
+        env.put("NATS_SYS_USER_CRED_PATH", fifo.toString());
+        try (Wrapper wrapper = run(env)) {
+            wrapper.awaitStarted();
+            // It hung in open() for good: no [ERR], no pass, and a stop waiting on it.
+            wrapper.awaitOutput("[ERR] JetStream purge pass failed: ");
+            String output = wrapper.output();
+            assertTrue(output.contains(fifo + "\\' is not a regular file (a FIFO, socket or device)"), output);
+        }
+        assertTrue(fixture.streamOnDisk(fixture.gone()), "nothing purged");
     }
 
     @Test
@@ -153,6 +172,46 @@ class PurgeProcessTest {
     }
 
     @Test
+    void shouldSayInTheDryRunThatAnAccountWithAClientWouldBeKept() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
+        try (NatsServerFixture server = fixture.startServer();
+                Connection client =
+                        fixture.streams(server.clientUrl(), fixture.gone()).connect()) {
+            fixture.removeJwt(fixture.gone());
+            Map<String, String> env = Wrapper.purgeEnv(fixture, server.clientUrl(), monitoring.port());
+            try (Wrapper reconcile = Wrapper.start(dir, env, "reconcile", "--dry-run")) {
+                assertEquals(0, reconcile.awaitExit(), reconcile.output());
+                String output = reconcile.output();
+                assertTrue(
+                        output.contains("\nwould keep '" + fixture.gone().publicKey() + "': nats-server still has"
+                                + " client or leafnode connections of the account (1 client and 0 leafnode"
+                                + " connection(s))\n"),
+                        output);
+                assertFalse(output.contains("would purge"), output);
+                assertTrue(output.contains("summary: 1 planned, 0 purged, 1 skipped, 0 failed (dry run"), output);
+            }
+            assertTrue(fixture.streamOnDisk(fixture.gone()), "gone account's data kept");
+        }
+    }
+
+    @Test
+    void shouldSayInTheDryRunThatTheConnectionsWereNotChecked() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
+        fixture.removeJwt(fixture.gone());
+        // Nothing listens at url(): the question cannot be asked.
+        Map<String, String> env = Wrapper.purgeEnv(fixture, url(), monitoring.port());
+        try (Wrapper reconcile = Wrapper.start(dir, env, "reconcile", "--dry-run")) {
+            assertEquals(0, reconcile.awaitExit(), reconcile.output());
+            String output = reconcile.output();
+            assertTrue(
+                    output.contains("\nwould purge " + fixture.gone().publicKey()
+                            + " unless it has connections (not checked: nothing accepted a connection at "),
+                    output);
+        }
+        assertTrue(fixture.streamOnDisk(fixture.gone()), "nothing purged");
+    }
+
+    @Test
     void shouldPurgeWithReconcileAndExitZero() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
         try (NatsServerFixture server = fixture.startServer()) {
@@ -162,7 +221,7 @@ class PurgeProcessTest {
                 assertEquals(0, reconcile.awaitExit(), reconcile.output());
                 String output = reconcile.output();
                 assertTrue(output.contains("\npurged " + fixture.gone().publicKey() + "\n"), output);
-                assertTrue(output.contains("summary: 0 planned, 1 purged, 0 skipped, 0 failed\n"), output);
+                assertTrue(output.contains("summary: 1 planned, 1 purged, 0 skipped, 0 failed\n"), output);
             }
             assertFalse(Files.exists(fixture.storeDirOf(fixture.gone())), "gone account's data");
             assertLiveIntact(fixture, server.clientUrl());
