@@ -108,6 +108,7 @@ public final class ContentWatcher<K> implements AutoCloseable {
      * with {@link #baseline} while nothing is pending, so it costs no copy of 10,001 digests.
      */
     private Map<WatchedPath<K>, DigestTable> applied = new LinkedHashMap<>();
+
     private HintSource source;
     /** The directories watched since the last {@link #refreshWatches}. */
     private Set<Path> planned = Set.of();
