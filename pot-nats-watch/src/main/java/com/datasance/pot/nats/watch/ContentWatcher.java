@@ -131,6 +131,8 @@ public final class ContentWatcher<K> implements AutoCloseable {
     private long retryAt = Long.MAX_VALUE;
     /** The content differs from {@link #applied} because the listener did not apply it. */
     private boolean unapplied;
+    /** When the listener was last called, until the loop looked for events that came meanwhile. */
+    private Instant listenerCalledAt;
 
     /** What the listener did with a change: it decides what the next report is compared with. */
     private sealed interface Outcome {
@@ -588,14 +590,19 @@ public final class ContentWatcher<K> implements AutoCloseable {
             long deadline = pending
                     ? Math.min(lastHint + quietNanos, burstStart + maxDelayNanos)
                     : Math.min(nextSafetyNet, retryAt);
-            long timeout = deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - now);
+            // Right after a listener call, a look without waiting: events that came while it ran are
+            // dated from its call (they are no later; the queue does not say when each came), not
+            // from when the loop got to them, which may be the whole length of a blocked check later.
+            Instant busySince = listenerCalledAt;
+            listenerCalledAt = null;
+            long timeout = busySince != null ? 0 : deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - now);
             HintSource.Hint hint = current.await(timeout);
             now = System.nanoTime();
             if (hint != HintSource.Hint.NONE) {
                 if (!pending) {
                     pending = true;
                     burstStart = now;
-                    firstEventAt = clock.instant();
+                    firstEventAt = busySince != null ? busySince : clock.instant();
                 }
                 lastHint = now;
                 if (hint == HintSource.Hint.OVERFLOW) {
@@ -833,6 +840,7 @@ public final class ContentWatcher<K> implements AutoCloseable {
                     describe(changes.paths()));
         }
         outcome = Outcome.APPLIED;
+        listenerCalledAt = clock.instant();
         runSafely(changes);
         Outcome said = outcome;
         outcome = Outcome.APPLIED;
