@@ -140,14 +140,26 @@ final class ReloadService implements Supervisor.AfterStart {
         try {
             return Optional.of(NatsConfigReader.readServerConfig(conf, env));
         } catch (ConfigException e) {
-            LOG.error("{}; only '{}' is watched for config changes until it reads", e.getMessage(), conf);
+            LOG.error(
+                    "{}; '{}' and the file at fault are watched for config changes until it reads",
+                    e.getMessage(),
+                    SafeText.escape(conf.toString()));
             return Optional.empty();
         }
     }
 
     @Override
     public AutoCloseable start(ServerProcess server) {
-        List<WatchedPath<ChangeCause>> watched = watched(config);
+        if (config.isEmpty()) {
+            // Read again for the error's position only (logged at step 3): the file at fault, an
+            // include, is watched too, so that a fix made there alone is seen.
+            try {
+                NatsConfigReader.readServerConfig(settings.conf(), env);
+            } catch (ConfigException e) {
+                lastReadError = Optional.of(e);
+            }
+        }
+        List<WatchedPath<ChangeCause>> watched = watchedNow();
         Duration quiet = settings.reloadDebounce().isZero() ? Duration.ofMillis(1) : settings.reloadDebounce();
         ContentWatcher.Builder<ChangeCause> builder = ContentWatcher.<ChangeCause>builder()
                 .watchAll(watched)
