@@ -120,6 +120,27 @@ class HardeningProcessTest {
     }
 
     @Test
+    void shouldKeepWatchingAnIncludeBrieflyReplacedByAFifo() throws Exception {
+        Path conf = config(listen() + "include inc.conf\n");
+        Path include = dir.resolve("inc.conf");
+        Files.writeString(include, "max_payload: 1000\n");
+        try (Wrapper wrapper = started(env(conf))) {
+            Path fifo = dir.resolve("fifo.tmp");
+            mkfifo(fifo);
+            Files.move(fifo, include, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // Not read (it would block): a passing state, the running config is kept.
+            wrapper.awaitOutput("is gone (or is no regular file)");
+            // The fix lands in the include only: it must still be watched.
+            replace(include, "max_payload: 7000\n");
+            await().atMost(APPLIED)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> monitoring.varz().path("max_payload").asInt() == 7000
+                            || !wrapper.process().isAlive());
+            assertEquals(7000, monitoring.varz().path("max_payload").asInt(), wrapper.output());
+        }
+    }
+
+    @Test
     void shouldExitWithNatsServersStatusWhileAConfigCheckBlocks() throws Exception {
         Path conf = config(listen());
         mkfifo(dir.resolve("blocked.conf"));
