@@ -1,5 +1,7 @@
 package com.datasance.pot.nats.launcher;
 
+import com.datasance.pot.nats.api.Origin;
+import com.datasance.pot.nats.api.SafeText;
 import com.datasance.pot.nats.api.ServerProcess;
 import com.datasance.pot.nats.config.ConfigException;
 import com.datasance.pot.nats.config.FileReference;
@@ -10,6 +12,7 @@ import com.datasance.pot.nats.process.ProcessException;
 import com.datasance.pot.nats.watch.ChangeSet;
 import com.datasance.pot.nats.watch.ContentWatcher;
 import com.datasance.pot.nats.watch.WatchedPath;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +50,11 @@ final class ReloadService implements Supervisor.AfterStart {
 
     private static final long CONFIRM_POLL_MILLIS = 5;
 
+    /** The first retry of a change not applied for a passing reason; doubled per attempt. */
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    /** The longest wait between retries: the safety net's interval. */
+    private static final Duration LAST_RETRY = Duration.ofSeconds(60);
+
     /**
      * The watcher's re-digest without an event, for what inotify misses (overflow is handled
      * apart). Measured idle with every mount present (110 files): each re-digest costs the watcher
@@ -61,6 +69,15 @@ final class ReloadService implements Supervisor.AfterStart {
     private final JwtChangeHandler jwtHandler;
     private final ServerControl control;
     private volatile Optional<ServerConfig> config;
+    /**
+     * The last config that read, whatever nats-server runs: while the config does not read, its
+     * includes and TLS files stay watched, so that a fix made only in an include is seen.
+     */
+    private Optional<ServerConfig> lastRead;
+    /** How many times in a row the current change was not applied for a passing reason. */
+    private int attempts;
+    /** How long {@code nats-server -t} may run; a parameter for tests (a FIFO blocks it). */
+    private final Duration checkTimeout;
     /**
      * The config nats-server runs on, as far as the wrapper knows: the one it was started with,
      * then each one applied. Compared with a new config for options nats-server cannot reload.
@@ -90,6 +107,20 @@ final class ReloadService implements Supervisor.AfterStart {
             Optional<ContentWatcher.Snapshot> baseline,
             JwtChangeHandler jwtHandler,
             ServerControl control) {
+        this(settings, binary, env, config, baseline, jwtHandler, control, CHECK_TIMEOUT);
+    }
+
+    ReloadService(
+            LauncherSettings settings,
+            Path binary,
+            Map<String, String> env,
+            Optional<ServerConfig> config,
+            Optional<ContentWatcher.Snapshot> baseline,
+            JwtChangeHandler jwtHandler,
+            ServerControl control,
+            Duration checkTimeout) {
+        this.checkTimeout = Objects.requireNonNull(checkTimeout, "checkTimeout");
+        this.lastRead = config;
         this.baseline = Objects.requireNonNull(baseline, "baseline");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.binary = Objects.requireNonNull(binary, "binary");
@@ -109,14 +140,26 @@ final class ReloadService implements Supervisor.AfterStart {
         try {
             return Optional.of(NatsConfigReader.readServerConfig(conf, env));
         } catch (ConfigException e) {
-            LOG.error("{}; only '{}' is watched for config changes until it reads", e.getMessage(), conf);
+            LOG.error(
+                    "{}; '{}' and the file at fault are watched for config changes until it reads",
+                    e.getMessage(),
+                    SafeText.escape(conf.toString()));
             return Optional.empty();
         }
     }
 
     @Override
     public AutoCloseable start(ServerProcess server) {
-        List<WatchedPath<ChangeCause>> watched = watched(config);
+        if (config.isEmpty()) {
+            // Read again for the error's position only (logged at step 3): the file at fault, an
+            // include, is watched too, so that a fix made there alone is seen.
+            try {
+                NatsConfigReader.readServerConfig(settings.conf(), env);
+            } catch (ConfigException e) {
+                lastReadError = Optional.of(e);
+            }
+        }
+        List<WatchedPath<ChangeCause>> watched = watchedNow();
         Duration quiet = settings.reloadDebounce().isZero() ? Duration.ofMillis(1) : settings.reloadDebounce();
         ContentWatcher.Builder<ChangeCause> builder = ContentWatcher.<ChangeCause>builder()
                 .watchAll(watched)
@@ -184,6 +227,33 @@ final class ReloadService implements Supervisor.AfterStart {
         return all;
     }
 
+    /**
+     * What to watch after a config change: what the config names when it reads; else what the
+     * last config that read names, plus the files the read error points at (an include with the
+     * syntax error), so that a fix made only in an include is seen and applied.
+     */
+    private List<WatchedPath<ChangeCause>> watchedNow() {
+        if (config.isPresent()) {
+            return watched(config);
+        }
+        List<WatchedPath<ChangeCause>> all = new ArrayList<>(watched(lastRead));
+        Path base = Objects.requireNonNullElse(settings.conf().getParent(), settings.conf());
+        Optional<Origin> at = lastReadError.map(ConfigException::origin);
+        while (at.isPresent()) {
+            Origin origin = at.get();
+            // A source is a file path, or <string>, or $VAR for a variable's value: files only.
+            if (!origin.source().equals(Origin.IN_MEMORY) && !origin.source().startsWith("$")) {
+                WatchedPath<ChangeCause> named = new WatchedPath<>(base.resolve(origin.source()), ChangeCause.CONFIG);
+                boolean known = all.stream().anyMatch(w -> named.path().startsWith(w.path()));
+                if (!known) {
+                    all.add(1, named);
+                }
+            }
+            at = origin.includedFrom();
+        }
+        return all;
+    }
+
     /** The watcher's callback: one coalesced change. */
     void onChange(ChangeSet<ChangeCause> changes) {
         String causes = describe(changes.keys());
@@ -192,8 +262,11 @@ final class ReloadService implements Supervisor.AfterStart {
             // Includes and TLS files can come and go with the config: watch what it names now.
             Optional<ServerConfig> reread = reread();
             config = reread;
+            if (reread.isPresent()) {
+                lastRead = reread;
+            }
             if (watcher != null) {
-                watcher.replaceWatched(watched(reread));
+                watcher.replaceWatched(watchedNow());
             }
         }
         boolean jwt = changes.contains(ChangeCause.JWT);
@@ -257,21 +330,58 @@ final class ReloadService implements Supervisor.AfterStart {
         }
     }
 
-    /** {@code nats-server -t -c CONF}: nothing is signalled for a config nats-server would reject. */
+    /**
+     * {@code nats-server -t -c CONF}: nothing is signalled for a config nats-server would reject.
+     * A change not applied for a reason that may pass (a file gone for a moment, a check that
+     * timed out or could not run) stays pending and is tried again with a backoff; one the check
+     * rejects waits for the next change.
+     */
     private boolean valid(String causes) throws InterruptedException {
+        Optional<Path> gone = goneFile();
+        if (gone.isPresent()) {
+            Duration retry = nextRetry();
+            LOG.warn(
+                    "not applying the change of {} yet: '{}' is gone (or is no regular file); nats-server keeps"
+                            + " running on the config it has; looking again in {} (attempt {})",
+                    causes,
+                    SafeText.escape(gone.get().toString()),
+                    GoDuration.format(retry),
+                    attempts);
+            retryLater(retry);
+            return false;
+        }
         ConfigCheck check;
         try {
-            check = ConfigCheck.run(binary, settings.conf(), CHECK_TIMEOUT);
+            check = ConfigCheck.run(binary, settings.conf(), checkTimeout);
         } catch (ProcessException e) {
-            LOG.error("not applying the change of {}: cannot check the config: {}", causes, e.getMessage());
+            Duration retry = nextRetry();
+            LOG.error(
+                    "not applying the change of {}: cannot check the config: {}; trying again in {} (attempt {})",
+                    causes,
+                    e.getMessage(),
+                    GoDuration.format(retry),
+                    attempts);
+            retryLater(retry);
             return false;
         }
         if (check instanceof ConfigCheck.TimedOut(String error)) {
+            Duration retry = nextRetry();
             LOG.error(
-                    "not applying the change of {}: {}; nats-server keeps running on the config it has", causes, error);
+                    "not applying the change of {}: {}; nats-server keeps running on the config it has; trying"
+                            + " again in {} (attempt {})",
+                    causes,
+                    error,
+                    GoDuration.format(retry),
+                    attempts);
+            retryLater(retry);
             return false;
         }
         if (check instanceof ConfigCheck.Invalid(String error)) {
+            attempts = 0;
+            ContentWatcher<ChangeCause> current = watcher;
+            if (current != null) {
+                current.notAppliedUntilNextChange();
+            }
             // nats-server 2.9.10 names the line but not always the file ("Parse error on line 4:
             // ..."); our reader's position, when it fails too, names the file of an include.
             String where = lastReadError
@@ -285,7 +395,43 @@ final class ReloadService implements Supervisor.AfterStart {
                     error);
             return false;
         }
+        attempts = 0;
         return true;
+    }
+
+    /**
+     * NATS_CONF, or a file the last config that read includes or names for TLS, that is not a
+     * regular file now (gone, a dangling symlink or a loop, a FIFO): a moment of a swap or a
+     * move, not yet a config error.
+     */
+    private Optional<Path> goneFile() {
+        List<Path> files = new ArrayList<>();
+        files.add(settings.conf());
+        lastRead.ifPresent(c -> {
+            for (FileReference file : c.files()) {
+                switch (file.kind()) {
+                    case INCLUDE, TLS_CERT, TLS_KEY, TLS_CA -> files.add(file.path());
+                    default -> {}
+                }
+            }
+        });
+        return files.stream().filter(f -> !Files.isRegularFile(f)).findFirst();
+    }
+
+    /** The wait before the next try of a change not applied: 1 s, doubled per attempt, at most 60 s. */
+    private Duration nextRetry() {
+        attempts++;
+        int doublings = Math.min(attempts - 1, 6);
+        Duration retry = FIRST_RETRY.multipliedBy(1L << doublings);
+        return retry.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retry;
+    }
+
+    /** The change being handled stays pending; the watcher reports it again after {@code delay}. */
+    private void retryLater(Duration delay) {
+        ContentWatcher<ChangeCause> current = watcher;
+        if (current != null) {
+            current.retryLater(delay);
+        }
     }
 
     /**
@@ -296,6 +442,8 @@ final class ReloadService implements Supervisor.AfterStart {
     private boolean moved(ChangeSet<ChangeCause> changes, String causes) {
         ContentWatcher<ChangeCause> current = watcher;
         if (current != null && current.contentMovedSinceReport(changes.firstEventAt())) {
+            // Still pending: the watcher looks again at once, dated from this change's first event.
+            current.retryLater(Duration.ZERO);
             LOG.info("not applying the change of {} yet: the content changed again since it was checked", causes);
             return true;
         }
@@ -320,11 +468,24 @@ final class ReloadService implements Supervisor.AfterStart {
             pid = control.requestReload("config watcher (" + causes + ")")
                     .get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("reload for {} not sent: the supervisor did not take it within {}", causes, CONFIRM_TIMEOUT);
+            Duration retry = nextRetry();
+            LOG.warn(
+                    "reload for {} not sent: the supervisor did not take it within {}; trying again in {} (attempt {})",
+                    causes,
+                    GoDuration.format(CONFIRM_TIMEOUT),
+                    GoDuration.format(retry),
+                    attempts);
+            retryLater(retry);
             return;
         }
         if (pid.isEmpty()) {
-            LOG.warn("reload for {} not sent: nats-server is not running", causes);
+            Duration retry = nextRetry();
+            LOG.warn(
+                    "reload for {} not sent: nats-server is not running; trying again in {} (attempt {})",
+                    causes,
+                    GoDuration.format(retry),
+                    attempts);
+            retryLater(retry);
             return;
         }
         if (monitorPort().isEmpty()) {
@@ -397,7 +558,7 @@ final class ReloadService implements Supervisor.AfterStart {
             return read;
         } catch (ConfigException e) {
             lastReadError = Optional.of(e);
-            LOG.warn("{}; only '{}' is watched for config changes until it reads", e.getMessage(), settings.conf());
+            LOG.warn("{}; the files of the last config that read stay watched until it reads again", e.getMessage());
             return Optional.empty();
         }
     }

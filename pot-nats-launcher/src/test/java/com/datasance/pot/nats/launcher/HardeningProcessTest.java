@@ -95,6 +95,52 @@ class HardeningProcessTest {
     }
 
     @Test
+    void shouldRetryAChangeWhoseCheckTimedOutUntilItApplies() throws Exception {
+        Path conf = config(listen() + "max_payload: 1000\n");
+        Path blocked = dir.resolve("blocked.conf");
+        mkfifo(blocked);
+        try (Wrapper wrapper = started(env(conf))) {
+            replace(conf, listen() + "include blocked.conf\n");
+            // nats-server -t blocks on the FIFO until its 20 s deadline: the change is not applied.
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> wrapper.output().contains("did not finish within")
+                            || !wrapper.process().isAlive());
+            assertTrue(wrapper.output().contains("trying again in 1s (attempt 1)"), wrapper.output());
+            // The FIFO becomes a file. blocked.conf is named by no config that read, so it is not
+            // watched: only the retry of the pending change can apply it, no event will.
+            replace(blocked, "max_payload: 7000\n");
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> monitoring.varz().path("max_payload").asInt() == 7000
+                            || !wrapper.process().isAlive());
+            assertEquals(7000, monitoring.varz().path("max_payload").asInt(), wrapper.output());
+            assertTrue(wrapper.process().isAlive(), wrapper.output());
+        }
+    }
+
+    @Test
+    void shouldKeepWatchingAnIncludeBrieflyReplacedByAFifo() throws Exception {
+        Path conf = config(listen() + "include inc.conf\n");
+        Path include = dir.resolve("inc.conf");
+        Files.writeString(include, "max_payload: 1000\n");
+        try (Wrapper wrapper = started(env(conf))) {
+            Path fifo = dir.resolve("fifo.tmp");
+            mkfifo(fifo);
+            Files.move(fifo, include, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // Not read (it would block): a passing state, the running config is kept.
+            wrapper.awaitOutput("is gone (or is no regular file)");
+            // The fix lands in the include only: it must still be watched.
+            replace(include, "max_payload: 7000\n");
+            await().atMost(APPLIED)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> monitoring.varz().path("max_payload").asInt() == 7000
+                            || !wrapper.process().isAlive());
+            assertEquals(7000, monitoring.varz().path("max_payload").asInt(), wrapper.output());
+        }
+    }
+
+    @Test
     void shouldExitWithNatsServersStatusWhileAConfigCheckBlocks() throws Exception {
         Path conf = config(listen());
         mkfifo(dir.resolve("blocked.conf"));

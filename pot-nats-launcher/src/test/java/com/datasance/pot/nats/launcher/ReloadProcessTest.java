@@ -157,6 +157,49 @@ class ReloadProcessTest {
     }
 
     @Test
+    void shouldApplyAFixMadeOnlyInAnIncludeThatDidNotParse() throws Exception {
+        Path conf = dir.resolve("server.conf");
+        Path include = dir.resolve("inc.conf");
+        Files.writeString(conf, "include \"inc.conf\"\n");
+        Files.writeString(include, "max_payload: 1000\n");
+        try (Wrapper wrapper = start(env(conf))) {
+            Files.writeString(include, "max_payload: 7000\nbar = = 1\n");
+            wrapper.awaitOutput("rejects the config");
+            assertEquals(1000, monitoring.varz().path("max_payload").asInt());
+            Files.writeString(include, "max_payload: 7000\n");
+            awaitMaxPayload(wrapper, 7000);
+            assertFalse(wrapper.output().contains("is watched for config changes until it reads"), wrapper.output());
+        }
+    }
+
+    @Test
+    void shouldNotReloadWhenTheConfigIsMovedAwayAndBackWithTheSameBytes() throws Exception {
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, "max_payload: 1000\n");
+        try (Wrapper wrapper = start(env(conf))) {
+            String before = loadTime();
+            Path hold = dir.resolve("hold");
+            Files.move(conf, hold);
+            wrapper.awaitOutput("is gone");
+            Files.move(hold, conf);
+            wrapper.awaitOutput("back to what was last applied");
+            assertEquals(before, loadTime(), "the same bytes back must not reload nats-server");
+            // A later change elsewhere reloads once, for itself only: the config is no change.
+            Files.createDirectories(dir.resolve("creds"));
+            Files.writeString(dir.resolve("creds/user.creds"), "not a secret\n");
+            wrapper.awaitOutput("for CREDS: applied ");
+            String output = wrapper.output();
+            assertEquals(1, count(output, "reloaded nats-server (pid "), output);
+            String gone = output.lines()
+                    .filter(line -> line.contains("is gone"))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(gone.contains("[WRN]"), gone);
+            assertEquals(0, count(output, "[ERR]"), output);
+        }
+    }
+
+    @Test
     void shouldNotSignalAnInvalidConfigAndApplyTheNextValidOne() throws Exception {
         Path conf = dir.resolve("server.conf");
         Files.writeString(conf, "max_payload: 1000\n");

@@ -11,7 +11,9 @@ package com.datasance.pot.nats.watch;
 public interface ChangeListener<K> {
 
     /**
-     * Acts on {@code changes}; the content it describes is already the watcher's new baseline.
+     * Acts on {@code changes}. The change counts as applied when this returns, unless it called
+     * {@link ContentWatcher#retryLater} or {@link ContentWatcher#notAppliedUntilNextChange}: then
+     * the watcher reports it again (with whatever else differs from the content last applied).
      *
      * @param changes what changed since the last call; never null
      */

@@ -24,10 +24,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Events (inotify through java.nio's WatchService, or commons-io polling) are hints only. After
  * a quiet period with no event, the watcher computes the SHA-256 of every watched file, following
- * symlinks, and compares with the digests it reported last. When some content differs, the
- * listener is called once with the key of every watched path whose content changed, coalesced
- * across all watched paths, and those digests become the new baseline ("auto-accept": a change is reported once,
- * whatever the listener did with it). A touch, or a rewrite with the same bytes, reports nothing.
+ * symlinks, and compares with the digests it saw last. When some content moved, the listener is
+ * called once with the key of every watched path whose content differs from what the listener
+ * last applied, coalesced across all watched paths. A change counts as applied unless the
+ * listener says otherwise ({@link #retryLater}, {@link #notAppliedUntilNextChange}); one not
+ * applied stays pending and is reported again, and content that goes back to what was applied
+ * (the same bytes restored) reports nothing. A touch, or a rewrite with the same bytes, reports
+ * nothing.
  *
  * <p>Kubernetes ConfigMap and Secret volumes are updated by kubelet's atomic writer: a new {@code
  * ..TIMESTAMP} directory, a {@code ..data_tmp} symlink renamed over {@code ..data}, the old
@@ -98,6 +101,14 @@ public final class ContentWatcher<K> implements AutoCloseable {
     // Guarded by lock.
     private List<WatchedPath<K>> watched;
     private Map<WatchedPath<K>, DigestTable> baseline = new LinkedHashMap<>();
+    /**
+     * The content the listener last applied (or the first baseline): a report is the difference
+     * between the content now and this, so a change the listener did not apply is reported again,
+     * and content that goes back to it reports nothing. Guarded by lock; the tables are shared
+     * with {@link #baseline} while nothing is pending, so it costs no copy of 10,001 digests.
+     */
+    private Map<WatchedPath<K>, DigestTable> applied = new LinkedHashMap<>();
+
     private HintSource source;
     /** The directories watched since the last {@link #refreshWatches}. */
     private Set<Path> planned = Set.of();
@@ -110,6 +121,31 @@ public final class ContentWatcher<K> implements AutoCloseable {
     private volatile Thread thread;
     /** A re-digest asked for outside the events (a moved content, a restarted loop): when its change began. */
     private volatile Instant rescanFrom;
+
+    // Watcher thread only.
+    /** What the listener said of the change it is handed; reset before each call. */
+    private Outcome outcome = Outcome.APPLIED;
+    /** The first event of the change the listener kept pending, to date its next report from. */
+    private Instant pendingSince;
+    /** When a change kept pending is reported again ({@link System#nanoTime()}); MAX_VALUE: none. */
+    private long retryAt = Long.MAX_VALUE;
+    /** The content differs from {@link #applied} because the listener did not apply it. */
+    private boolean unapplied;
+    /** When the listener was last called, until the loop looked for events that came meanwhile. */
+    private Instant listenerCalledAt;
+
+    /** What the listener did with a change: it decides what the next report is compared with. */
+    private sealed interface Outcome {
+        Outcome APPLIED = new Applied();
+
+        record Applied() implements Outcome {}
+
+        /** Report again after {@code delay}, or with the next change, whichever comes first. */
+        record RetryAfter(Duration delay) implements Outcome {}
+
+        /** Report again with the next change only (e.g. the content is invalid as it is). */
+        record OnNextChange() implements Outcome {}
+    }
 
     private ContentWatcher(Builder<K> builder) {
         this.quietPeriod = builder.quietPeriod;
@@ -161,6 +197,7 @@ public final class ContentWatcher<K> implements AutoCloseable {
                 baseline = settleWatches(
                         digestAll(watched, Map.of(), Map.of(), ContentDigests.Reads.ALL), ContentDigests.Reads.ALL);
             }
+            applied = baseline;
             Thread worker = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::run);
             thread = worker;
             worker.start();
@@ -243,7 +280,63 @@ public final class ContentWatcher<K> implements AutoCloseable {
                 refreshWatches(baseline);
                 baseline = settleWatches(
                         digestAll(next, baseline, Map.of(), ContentDigests.Reads.ALL), ContentDigests.Reads.ALL);
+                applied = keyedLike(next, applied, baseline);
             }
+        }
+    }
+
+    /**
+     * Caller holds the lock. For each of {@code paths}: its table in {@code first}, else in {@code
+     * second} (a path newly watched starts applied as it is now).
+     */
+    private static <K> Map<WatchedPath<K>, DigestTable> keyedLike(
+            List<WatchedPath<K>> paths,
+            Map<WatchedPath<K>, DigestTable> first,
+            Map<WatchedPath<K>, DigestTable> second) {
+        Map<WatchedPath<K>, DigestTable> result = new LinkedHashMap<>();
+        for (WatchedPath<K> path : paths) {
+            DigestTable table = first.get(path);
+            result.put(path, table != null ? table : second.getOrDefault(path, DigestTable.EMPTY));
+        }
+        return result;
+    }
+
+    /**
+     * Says, from the listener, that the change it is handling was not applied for a reason that
+     * may pass (a check that timed out, a file gone for a moment): the change stays pending and
+     * is reported again after {@code delay}, or with the next change if one comes first, dated
+     * from its first event; unless the content went back to what was last applied, which
+     * reports nothing. Without this call (or {@link #notAppliedUntilNextChange}) the change counts
+     * as applied.
+     *
+     * @param delay how long before it is reported again; zero or positive
+     * @throws IllegalStateException when not called from the listener, on the watcher's thread
+     * @throws IllegalArgumentException when {@code delay} is negative
+     */
+    public void retryLater(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("retry delay must be zero or positive, found '" + delay + "'");
+        }
+        fromListener();
+        outcome = new Outcome.RetryAfter(delay);
+    }
+
+    /**
+     * Says, from the listener, that the change it is handling was not applied and cannot be as it
+     * is (an invalid config): it is reported again, with what else differs from the content last
+     * applied, at the next change; content that goes back to what was last applied reports nothing.
+     *
+     * @throws IllegalStateException when not called from the listener, on the watcher's thread
+     */
+    public void notAppliedUntilNextChange() {
+        fromListener();
+        outcome = new Outcome.OnNextChange();
+    }
+
+    private void fromListener() {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("only the listener, on the watcher's thread, says what it applied");
         }
     }
 
@@ -494,15 +587,22 @@ public final class ContentWatcher<K> implements AutoCloseable {
                 lastHint = now;
             }
             long now = System.nanoTime();
-            long deadline = pending ? Math.min(lastHint + quietNanos, burstStart + maxDelayNanos) : nextSafetyNet;
-            long timeout = deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - now);
+            long deadline = pending
+                    ? Math.min(lastHint + quietNanos, burstStart + maxDelayNanos)
+                    : Math.min(nextSafetyNet, retryAt);
+            // Right after a listener call, a look without waiting: events that came while it ran are
+            // dated from its call (they are no later; the queue does not say when each came), not
+            // from when the loop got to them, which may be the whole length of a blocked check later.
+            Instant busySince = listenerCalledAt;
+            listenerCalledAt = null;
+            long timeout = busySince != null ? 0 : deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - now);
             HintSource.Hint hint = current.await(timeout);
             now = System.nanoTime();
             if (hint != HintSource.Hint.NONE) {
                 if (!pending) {
                     pending = true;
                     burstStart = now;
-                    firstEventAt = clock.instant();
+                    firstEventAt = busySince != null ? busySince : clock.instant();
                 }
                 lastHint = now;
                 if (hint == HintSource.Hint.OVERFLOW) {
@@ -518,6 +618,10 @@ public final class ContentWatcher<K> implements AutoCloseable {
                 evaluate(first, readAll ? Pass.READ_ALL : Pass.EVENTS);
                 readAll = false;
                 nextSafetyNet = safetyNanos > 0 ? System.nanoTime() + safetyNanos : Long.MAX_VALUE;
+            } else if (!pending && retryAt != Long.MAX_VALUE && now - retryAt >= 0) {
+                // A change the listener kept pending: report it again, whether or not an event came.
+                retryAt = Long.MAX_VALUE;
+                evaluate(clock.instant(), Pass.RETRY);
             } else if (!pending && safetyNanos > 0 && now - nextSafetyNet >= 0) {
                 Look look = safetyNetLook();
                 if (look.walk()) {
@@ -650,7 +754,9 @@ public final class ContentWatcher<K> implements AutoCloseable {
         SAFETY_NET,
         SAFETY_NET_FILES,
         EVENTS,
-        READ_ALL
+        READ_ALL,
+        /** A change the listener kept pending, reported again even when nothing moved since. */
+        RETRY
     }
 
     private void evaluate(Instant firstEventAt, Pass pass) {
@@ -660,6 +766,7 @@ public final class ContentWatcher<K> implements AutoCloseable {
     /** @param suspects for {@link Pass#SAFETY_NET_FILES}: the files the look says to read again */
     private void evaluate(Instant firstEventAt, Pass pass, Set<Path> suspects) {
         ChangeSet<K> changes;
+        Map<WatchedPath<K>, DigestTable> reported;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -677,7 +784,7 @@ public final class ContentWatcher<K> implements AutoCloseable {
                     yield named.all() ? ContentDigests.Reads.ALL : ContentDigests.Reads.named(read);
                 }
                 case EVENTS -> named.all() ? ContentDigests.Reads.ALL : ContentDigests.Reads.named(named.paths());
-                case READ_ALL -> ContentDigests.Reads.ALL;
+                case READ_ALL, RETRY -> ContentDigests.Reads.ALL;
             };
             Map<WatchedPath<K>, DigestTable> digested =
                     (pass == Pass.EVENTS || pass == Pass.SAFETY_NET_FILES) && !reads.all()
@@ -692,22 +799,39 @@ public final class ContentWatcher<K> implements AutoCloseable {
                         now.values().stream().mapToInt(DigestTable::size).sum(),
                         (System.nanoTime() - watchedAt) / 1000);
             }
+            // Nothing moved since the last look: nothing to report, unless a pending change is due
+            // again (a retry; a rescan, which follows a listener that found the content moved).
+            boolean moved = !sameContent(now, baseline);
+            baseline = now;
+            if (!moved && pass != Pass.RETRY && pass != Pass.READ_ALL) {
+                return;
+            }
+            // Compared with what the listener last applied, not with the last look: a change it
+            // did not apply is reported again, and content back to what it applied is no change.
             // The key is kept per watched root, not per file: a root's files all report its key.
             Set<K> keys = new LinkedHashSet<>();
             Set<Path> paths = new TreeSet<>();
             for (Map.Entry<WatchedPath<K>, DigestTable> entry : now.entrySet()) {
                 WatchedPath<K> root = entry.getKey();
-                DigestTable before = baseline.getOrDefault(root, DigestTable.EMPTY);
+                DigestTable before = applied.getOrDefault(root, DigestTable.EMPTY);
                 entry.getValue().differences(before, name -> {
                     keys.add(root.key());
                     paths.add(name.isEmpty() ? root.path() : root.path().resolve(name));
                 });
             }
-            baseline = now;
             if (keys.isEmpty()) {
+                applied = now;
+                retryAt = Long.MAX_VALUE;
+                pendingSince = null;
+                if (unapplied) {
+                    unapplied = false;
+                    LOG.info("The content is back to what was last applied; nothing to report");
+                }
                 return;
             }
-            changes = new ChangeSet<>(keys, firstEventAt, paths);
+            Instant first = pendingSince != null && pendingSince.isBefore(firstEventAt) ? pendingSince : firstEventAt;
+            changes = new ChangeSet<>(keys, first, paths);
+            reported = now;
         }
         if (pass == Pass.SAFETY_NET || pass == Pass.SAFETY_NET_FILES) {
             LOG.info(
@@ -715,7 +839,33 @@ public final class ContentWatcher<K> implements AutoCloseable {
                     changes.keys(),
                     describe(changes.paths()));
         }
+        outcome = Outcome.APPLIED;
+        listenerCalledAt = clock.instant();
         runSafely(changes);
+        Outcome said = outcome;
+        outcome = Outcome.APPLIED;
+        synchronized (lock) {
+            switch (said) {
+                case Outcome.Applied() -> {
+                    // The listener may have replaced the watched set meanwhile: keep its new paths.
+                    applied = keyedLike(watched, reported, applied);
+                    pendingSince = null;
+                    retryAt = Long.MAX_VALUE;
+                    unapplied = false;
+                }
+                case Outcome.RetryAfter(Duration delay) -> {
+                    pendingSince = changes.firstEventAt();
+                    retryAt = System.nanoTime() + delay.toNanos();
+                    unapplied = true;
+                }
+                case Outcome.OnNextChange() -> {
+                    // A new change starts a new batch: its report is dated from its own event.
+                    pendingSince = null;
+                    retryAt = Long.MAX_VALUE;
+                    unapplied = true;
+                }
+            }
+        }
     }
 
     private static <K> boolean sameContent(Map<WatchedPath<K>, DigestTable> a, Map<WatchedPath<K>, DigestTable> b) {
