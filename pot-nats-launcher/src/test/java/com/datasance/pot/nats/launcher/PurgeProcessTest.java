@@ -71,7 +71,7 @@ class PurgeProcessTest {
             // It hung in open() for good: no [ERR], no pass, and a stop waiting on it.
             wrapper.awaitOutput("[ERR] JetStream purge pass failed: ");
             String output = wrapper.output();
-            assertTrue(output.contains(fifo + "\\' is not a regular file (a FIFO, socket or device)"), output);
+            assertTrue(output.contains(fifo + "' is not a regular file (a FIFO, socket or device)"), output);
         }
         assertTrue(fixture.streamOnDisk(fixture.gone()), "nothing purged");
     }
