@@ -148,27 +148,27 @@ final class ConfigWait {
                 }
                 case State.Dangling(String target) -> {
                     lastDigest = null;
-                    String problem = "it is a symlink to " + SafeText.quote(target) + ", which does not exist";
-                    if (!problem.equals(lastProblem)) {
-                        LOG.warn("NATS_CONF {}: {}; waiting for the target", name, problem);
-                    }
-                    lastProblem = problem;
+                    lastProblem = warnOnChange(
+                            name,
+                            lastProblem,
+                            "it is a symlink to " + SafeText.quote(target) + ", which does not exist",
+                            "waiting for the target");
                 }
                 case State.Loop(String target) -> {
                     lastDigest = null;
-                    String problem = "it is a symlink loop (through " + SafeText.quote(target) + ")";
-                    if (!problem.equals(lastProblem)) {
-                        LOG.warn("NATS_CONF {}: {}; waiting for a link to a file", name, problem);
-                    }
-                    lastProblem = problem;
+                    lastProblem = warnOnChange(
+                            name,
+                            lastProblem,
+                            "it is a symlink loop (through " + SafeText.quote(target) + ")",
+                            "waiting for a link to a file");
                 }
                 case State.Unreadable() -> {
                     lastDigest = null;
-                    String problem = "it exists but is not readable by this user (check its mode and owner)";
-                    if (!problem.equals(lastProblem)) {
-                        LOG.warn("NATS_CONF {}: {}; waiting for it to become readable", name, problem);
-                    }
-                    lastProblem = problem;
+                    lastProblem = warnOnChange(
+                            name,
+                            lastProblem,
+                            "it exists but is not readable by this user (check its mode and owner)",
+                            "waiting for it to become readable");
                 }
                 case State.Regular(String digest, boolean settledBefore) -> {
                     if (!digest.equals(lastDigest)) {
@@ -417,5 +417,13 @@ final class ConfigWait {
             }
         }
         return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    /** Warns of {@code problem} when it differs from {@code last}, not on every look while it lasts. */
+    private static String warnOnChange(String name, String last, String problem, String waitingFor) {
+        if (!problem.equals(last)) {
+            LOG.warn("NATS_CONF {}: {}; {}", name, problem, waitingFor);
+        }
+        return problem;
     }
 }
