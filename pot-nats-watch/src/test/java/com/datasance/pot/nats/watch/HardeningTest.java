@@ -180,6 +180,14 @@ class HardeningTest {
         assertTrue(e.getMessage().contains("at most 60 minutes"), e.getMessage());
     }
 
+    /** Plans {@code file}'s directories and tells {@code hints} which names matter, as the watcher does. */
+    private static void watchAsTheWatcherDoes(HintSource hints, Path file) throws Exception {
+        Map<Path, ContentDigests.Names> plan = new java.util.LinkedHashMap<>();
+        ContentDigests.plan(file, plan);
+        hints.relevantNames(plan);
+        hints.watch(plan.keySet());
+    }
+
     @Test
     void shouldIgnoreEventsForNamesNobodyWatches() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("config"));
@@ -187,10 +195,7 @@ class HardeningTest {
         Files.writeString(conf, "a");
         InotifyHints hints = InotifyHints.open();
         closing.add(hints);
-        Map<Path, ContentDigests.Names> plan = new java.util.LinkedHashMap<>();
-        ContentDigests.plan(conf, plan);
-        hints.relevantNames(plan);
-        hints.watch(plan.keySet());
+        watchAsTheWatcherDoes(hints, conf);
         // A busy log file beside server.conf: no hint, however often it is written.
         Files.writeString(dir.resolve("nats.log"), "line\n");
         assertEquals(HintSource.Hint.NONE, hints.await(TimeUnit.MILLISECONDS.toNanos(300)));
@@ -215,10 +220,7 @@ class HardeningTest {
         Files.writeString(conf, "a");
         PollingHints hints = new PollingHints(Duration.ofMillis(20), "polling-test");
         closing.add(hints);
-        Map<Path, ContentDigests.Names> plan = new java.util.LinkedHashMap<>();
-        ContentDigests.plan(conf, plan);
-        hints.relevantNames(plan);
-        hints.watch(plan.keySet());
+        watchAsTheWatcherDoes(hints, conf);
         // Twenty polls see the busy log beside server.conf: no hint from any of them.
         Files.writeString(dir.resolve("nats.log"), "line\n");
         assertEquals(HintSource.Hint.NONE, hints.await(TimeUnit.MILLISECONDS.toNanos(400)));
