@@ -16,7 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,6 +106,16 @@ class ClusterContainerTest {
                         .until(() -> routes(node.monitoring()) == NODES - 1);
             }
 
+            // Streams created while a node still catches up with the meta group can be left with
+            // a replica that never gets its store: wait until every node follows one meta leader.
+            awaitWithLogs(nodes, "every node following one JetStream meta leader", Duration.ofSeconds(60), () -> {
+                Set<Optional<String>> leaders = new HashSet<>();
+                for (Node node : nodes) {
+                    leaders.add(node.monitoring().metaLeader());
+                }
+                return leaders.size() == 1 && !leaders.contains(Optional.empty());
+            });
+
             Streams liveStreams = Streams.at(nodes.get(0).url(), live.credsFile());
             Streams goneStreams = Streams.at(nodes.get(1).url(), gone.credsFile());
             // A new cluster may refuse stream creation until its meta leader is elected; create
@@ -118,11 +133,18 @@ class ClusterContainerTest {
             liveStreams.publish("KEEP", 30);
             goneStreams.publish("DROP", 10);
             assertEquals(30, Streams.at(nodes.get(2).url(), live.credsFile()).messageCount("KEEP"));
+            awaitWithLogs(
+                    nodes,
+                    "KEEP and DROP current on all " + NODES + " nodes",
+                    Duration.ofSeconds(60),
+                    () -> liveStreams.currentCopies("KEEP").size() == NODES
+                            && goneStreams.currentCopies("DROP").size() == NODES);
             for (Node node : nodes) {
-                await("DROP replicated into " + node.volumes().data())
-                        .atMost(Duration.ofSeconds(30))
-                        .pollInterval(Duration.ofMillis(200))
-                        .until(() -> node.volumes().hasStream(gone, "DROP"));
+                awaitWithLogs(
+                        nodes,
+                        "DROP replicated into " + node.volumes().data(),
+                        Duration.ofSeconds(30),
+                        () -> node.volumes().hasStream(gone, "DROP"));
             }
 
             // The Secret update reaches every node; only node 0's wrapper may purge.
@@ -130,10 +152,12 @@ class ClusterContainerTest {
                 Files.delete(node.volumes().jwt().resolve(gone.publicKey() + ".jwt"));
             }
             for (Node node : nodes) {
-                await("the removed account's stream gone from " + node.volumes().data())
-                        .atMost(Duration.ofSeconds(60))
-                        .pollInterval(Duration.ofMillis(200))
-                        .until(() -> !node.volumes().hasStream(gone, "DROP"));
+                awaitWithLogs(
+                        nodes,
+                        "the removed account's stream gone from "
+                                + node.volumes().data(),
+                        Duration.ofSeconds(60),
+                        () -> !node.volumes().hasStream(gone, "DROP"));
                 assertTrue(
                         node.volumes().hasStream(live, "KEEP"),
                         () -> "KEEP stays on " + node.container().name());
@@ -144,6 +168,29 @@ class ClusterContainerTest {
                 node.container().close();
             }
             Podman.run("network", "rm", "-f", network);
+        }
+    }
+
+    /**
+     * Waits for {@code condition} (exceptions count as not yet); on time-out fails with every
+     * node's log, since a cluster's trouble usually shows on another node than the one asked.
+     */
+    private static void awaitWithLogs(List<Node> nodes, String what, Duration timeout, Callable<Boolean> condition) {
+        try {
+            await(what)
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
+                    .until(condition);
+        } catch (ConditionTimeoutException e) {
+            StringBuilder logs = new StringBuilder(e.getMessage());
+            for (Node node : nodes) {
+                logs.append("\n--- podman logs ")
+                        .append(node.container().name())
+                        .append(":\n")
+                        .append(node.container().logs());
+            }
+            throw new AssertionError(logs.toString(), e);
         }
     }
 

@@ -422,9 +422,9 @@ public final class JetStreamReconciler {
         }
         if (!waiting.isEmpty()) {
             LOG.info(
-                    "JetStream purge: {} account(s) waiting out the grace period '{}': {}",
+                    "JetStream purge: {} account(s) waiting out the grace period {}: {}",
                     waiting.size(),
-                    settings.grace(),
+                    SafeText.duration(settings.grace()),
                     String.join(", ", waiting));
         }
         return result;

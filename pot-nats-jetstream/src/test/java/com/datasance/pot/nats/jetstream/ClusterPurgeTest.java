@@ -44,6 +44,13 @@ class ClusterPurgeTest {
                 });
                 streams.publish(STREAM, MESSAGES);
             }
+            for (OperatorFixture.Account account : List.of(live, gone)) {
+                Streams streams = Streams.at(anyUrl, account.credsFile());
+                await("every copy of " + account.name() + "'s stream current")
+                        .atMost(Duration.ofSeconds(60))
+                        .ignoreExceptions()
+                        .until(() -> streams.currentCopies(STREAM).size() == 3);
+            }
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> IntStream.range(0, 3).allMatch(i -> Files.isDirectory(streamDir(cluster, i, gone))));
             String leader = cluster.metaLeader(0).orElseThrow();

@@ -1,6 +1,7 @@
 package com.datasance.pot.nats.process;
 
 import com.datasance.pot.nats.api.ExitStatus;
+import com.datasance.pot.nats.api.SafeText;
 import com.datasance.pot.nats.api.ServerProcess;
 import java.io.IOException;
 import java.time.Duration;
@@ -158,7 +159,7 @@ public final class NatsServerProcess implements ServerProcess {
             LOG.warn(
                     "nats-server (pid {}) still running {} after the stop request; sending SIGKILL",
                     pid,
-                    goDuration(timeout));
+                    SafeText.duration(timeout));
             signal(PosixSignal.SIGKILL);
         }
         return awaitExit();
@@ -177,12 +178,6 @@ public final class NatsServerProcess implements ServerProcess {
     @Override
     public String toString() {
         return "nats-server pid " + pid + " '" + commandLine + "'";
-    }
-
-    /** {@code 30s}, {@code 1500ms}: the way the NATS_* durations are written, not Java's {@code PT30S}. */
-    static String goDuration(Duration duration) {
-        long millis = duration.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     /** Sends {@code signal} unless the child is known to have exited; false when it is gone. */

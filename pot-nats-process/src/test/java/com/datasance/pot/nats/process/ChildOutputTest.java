@@ -69,13 +69,6 @@ class ChildOutputTest {
     }
 
     @Test
-    void shouldWriteDurationsAsTheEnvironmentWritesThem() {
-        assertEquals("1s", NatsServerProcess.goDuration(java.time.Duration.ofSeconds(1)));
-        assertEquals("999ms", NatsServerProcess.goDuration(java.time.Duration.ofMillis(999)));
-        assertEquals("2001ms", NatsServerProcess.goDuration(java.time.Duration.ofMillis(2001)));
-    }
-
-    @Test
     void shouldCallOnlyAValidCheckValid() {
         assertTrue(new ConfigCheck.Valid().valid());
         assertFalse(new ConfigCheck.Invalid("x.conf:1:1: bad").valid());

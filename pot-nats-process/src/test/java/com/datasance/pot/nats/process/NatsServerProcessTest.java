@@ -179,11 +179,4 @@ class NatsServerProcessTest {
         assertEquals(OutputTail.TAIL_BYTES, text.length());
         assertTrue(text.endsWith("xE"), text.substring(text.length() - 5));
     }
-
-    @Test
-    void shouldWriteDurationsAsTheVariablesAreWritten() {
-        assertEquals("0s", NatsServerProcess.goDuration(Duration.ZERO));
-        assertEquals("30s", NatsServerProcess.goDuration(Duration.ofSeconds(30)));
-        assertEquals("1500ms", NatsServerProcess.goDuration(Duration.ofMillis(1500)));
-    }
 }

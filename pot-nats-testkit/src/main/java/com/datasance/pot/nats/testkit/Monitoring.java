@@ -63,6 +63,17 @@ public final class Monitoring {
     }
 
     /**
+     * The JetStream meta leader this server follows now, from {@code /varz}.
+     *
+     * @return the leader's server name; empty while the server knows none (or runs no cluster)
+     * @throws AssertionError when the server's monitoring does not answer
+     */
+    public Optional<String> metaLeader() {
+        JsonNode leader = varz().path("jetstream").path("meta").path("leader");
+        return leader.isTextual() && !leader.asText().isEmpty() ? Optional.of(leader.asText()) : Optional.empty();
+    }
+
+    /**
      * Whether the server reports itself healthy now.
      *
      * @return true when {@code /healthz} answers 200 within 2 s

@@ -1,6 +1,5 @@
 package com.datasance.pot.nats.testkit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -132,13 +131,7 @@ public final class NatsClusterFixture implements AutoCloseable {
      * @throws AssertionError when the node's monitoring does not answer
      */
     public Optional<String> metaLeader(int index) {
-        JsonNode leader = nodes.get(index)
-                .monitoring()
-                .varz()
-                .path("jetstream")
-                .path("meta")
-                .path("leader");
-        return leader.isTextual() && !leader.asText().isEmpty() ? Optional.of(leader.asText()) : Optional.empty();
+        return nodes.get(index).monitoring().metaLeader();
     }
 
     @Override

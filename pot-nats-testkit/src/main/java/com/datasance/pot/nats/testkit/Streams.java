@@ -6,13 +6,16 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -134,6 +137,40 @@ public record Streams(String url, Path creds, Optional<SSLContext> ssl) {
                     .getStreamInfo(name)
                     .getStreamState()
                     .getMsgCount();
+        } catch (JetStreamApiException e) {
+            throw new IllegalStateException("cannot read stream '" + name + "' at " + url + ": " + e, e);
+        }
+    }
+
+    /**
+     * The servers that hold a current copy of stream {@code name}, as its leader reports now: the
+     * leader itself and every replica it calls current. A clustered stream is fully replicated when
+     * this holds as many names as the stream has replicas; a single server's stream has no cluster
+     * part and yields an empty set.
+     *
+     * @param name the stream name
+     * @return the server names, in the leader's order
+     * @throws IllegalStateException when JetStream cannot answer (names the stream and URL)
+     * @throws IOException when the server cannot be reached
+     * @throws InterruptedException when interrupted while waiting for the server
+     */
+    public Set<String> currentCopies(String name) throws IOException, InterruptedException {
+        try (Connection connection = connect()) {
+            ClusterInfo cluster =
+                    connection.jetStreamManagement().getStreamInfo(name).getClusterInfo();
+            Set<String> servers = new LinkedHashSet<>();
+            if (cluster == null
+                    || cluster.getLeader() == null
+                    || cluster.getLeader().isEmpty()) {
+                return servers;
+            }
+            servers.add(cluster.getLeader());
+            if (cluster.getReplicas() != null) {
+                cluster.getReplicas().stream()
+                        .filter(replica -> replica.isCurrent() && !replica.isOffline())
+                        .forEach(replica -> servers.add(replica.getName()));
+            }
+            return servers;
         } catch (JetStreamApiException e) {
             throw new IllegalStateException("cannot read stream '" + name + "' at " + url + ": " + e, e);
         }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.PrimitiveIterator;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,22 @@ class NatsServerFixtureTest {
             assertEquals("fixture_test", varz.path("server_name").asText());
             assertEquals(server.clientPort(), varz.path("port").asInt());
             assertEquals("127.0.0.1", varz.path("host").asText());
+        }
+    }
+
+    @Test
+    void shouldReportNoClusterCopiesAndNoMetaLeaderOnASingleServer(@TempDir Path dir) throws Exception {
+        OperatorFixture operator = OperatorFixture.create(dir.resolve("op"));
+        OperatorFixture.Account account = operator.addAccount("single");
+        try (NatsServerFixture server =
+                NatsServerFixture.startWithConfig(dir.resolve("server"), operator.serverConfig(""))) {
+            Streams streams = Streams.at(server.clientUrl(), account.credsFile());
+            streams.createWithMessages("ALONE", 2, 1);
+
+            assertEquals(2, streams.messageCount("ALONE"));
+            assertEquals(Set.of(), streams.currentCopies("ALONE"), "a single server's stream has no cluster part");
+            assertEquals(Optional.empty(), server.monitoring().metaLeader());
+            assertThrows(IllegalStateException.class, () -> streams.currentCopies("MISSING"));
         }
     }
 
