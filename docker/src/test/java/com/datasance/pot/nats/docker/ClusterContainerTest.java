@@ -2,7 +2,6 @@ package com.datasance.pot.nats.docker;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datasance.pot.nats.testkit.FreePorts;
 import com.datasance.pot.nats.testkit.Monitoring;
@@ -12,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -142,9 +144,10 @@ class ClusterContainerTest {
             for (Node node : nodes) {
                 awaitWithLogs(
                         nodes,
-                        "DROP replicated into " + node.volumes().data(),
+                        "KEEP and DROP replicated into " + node.volumes().data(),
                         Duration.ofSeconds(30),
-                        () -> node.volumes().hasStream(gone, "DROP"));
+                        () -> node.volumes().hasStream(live, "KEEP")
+                                && node.volumes().hasStream(gone, "DROP"));
             }
 
             // The Secret update reaches every node; only node 0's wrapper may purge.
@@ -158,9 +161,10 @@ class ClusterContainerTest {
                                 + node.volumes().data(),
                         Duration.ofSeconds(60),
                         () -> !node.volumes().hasStream(gone, "DROP"));
-                assertTrue(
-                        node.volumes().hasStream(live, "KEEP"),
-                        () -> "KEEP stays on " + node.container().name());
+                if (!node.volumes().hasStream(live, "KEEP")) {
+                    throw new AssertionError(
+                            "KEEP gone from " + node.container().name() + ": " + storeListing(node) + logsOf(nodes));
+                }
             }
             assertEquals(30, liveStreams.messageCount("KEEP"), "every message of the live account is still there");
         } finally {
@@ -183,14 +187,26 @@ class ClusterContainerTest {
                     .ignoreExceptions()
                     .until(condition);
         } catch (ConditionTimeoutException e) {
-            StringBuilder logs = new StringBuilder(e.getMessage());
-            for (Node node : nodes) {
-                logs.append("\n--- podman logs ")
-                        .append(node.container().name())
-                        .append(":\n")
-                        .append(node.container().logs());
-            }
-            throw new AssertionError(logs.toString(), e);
+            throw new AssertionError(e.getMessage() + logsOf(nodes), e);
+        }
+    }
+
+    private static String logsOf(List<Node> nodes) {
+        StringBuilder logs = new StringBuilder();
+        for (Node node : nodes) {
+            logs.append("\n--- podman logs ")
+                    .append(node.container().name())
+                    .append(":\n")
+                    .append(node.container().logs());
+        }
+        return logs.toString();
+    }
+
+    private static String storeListing(Node node) {
+        try (Stream<Path> files = Files.walk(node.volumes().data())) {
+            return files.map(Path::toString).collect(Collectors.joining("\n", "\n", "\n"));
+        } catch (IOException | UncheckedIOException e) {
+            return "(cannot list " + node.volumes().data() + ": " + e + ")";
         }
     }
 
