@@ -120,18 +120,8 @@ class ClusterContainerTest {
 
             Streams liveStreams = Streams.at(nodes.get(0).url(), live.credsFile());
             Streams goneStreams = Streams.at(nodes.get(1).url(), gone.credsFile());
-            // A new cluster may refuse stream creation until its meta leader is elected; create
-            // is idempotent, so retry until it is accepted.
-            await("stream KEEP with 3 replicas")
-                    .atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptions()
-                    .untilAsserted(() -> liveStreams.create("KEEP", NODES));
-            await("stream DROP with 3 replicas")
-                    .atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptions()
-                    .untilAsserted(() -> goneStreams.create("DROP", NODES));
+            createOnEveryNode(nodes, liveStreams, live, "KEEP");
+            createOnEveryNode(nodes, goneStreams, gone, "DROP");
             liveStreams.publish("KEEP", 30);
             goneStreams.publish("DROP", 10);
             assertEquals(30, Streams.at(nodes.get(2).url(), live.credsFile()).messageCount("KEEP"));
@@ -141,14 +131,6 @@ class ClusterContainerTest {
                     Duration.ofSeconds(60),
                     () -> liveStreams.currentCopies("KEEP").size() == NODES
                             && goneStreams.currentCopies("DROP").size() == NODES);
-            for (Node node : nodes) {
-                awaitWithLogs(
-                        nodes,
-                        "KEEP and DROP replicated into " + node.volumes().data(),
-                        Duration.ofSeconds(30),
-                        () -> node.volumes().hasStream(live, "KEEP")
-                                && node.volumes().hasStream(gone, "DROP"));
-            }
 
             // The Secret update reaches every node; only node 0's wrapper may purge.
             for (Node node : nodes) {
@@ -173,6 +155,44 @@ class ClusterContainerTest {
             }
             Podman.run("network", "rm", "-f", network);
         }
+    }
+
+    /**
+     * Creates {@code stream} with a replica on every node and waits until every node's store holds
+     * it. Twice in about 20 runs on a loaded machine (nats-server 2.9.10, a cluster just formed) a
+     * node's store lacked a stream the others held, once although the leader called all copies
+     * current. This test is about the purge, not cluster formation: such a stream is deleted and
+     * created again, at most three times.
+     */
+    private static void createOnEveryNode(
+            List<Node> nodes, Streams streams, OperatorFixture.Account account, String stream) throws Exception {
+        List<String> missing = List.of();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            // A new cluster may refuse stream creation until its meta leader settles; create is
+            // idempotent, so retry until it is accepted.
+            await("stream " + stream + " with " + NODES + " replicas")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> streams.create(stream, NODES));
+            try {
+                await(stream + " in every node's store")
+                        .atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() ->
+                                nodes.stream().allMatch(node -> node.volumes().hasStream(account, stream)));
+                return;
+            } catch (ConditionTimeoutException e) {
+                missing = nodes.stream()
+                        .filter(node -> !node.volumes().hasStream(account, stream))
+                        .map(node -> node.container().name())
+                        .toList();
+                System.err.println("attempt " + attempt + ": stream " + stream + " has no store on " + missing
+                        + "; deleting and creating it again");
+                streams.delete(stream);
+            }
+        }
+        throw new AssertionError("stream " + stream + " never reached the store of " + missing + logsOf(nodes));
     }
 
     /**

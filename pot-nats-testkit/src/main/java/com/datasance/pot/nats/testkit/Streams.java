@@ -100,6 +100,23 @@ public record Streams(String url, Path creds, Optional<SSLContext> ssl) {
     }
 
     /**
+     * Deletes stream {@code name} with its messages.
+     *
+     * @param name the stream name
+     * @throws IllegalStateException when JetStream refuses, e.g. the stream does not exist (names
+     *     the stream and URL)
+     * @throws IOException when the server cannot be reached
+     * @throws InterruptedException when interrupted while waiting for the server
+     */
+    public void delete(String name) throws IOException, InterruptedException {
+        try (Connection connection = connect()) {
+            connection.jetStreamManagement().deleteStream(name);
+        } catch (JetStreamApiException e) {
+            throw new IllegalStateException("cannot delete stream '" + name + "' at " + url + ": " + e, e);
+        }
+    }
+
+    /**
      * Publishes {@code messages} messages to {@code name.m}, each acknowledged, so they are
      * stored when this returns.
      *
