@@ -2,6 +2,7 @@ package com.datasance.pot.nats.jetstream;
 
 import com.datasance.pot.nats.api.SafeText;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -10,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -281,13 +283,25 @@ public final class JwtMountMirror {
         writeAtomically(dir, dir.resolve(MANIFEST), text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The SHA-256 of a regular file (not through a link), or empty when there is none. */
+    /**
+     * The SHA-256 of a regular file (not through a link) in the resolver directory, or empty when
+     * there is none. A file larger than any mounted JWT we could have copied is never ours: it
+     * gets a value no SHA-256 equals, without being read.
+     */
     private static Optional<String> digestOf(Path file) throws ReconcileException {
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            return Optional.empty();
-        }
         try {
-            return Optional.of(sha256(Files.readAllBytes(file)));
+            BasicFileAttributes attributes =
+                    Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile()) {
+                return Optional.empty();
+            }
+            if (attributes.size() > RegularFiles.MAX_BYTES) {
+                return Optional.of("larger than " + RegularFiles.MAX_BYTES + " bytes");
+            }
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                // Grown past the cap since: the digest of the first bytes matches nothing we copied.
+                return Optional.of(sha256(in.readNBytes(RegularFiles.MAX_BYTES + 1)));
+            }
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

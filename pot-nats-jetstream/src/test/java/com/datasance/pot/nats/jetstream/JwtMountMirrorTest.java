@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,6 +148,29 @@ class JwtMountMirrorTest {
 
         assertEquals(List.of(), result.removed());
         assertEquals("two, pushed again with new limits", read(resolver().resolve(K2 + ".jwt")));
+    }
+
+    @Test
+    void shouldNeverReadAHugeResolverFileWhole() throws Exception {
+        Path mount = mount();
+        Files.writeString(mount.resolve(K1 + ".jwt"), "one");
+        Files.writeString(mount.resolve(K2 + ".jwt"), "two");
+        JwtMountMirror.mirror(mount, resolver());
+        // Sparse 8 GiB files: reading either whole would take minutes and the heap.
+        for (String name : List.of(K1, K2)) {
+            try (RandomAccessFile file =
+                    new RandomAccessFile(resolver().resolve(name + ".jwt").toFile(), "rw")) {
+                file.setLength(8L << 30);
+            }
+        }
+        Files.delete(mount.resolve(K2 + ".jwt"));
+
+        JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver());
+
+        assertEquals(List.of(K1 + ".jwt"), result.copied(), "the mount's JWT replaces what is not its copy");
+        assertEquals("one", read(resolver().resolve(K1 + ".jwt")));
+        assertEquals(List.of(), result.removed(), "grown since it was mirrored: no longer ours");
+        assertEquals(8L << 30, Files.size(resolver().resolve(K2 + ".jwt")));
     }
 
     @Test

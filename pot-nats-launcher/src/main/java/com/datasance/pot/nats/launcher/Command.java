@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What the command line asks for: {@code pot-nats [run] [ARGS...] | store-dir --config FILE |
@@ -17,6 +19,44 @@ sealed interface Command {
     record Run(List<String> args) implements Command {
         public Run {
             args = List.copyOf(args);
+        }
+
+        /**
+         * Refuses a {@code -m}/{@code --http_port} in {@code args} that moves monitoring away from
+         * NATS_MONITOR_PORT: nats-server takes the last one, after the wrapper's, and the wrapper
+         * would then look for {@code /varz} where nothing answers (reloads never confirmed). The
+         * same port, or any when NATS_MONITOR_PORT is 0 (the wrapper asks no {@code /varz}), is
+         * accepted.
+         *
+         * @param monitorPort NATS_MONITOR_PORT; empty when 0
+         * @throws UsageException naming the argument, NATS_MONITOR_PORT and the way out
+         */
+        void checkMonitorPort(OptionalInt monitorPort) throws UsageException {
+            if (monitorPort.isEmpty()) {
+                return;
+            }
+            String expected = Integer.toString(monitorPort.getAsInt());
+            for (int i = 0; i < args.size(); i++) {
+                String arg = args.get(i);
+                if (arg.equals("--")) {
+                    return;
+                }
+                Optional<GoFlag> flag = GoFlag.of(arg).filter(f -> f.named("m", "http_port"));
+                if (flag.isEmpty()) {
+                    continue;
+                }
+                Optional<String> inline = flag.get().value();
+                Optional<String> value = inline.isPresent()
+                        ? inline
+                        : i + 1 < args.size() ? Optional.of(args.get(++i)) : Optional.empty();
+                if (value.isPresent() && !value.get().strip().equals(expected)) {
+                    throw new UsageException("nats-server argument " + SafeText.quote(arg)
+                            + (inline.isEmpty() ? " " + SafeText.quote(value.get()) : "")
+                            + " moves monitoring away from NATS_MONITOR_PORT=" + expected
+                            + ", where pot-nats confirms reloads through /varz; set NATS_MONITOR_PORT to that port"
+                            + " instead (or leave -m out)");
+                }
+            }
         }
     }
 
@@ -99,10 +139,7 @@ sealed interface Command {
             if (arg.equals("--")) {
                 break;
             }
-            String flag = arg.replaceFirst("^--?", "");
-            int equals = flag.indexOf('=');
-            String name = equals < 0 ? flag : flag.substring(0, equals);
-            if (!flag.equals(arg) && (name.equals("c") || name.equals("config"))) {
+            if (GoFlag.of(arg).filter(flag -> flag.named("c", "config")).isPresent()) {
                 throw new UsageException("nats-server argument " + SafeText.quote(arg)
                         + " is not accepted: the config comes from NATS_CONF, not from -c/--config"
                         + " (set NATS_CONF to the config file instead)");

@@ -59,12 +59,13 @@ public final class Main {
                 }
                 case Command.Run run -> {
                     LauncherSettings settings = settings(env);
+                    run.checkMonitorPort(settings.monitorPort());
                     yield new Launcher(settings, binary(settings, env), run.args(), env).run();
                 }
                 case Command.Version _ -> version(binary(settings(env), env));
             };
         } catch (UsageException e) {
-            LOG.error(e.getMessage());
+            LOG.error("{}", e.getMessage());
             return BAD_USAGE;
         } catch (ProcessException e) {
             LOG.error("{}; set NATS_SERVER_BIN or install nats-server ('apt-get install nats-server')", e.getMessage());

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class CommandTest {
@@ -47,6 +49,49 @@ class CommandTest {
         assertEquals(
                 new Command.Run(List.of("-cluster", "nats://127.0.0.1:6222", "--", "-c")),
                 Command.parse(new String[] {"-cluster", "nats://127.0.0.1:6222", "--", "-c"}));
+    }
+
+    @Test
+    void shouldRejectAMonitorPortOtherThanNatsMonitorPort() throws Exception {
+        OptionalInt natsMonitorPort = OptionalInt.of(8222);
+        for (List<String> args : List.of(
+                List.of("-m", "9000"),
+                List.of("--http_port", "9000"),
+                List.of("-m=9000"),
+                List.of("--http_port=9000"),
+                List.of("-DV", "-m", "9000"),
+                List.of("-m", "8222", "-m", "0"))) {
+            UsageException error = assertThrows(
+                    UsageException.class,
+                    () -> new Command.Run(args).checkMonitorPort(natsMonitorPort),
+                    args.toString());
+            assertTrue(
+                    error.getMessage().contains("moves monitoring away from NATS_MONITOR_PORT=8222"),
+                    error.getMessage());
+            assertTrue(error.getMessage().contains("set NATS_MONITOR_PORT"), error.getMessage());
+        }
+        // The same port (a habit from the official image), anything after '--', a missing value
+        // (nats-server's own error), and any port when the wrapper asks no /varz: accepted.
+        for (List<String> args : List.of(
+                List.of("-m", "8222"),
+                List.of("--http_port=8222"),
+                List.of("-DV", "--", "-m", "9000"),
+                List.of("-m"),
+                List.of("-ms", "9443"))) {
+            new Command.Run(args).checkMonitorPort(natsMonitorPort);
+        }
+        new Command.Run(List.of("-m", "9000")).checkMonitorPort(OptionalInt.empty());
+    }
+
+    @Test
+    void shouldReadGoFlagsAsNatsServerDoes() {
+        assertEquals(Optional.of(new GoFlag("m", Optional.empty())), GoFlag.of("-m"));
+        assertEquals(Optional.of(new GoFlag("http_port", Optional.of("1"))), GoFlag.of("--http_port=1"));
+        assertEquals(Optional.of(new GoFlag("c", Optional.of(""))), GoFlag.of("-c="));
+        assertEquals(Optional.empty(), GoFlag.of("m"));
+        assertEquals(Optional.empty(), GoFlag.of("--"));
+        assertEquals(Optional.empty(), GoFlag.of("---m"));
+        assertTrue(GoFlag.of("-DV").orElseThrow().named("DV"));
     }
 
     @Test

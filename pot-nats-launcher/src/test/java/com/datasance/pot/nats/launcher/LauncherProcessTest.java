@@ -239,6 +239,20 @@ class LauncherProcessTest {
     }
 
     @Test
+    void shouldExit2WhenArgsMoveMonitoringAwayFromNatsMonitorPort() throws Exception {
+        Map<String, String> env = env(config(""));
+        try (Wrapper wrapper = start(env, "-m", "1")) {
+            assertEquals(2, wrapper.awaitExit(), wrapper.output());
+            String output = wrapper.output();
+            assertEquals(1, output.lines().count(), output);
+            assertTrue(
+                    output.contains(
+                            "'-m' '1' moves monitoring away from NATS_MONITOR_PORT=" + env.get("NATS_MONITOR_PORT")),
+                    output);
+        }
+    }
+
+    @Test
     void shouldExit2ForUnknownCommandAndPrintVersions() throws Exception {
         try (Wrapper wrapper = Wrapper.start(dir, Map.of(), "serve")) {
             assertEquals(2, wrapper.awaitExit());
