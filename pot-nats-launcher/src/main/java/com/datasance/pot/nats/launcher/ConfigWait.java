@@ -239,10 +239,10 @@ final class ConfigWait {
     /** Drains the events: a stop ends the wait; a reload asked for before nats-server runs is dropped. */
     private boolean stopRequested(Path conf) {
         for (Supervisor.Event event = events.poll(); event != null; event = events.poll()) {
-            if (event instanceof Supervisor.Event.Stop(String reason)) {
+            if (event instanceof Supervisor.Event.Stop(Supervisor.StopSignal signal)) {
                 LOG.info(
                         "{} while waiting for NATS_CONF {}: nothing started, stopping",
-                        reason,
+                        signal,
                         SafeText.quote(conf.toString()));
                 return true;
             }

@@ -165,7 +165,7 @@ final class Launcher {
                 if (stop.isPresent()) {
                     worker.interrupt();
                     LOG.info(
-                            "{} while {}: nothing started, stopping", stop.get().reason(), what);
+                            "{} while {}: nothing started, stopping", stop.get().signal(), what);
                     return Optional.empty();
                 }
                 try {

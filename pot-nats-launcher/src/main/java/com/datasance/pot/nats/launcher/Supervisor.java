@@ -4,12 +4,15 @@ import com.datasance.pot.nats.api.ExitStatus;
 import com.datasance.pot.nats.api.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +45,26 @@ final class Supervisor implements ServerControl {
         ServerProcess start() throws Exception;
     }
 
+    /** The signals that stop the wrapper, with the numbers Linux gives them. */
+    enum StopSignal {
+        SIGINT(2),
+        SIGTERM(15);
+
+        final int number;
+
+        StopSignal(int number) {
+            this.number = number;
+        }
+    }
+
     /** What the supervisor reacts to. */
     sealed interface Event {
         /** A stop request: SIGTERM or SIGINT to the wrapper. */
-        record Stop(String reason) implements Event {}
+        record Stop(StopSignal signal) implements Event {
+            public Stop {
+                Objects.requireNonNull(signal, "signal");
+            }
+        }
 
         /**
          * A reload request: SIGHUP to the wrapper, or the watcher after a valid change. {@code
@@ -213,17 +232,17 @@ final class Supervisor implements ServerControl {
                         }
                         restarted.complete(OptionalLong.of(current.delegate.pid()));
                     }
-                    case Event.Stop(String reason) -> {
+                    case Event.Stop(StopSignal signal) -> {
                         LOG.info(
                                 "{}: stopping nats-server (pid {}){}, SIGKILL after {}",
-                                reason,
+                                signal,
                                 server.pid(),
                                 lameDuck ? " in lame duck mode" : "",
                                 GoDuration.format(shutdownTimeout));
                         closeAll(services);
                         ExitStatus status = server.stop(shutdownTimeout, lameDuck);
                         LOG.info("nats-server stopped: {}", status);
-                        return exitCodeOfRequestedStop(server, status, lameDuck);
+                        return exitCodeOfRequestedStop(server, status, lameDuck, signal);
                     }
                     case Event.Fatal(String reason) -> {
                         LOG.error("{}; stopping nats-server (pid {}) and exiting with status 1", reason, server.pid());
@@ -237,8 +256,18 @@ final class Supervisor implements ServerControl {
                             // The process a restart stopped: its exit was expected.
                             continue;
                         }
-                        // Ctrl-C in a terminal signals the whole process group: nats-server
-                        // may exit 0 on its own SIGINT before ours is handled; that is no error.
+                        // Ctrl-C in a terminal, systemd and timeout(1) signal the whole process
+                        // group: nats-server may exit on its copy before the wrapper's handler has
+                        // run. Its exit then belongs to the stop that is about to arrive.
+                        Optional<StopSignal> groupStop = status.success() ? Optional.empty() : stopArrivingWith(status);
+                        if (groupStop.isPresent()) {
+                            LOG.info(
+                                    "{}: nats-server (pid {}) had already exited: {}",
+                                    groupStop.get(),
+                                    server.pid(),
+                                    status);
+                            return exitCodeOfRequestedStop(server, status, lameDuck, groupStop.get());
+                        }
                         if (status.success()) {
                             LOG.info("nats-server (pid {}) exited: {}", server.pid(), status);
                         } else {
@@ -275,7 +304,7 @@ final class Supervisor implements ServerControl {
      * which happens when a stop follows a (re)start closely. That is the clean stop that was
      * asked for, not a crash: exit 0, never 130. SIGKILL after the timeout stays 137.
      */
-    static int exitCodeOfRequestedStop(ServerProcess server, ExitStatus status, boolean lameDuck) {
+    static int exitCodeOfRequestedStop(ServerProcess server, ExitStatus status, boolean lameDuck, StopSignal stop) {
         int signal = status.signal().orElse(0);
         if (signal == SIGINT || (lameDuck && signal == SIGUSR2)) {
             LOG.info(
@@ -285,7 +314,55 @@ final class Supervisor implements ServerControl {
                     signal);
             return 0;
         }
+        if (stop == StopSignal.SIGTERM && (status.code() == SIGTERM_EXIT_CODE || signal == StopSignal.SIGTERM.number)) {
+            LOG.info(
+                    "nats-server (pid {}) got the SIGTERM too (sent to the whole process group) and ended on it,"
+                            + " as it does on SIGTERM ({}): the stop that was asked for, exit status 0",
+                    server.pid(),
+                    status);
+            return 0;
+        }
         return status.code();
+    }
+
+    /**
+     * nats-server's status after its own SIGTERM handler: a clean shutdown, then {@code
+     * os.Exit(1)} (server/signal.go, 2.9 to 2.12).
+     */
+    static final int SIGTERM_EXIT_CODE = 1;
+
+    /** How long a stop may trail an exit that a signal to the whole process group explains. */
+    static final Duration GROUP_SIGNAL_WINDOW = Duration.ofMillis(500);
+
+    /**
+     * The stop that arrives within {@link #GROUP_SIGNAL_WINDOW} of an exit a stop signal to the
+     * whole group explains (status 1 or death by SIGTERM or SIGINT); other events meanwhile are
+     * kept for the loop, which ends anyway. Empty for any other exit, and when no stop comes.
+     */
+    private Optional<StopSignal> stopArrivingWith(ExitStatus status) throws InterruptedException {
+        int signal = status.signal().orElse(0);
+        boolean explained = status.code() == SIGTERM_EXIT_CODE
+                || signal == StopSignal.SIGTERM.number
+                || signal == StopSignal.SIGINT.number;
+        if (!explained) {
+            return Optional.empty();
+        }
+        List<Event> passed = new ArrayList<>();
+        try {
+            long deadline = System.nanoTime() + GROUP_SIGNAL_WINDOW.toNanos();
+            for (long left = GROUP_SIGNAL_WINDOW.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+                Event next = events.poll(left, TimeUnit.NANOSECONDS);
+                if (next instanceof Event.Stop(StopSignal stop)) {
+                    return Optional.of(stop);
+                }
+                if (next != null) {
+                    passed.add(next);
+                }
+            }
+            return Optional.empty();
+        } finally {
+            events.addAll(passed); // answered when the loop ends: no reload or restart waits forever
+        }
     }
 
     /** Stops {@code old} gracefully and starts its successor; false when the successor cannot start. */

@@ -34,7 +34,8 @@ final class WrapperSignals {
     /** What signal {@code name} to the wrapper asks of the supervisor. */
     static Supervisor.Event eventFor(String name) {
         return switch (name) {
-            case "TERM", "INT" -> new Supervisor.Event.Stop("SIG" + name);
+            case "TERM" -> new Supervisor.Event.Stop(Supervisor.StopSignal.SIGTERM);
+            case "INT" -> new Supervisor.Event.Stop(Supervisor.StopSignal.SIGINT);
             case "HUP" -> new Supervisor.Event.Reload("SIGHUP");
             default -> new Supervisor.Event.Forward("SIG" + name, ForwardedSignal.valueOf("SIG" + name));
         };

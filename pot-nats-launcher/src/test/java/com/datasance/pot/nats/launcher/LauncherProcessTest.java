@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,6 +86,27 @@ class LauncherProcessTest {
             assertEquals(0, wrapper.awaitExit(), wrapper.output());
             assertFalse(child.isAlive(), "nats-server pid " + child.pid() + " outlived the wrapper");
             assertTrue(wrapper.output().contains("nats-server stopped: exit status 0"), wrapper.output());
+        }
+    }
+
+    @Test
+    void shouldExitZeroWhenSigtermReachesTheWholeProcessGroup() throws Exception {
+        // What timeout(1), systemd (KillMode=control-group) and kill -TERM -PGID do: one SIGTERM to
+        // nats-server and the wrapper at once; nats-server exits 1 on its own SIGTERM, often before
+        // the wrapper's handler runs. nats-server is signalled first, the harder order.
+        try (Wrapper wrapper = start(env(config("")))) {
+            ProcessHandle child = wrapper.awaitStarted();
+            monitoring.awaitHealthy(Duration.ofSeconds(20));
+            Process kill = new ProcessBuilder(
+                            "kill", "-s", "TERM", Long.toString(child.pid()), Long.toString(wrapper.pid()))
+                    .inheritIO()
+                    .start();
+            assertTrue(kill.waitFor(10, TimeUnit.SECONDS), "kill did not finish");
+            assertEquals(0, kill.exitValue());
+
+            assertEquals(0, wrapper.awaitExit(), wrapper.output());
+            assertFalse(child.isAlive(), "nats-server pid " + child.pid() + " outlived the wrapper");
+            assertFalse(wrapper.output().contains("[ERR]"), wrapper.output());
         }
     }
 

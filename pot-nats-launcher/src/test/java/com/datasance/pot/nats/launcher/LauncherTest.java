@@ -40,7 +40,7 @@ class LauncherTest {
             try {
                 entered.await();
                 events.add(reload);
-                events.add(new Supervisor.Event.Stop("SIGTERM"));
+                events.add(new Supervisor.Event.Stop(Supervisor.StopSignal.SIGTERM));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -61,7 +61,7 @@ class LauncherTest {
         assertEquals(Optional.empty(), result);
         assertTrue(interrupted.await(20, TimeUnit.SECONDS), "the step was not interrupted");
         // Only a stop ends the wait; every event stays for whoever reads the queue next.
-        assertEquals(List.of(reload, new Supervisor.Event.Stop("SIGTERM")), List.copyOf(events));
+        assertEquals(List.of(reload, new Supervisor.Event.Stop(Supervisor.StopSignal.SIGTERM)), List.copyOf(events));
     }
 
     @Test

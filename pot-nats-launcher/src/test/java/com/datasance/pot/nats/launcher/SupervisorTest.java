@@ -79,7 +79,7 @@ class SupervisorTest {
         FakeServer server = new FakeServer();
         Supervisor supervisor = supervisor(server, Duration.ofSeconds(7), true);
         supervisor.submit(new Supervisor.Event.Reload("SIGHUP"));
-        supervisor.submit(new Supervisor.Event.Stop("SIGTERM"));
+        supervisor.submit(new Supervisor.Event.Stop(Supervisor.StopSignal.SIGTERM));
         assertEquals(0, supervisor.run(List.of(_ -> () -> server.calls.add("service closed"))));
         assertEquals(List.of("reload", "service closed", "stop PT7S true"), server.calls);
     }
@@ -89,7 +89,7 @@ class SupervisorTest {
         // The launcher relies on it: the purge service, first, is closed after the watcher.
         FakeServer server = new FakeServer();
         Supervisor supervisor = supervisor(server, Duration.ofSeconds(2), false);
-        supervisor.submit(new Supervisor.Event.Stop("SIGTERM"));
+        supervisor.submit(new Supervisor.Event.Stop(Supervisor.StopSignal.SIGTERM));
         assertEquals(
                 0,
                 supervisor.run(List.of(
@@ -136,7 +136,7 @@ class SupervisorTest {
                 () -> {
                     // Queued behind the first server's exit, which the stop has just reported.
                     events.add(new Supervisor.Event.Reload("after restart", reloaded));
-                    events.add(new Supervisor.Event.Stop("SIGTERM"));
+                    events.add(new Supervisor.Event.Stop(Supervisor.StopSignal.SIGTERM));
                     return second;
                 },
                 Duration.ofSeconds(5),
@@ -163,7 +163,7 @@ class SupervisorTest {
         Supervisor supervisor = new Supervisor(
                 first,
                 () -> {
-                    events.add(new Supervisor.Event.Stop("SIGTERM"));
+                    events.add(new Supervisor.Event.Stop(Supervisor.StopSignal.SIGTERM));
                     return second;
                 },
                 Duration.ofSeconds(5),
@@ -177,32 +177,80 @@ class SupervisorTest {
     @ParameterizedTest
     @CsvSource({
         // died of the stop's SIGINT (first start or restart, before its handlers): the asked-for stop
-        "2, false, 0",
-        "2, true, 0",
+        "2, false, SIGTERM, 0",
+        "2, true, SIGINT, 0",
         // lame duck mode sends SIGUSR2 first; a server still starting dies of that one
-        "12, true, 0",
+        "12, true, SIGTERM, 0",
         // SIGUSR2 is no part of a plain stop: someone else's, reported as it is
-        "12, false, 140",
+        "12, false, SIGTERM, 140",
         // SIGKILL after the timeout, and any other signal, are reported as they are
-        "9, false, 137",
-        "15, true, 143"
+        "9, false, SIGTERM, 137",
+        "15, true, SIGINT, 143",
+        // the wrapper's SIGTERM went to the whole group and reached a nats-server still starting
+        "15, false, SIGTERM, 0"
     })
-    void shouldNeverReportTheStopsOwnSignalAsTheWrappersStatus(int signal, boolean lameDuck, int expected)
-            throws Exception {
+    void shouldNeverReportTheStopsOwnSignalAsTheWrappersStatus(
+            int signal, boolean lameDuck, Supervisor.StopSignal stop, int expected) throws Exception {
         FakeServer server = new FakeServer();
         server.stopsWith = ExitStatus.killedBy(signal);
         Supervisor supervisor = supervisor(server, Duration.ofSeconds(1), lameDuck);
-        supervisor.submit(new Supervisor.Event.Stop("SIGTERM"));
+        supervisor.submit(new Supervisor.Event.Stop(stop));
+        assertEquals(expected, supervisor.run(List.of()));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        // nats-server ends on its own SIGTERM with status 1: the group's SIGTERM, a clean stop
+        "1, SIGTERM, 0",
+        // on SIGINT it exits 0; a 1 then, or any other status, is its own and reported
+        "1, SIGINT, 1",
+        "3, SIGTERM, 3"
+    })
+    void shouldReportTheServersOwnNonZeroStatusOnAStop(int code, Supervisor.StopSignal stop, int expected)
+            throws Exception {
+        FakeServer server = new FakeServer();
+        server.stopsWith = ExitStatus.exited(code);
+        Supervisor supervisor = supervisor(server, Duration.ofSeconds(1), false);
+        supervisor.submit(new Supervisor.Event.Stop(stop));
         assertEquals(expected, supervisor.run(List.of()));
     }
 
     @Test
-    void shouldReportTheServersOwnNonZeroStatusOnAStop() throws Exception {
+    void shouldTakeAnExitOnTheGroupsSigtermForTheStopThatFollows() throws Exception {
+        // timeout(1), systemd and a shell's kill -TERM -PGID signal nats-server and the wrapper at
+        // once; nats-server may be gone before the wrapper's handler has run.
         FakeServer server = new FakeServer();
-        server.stopsWith = ExitStatus.exited(1);
         Supervisor supervisor = supervisor(server, Duration.ofSeconds(1), false);
-        supervisor.submit(new Supervisor.Event.Stop("SIGTERM"));
+        server.exit.complete(ExitStatus.exited(1));
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            supervisor.submit(new Supervisor.Event.Stop(Supervisor.StopSignal.SIGTERM));
+        });
+        assertEquals(0, supervisor.run(List.of()));
+    }
+
+    @Test
+    void shouldReportAnExitNoStopFollowsAndAnswerTheReloadsThatCameMeanwhile() throws Exception {
+        FakeServer server = new FakeServer();
+        Supervisor supervisor = supervisor(server, Duration.ofSeconds(1), false);
+        server.exit.complete(ExitStatus.exited(1));
+        CompletableFuture<OptionalLong> reload = supervisor.requestReload("watcher");
         assertEquals(1, supervisor.run(List.of()));
+        assertEquals(OptionalLong.empty(), reload.join(), "no SIGHUP after the exit");
+        assertEquals(List.of(), server.calls);
+    }
+
+    @Test
+    void shouldNotWaitForAStopAfterAnExitNoStopSignalExplains() throws Exception {
+        FakeServer server = new FakeServer();
+        Supervisor supervisor = supervisor(server, Duration.ofSeconds(1), false);
+        server.exit.complete(ExitStatus.exited(3));
+        supervisor.submit(new Supervisor.Event.Stop(Supervisor.StopSignal.SIGTERM));
+        assertEquals(3, supervisor.run(List.of()), "status 3 is nats-server's own, whatever follows");
     }
 
     @Test
@@ -248,15 +296,15 @@ class SupervisorTest {
         FakeServer server = new FakeServer();
         Supervisor supervisor = supervisor(server, Duration.ofSeconds(1), false);
         supervisor.submit(new Supervisor.Event.Forward("SIGUSR1", ForwardedSignal.SIGUSR1));
-        supervisor.submit(new Supervisor.Event.Stop("SIGTERM"));
+        supervisor.submit(new Supervisor.Event.Stop(Supervisor.StopSignal.SIGTERM));
         assertEquals(0, supervisor.run(List.of()));
         assertEquals(List.of("stop PT1S false"), server.calls);
     }
 
     @Test
     void shouldMapEachWrapperSignalToItsEvent() {
-        assertEquals(new Supervisor.Event.Stop("SIGTERM"), WrapperSignals.eventFor("TERM"));
-        assertEquals(new Supervisor.Event.Stop("SIGINT"), WrapperSignals.eventFor("INT"));
+        assertEquals(new Supervisor.Event.Stop(Supervisor.StopSignal.SIGTERM), WrapperSignals.eventFor("TERM"));
+        assertEquals(new Supervisor.Event.Stop(Supervisor.StopSignal.SIGINT), WrapperSignals.eventFor("INT"));
         assertEquals("SIGHUP", ((Supervisor.Event.Reload) WrapperSignals.eventFor("HUP")).reason());
         assertEquals(new Supervisor.Event.Forward("SIGUSR1", ForwardedSignal.SIGUSR1), WrapperSignals.eventFor("USR1"));
         assertEquals(new Supervisor.Event.Forward("SIGUSR2", ForwardedSignal.SIGUSR2), WrapperSignals.eventFor("USR2"));

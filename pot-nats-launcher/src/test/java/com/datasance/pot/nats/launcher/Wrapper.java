@@ -97,6 +97,11 @@ final class Wrapper implements AutoCloseable {
         monitoring.awaitHealthy(OUTPUT);
     }
 
+    /** The wrapper's own pid (its JVM). */
+    long pid() {
+        return process.pid();
+    }
+
     int awaitExit() throws InterruptedException {
         return process.awaitExit(EXIT);
     }
