@@ -107,6 +107,15 @@ sealed interface ClaimsFile {
         return new Candidate(key, new String(jwt, StandardCharsets.US_ASCII), sha256(jwt));
     }
 
+    /**
+     * Whether {@code body} (surrounding whitespace allowed) is an account JWT whose subject is
+     * {@code account}. The signature is not checked: nats-server does that; this tells a JWT from
+     * an emptied, truncated or foreign file.
+     */
+    static boolean isAccountJwtOf(byte[] body, String account) {
+        return account.equals(accountSubject(trim(body)));
+    }
+
     /** The {@code sub} of an account JWT (v2 {@code nats.type}, or v1 {@code type}), or null. */
     private static String accountSubject(byte[] jwt) {
         String text = new String(jwt, StandardCharsets.US_ASCII);

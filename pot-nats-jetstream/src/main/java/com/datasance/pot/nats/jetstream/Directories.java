@@ -89,12 +89,14 @@ final class Directories {
     }
 
     /**
-     * The names {@code <NAME>.jwt} in the resolver directory, by name only. An entry counts
-     * whatever its type: a stray directory called {@code <KEY>.jwt} keeps that account's data,
-     * which is the safe mistake. Whether the directory holds a real account JWT besides the system
-     * account's is decided by {@link #unsafeNow}, which does look at file types.
+     * The names {@code <NAME>.jwt} in the resolver directory, and whether one of them besides the
+     * system account's holds a real account JWT. A name counts whatever the file holds: a stray
+     * directory or an emptied file called {@code <KEY>.jwt} keeps that account's data, which is the
+     * safe mistake. The pass-wide guard (rule 3) counts only real JWTs, see {@link #holdsAccountJwt}.
+     *
+     * @param systemAccount the system account, whose JWT does not count for the guard
      */
-    static PurgePlan.Resolver resolver(Optional<Path> resolverDir) {
+    static PurgePlan.Resolver resolver(Optional<Path> resolverDir, Optional<String> systemAccount) {
         if (resolverDir.isEmpty()) {
             return new PurgePlan.Resolver.None();
         }
@@ -110,7 +112,25 @@ final class Directories {
         } catch (IOException | SecurityException e) {
             return new PurgePlan.Resolver.Unreadable("cannot read the resolver directory '" + dir + "': " + e);
         }
-        return new PurgePlan.Resolver.Listed(accounts);
+        // Stops at the first real one: one file read in a healthy directory.
+        boolean holdsAccountJwt = accounts.stream()
+                .filter(account -> systemAccount.filter(account::equals).isEmpty() && PurgePlan.isAccountKey(account))
+                .anyMatch(account -> holdsAccountJwt(dir.resolve(account + JWT_SUFFIX), account));
+        return new PurgePlan.Resolver.Listed(accounts, holdsAccountJwt);
+    }
+
+    /**
+     * Whether {@code file} is, through its links (a Secret mounted as the resolver directory is
+     * links into {@code ..data}), a regular file of at most {@link RegularFiles#MAX_BYTES} holding
+     * an account JWT whose subject is {@code account}. An emptied Secret value, a file nats-server
+     * is rewriting in place (O_TRUNC) or garbage must not make a broken directory look healthy.
+     */
+    static boolean holdsAccountJwt(Path file, String account) {
+        try {
+            return ClaimsFile.isAccountJwtOf(RegularFiles.read(file, RegularFiles.MAX_BYTES, "resolver JWT"), account);
+        } catch (ReconcileException e) {
+            return false;
+        }
     }
 
     /** True when {@code <dir>/<account>.jwt} exists now (any type, as {@link #resolver}). */
@@ -120,8 +140,8 @@ final class Directories {
 
     /**
      * Why the resolver directory is unsafe to purge against right now, if it is: unreadable, or
-     * holding no account JWT file besides the system account's. Stops at the first other account,
-     * so this is cheap enough to run before every request.
+     * holding no real account JWT besides the system account's ({@link #holdsAccountJwt}). Stops at
+     * the first other account that holds one, so this is cheap enough to run before every request.
      */
     static Optional<PurgeSkipReason> unsafeNow(Path dir, Optional<String> systemAccount) {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
@@ -133,7 +153,7 @@ final class Directories {
                 String account = name.substring(0, name.length() - JWT_SUFFIX.length());
                 if (systemAccount.filter(account::equals).isEmpty()
                         && PurgePlan.isAccountKey(account)
-                        && Files.isRegularFile(path)) {
+                        && holdsAccountJwt(path, account)) {
                     return Optional.empty();
                 }
             }

@@ -180,8 +180,9 @@ public final class JetStreamReconciler {
      *     instead of the configured one), or cannot be listed
      */
     public PurgePlan plan() throws ReconcileException {
-        PurgePlan.Resolver resolver =
-                settings.operatorMode() ? Directories.resolver(settings.resolverDir()) : new PurgePlan.Resolver.None();
+        PurgePlan.Resolver resolver = settings.operatorMode()
+                ? Directories.resolver(settings.resolverDir(), settings.systemAccount())
+                : new PurgePlan.Resolver.None();
         Set<String> live = resolver instanceof PurgePlan.Resolver.Listed listed ? listed.accounts() : Set.of();
         if (settings.storeDir().isEmpty()) {
             return new PurgePlan(List.of(), Optional.empty());

@@ -126,23 +126,41 @@ public final class JwtMountMirror {
         Map<String, String> manifest = readManifest(resolverDir);
         Map<String, String> owned = new TreeMap<>(manifest);
         List<String> copied = new ArrayList<>();
+        // Rule 3 for the mount: only real account JWTs (not an emptied Secret value) make it a
+        // mount that holds accounts, and so allow removals.
+        boolean holdsAccounts = false;
         try {
             for (Map.Entry<String, Path> entry : mounted.entrySet()) {
-                Path target = resolverDir.resolve(entry.getKey());
+                String name = entry.getKey();
+                String key = name.substring(0, name.length() - Directories.JWT_SUFFIX.length());
+                Path target = resolverDir.resolve(name);
                 byte[] content = RegularFiles.read(entry.getValue(), RegularFiles.MAX_BYTES, "mounted JWT");
+                boolean accountJwt = ClaimsFile.isAccountJwtOf(content, key);
+                holdsAccounts |= accountJwt
+                        && PurgePlan.isAccountKey(key)
+                        && systemAccount.filter(key::equals).isEmpty();
                 String digest = sha256(content);
                 Optional<String> present = digestOf(target);
                 if (present.filter(digest::equals).isPresent()) {
                     // Same bytes: ours from now on, whoever wrote them (nothing to rewrite).
-                    owned.put(entry.getKey(), digest);
+                    owned.put(name, digest);
+                    continue;
+                }
+                if (!accountJwt && present.isPresent() && Directories.holdsAccountJwt(target, key)) {
+                    LOG.warn(
+                            "JWT mirror: {} in mount {} is not an account JWT for its name ({} bytes); kept the"
+                                    + " account JWT in {}",
+                            SafeText.quote(name),
+                            quote(mountDir),
+                            content.length,
+                            quote(resolverDir));
                     continue;
                 }
                 writeAtomically(resolverDir, target, content);
-                owned.put(entry.getKey(), digest);
-                copied.add(entry.getKey());
+                owned.put(name, digest);
+                copied.add(name);
             }
             List<String> removed = new ArrayList<>();
-            boolean holdsAccounts = holdsAccountOtherThan(mounted.keySet(), systemAccount);
             if (!holdsAccounts) {
                 long others = owned.keySet().stream()
                         .filter(n -> !mounted.containsKey(n))
@@ -307,16 +325,6 @@ public final class JwtMountMirror {
         } catch (IOException e) {
             throw new ReconcileException("cannot read " + quote(file) + ": " + SafeText.escape(e.toString()), e);
         }
-    }
-
-    private static boolean holdsAccountOtherThan(Set<String> names, Optional<String> systemAccount) {
-        for (String name : names) {
-            String key = name.substring(0, name.length() - Directories.JWT_SUFFIX.length());
-            if (PurgePlan.isAccountKey(key) && systemAccount.filter(key::equals).isEmpty()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -65,8 +65,11 @@ public record PurgePlan(List<PurgeOutcome> outcomes, Optional<String> warning) {
          *
          * @param accounts the keys of its {@code <KEY>.jwt} files (not {@code *.jwt.deleted}, not
          *     subdirectories); unmodifiable
+         * @param holdsAccountJwt whether a file besides the system account's holds a real account
+         *     JWT for its key; false purges nothing (rule 3: an emptied or garbage file next to the
+         *     system account's JWT is a broken mount, not a live account)
          */
-        record Listed(Set<String> accounts) implements Resolver {
+        record Listed(Set<String> accounts, boolean holdsAccountJwt) implements Resolver {
             /**
              * Copies the keys.
              *
@@ -74,6 +77,17 @@ public record PurgePlan(List<PurgeOutcome> outcomes, Optional<String> warning) {
              */
             public Listed {
                 accounts = Set.copyOf(accounts);
+            }
+
+            /**
+             * A listing whose files the caller has checked to be account JWTs: the guard then
+             * counts names (an account key other than the system account's).
+             *
+             * @param accounts the keys of the {@code <KEY>.jwt} files
+             * @throws NullPointerException when {@code accounts} is null or holds null
+             */
+            public Listed(Set<String> accounts) {
+                this(accounts, true);
             }
         }
 
@@ -144,7 +158,8 @@ public record PurgePlan(List<PurgeOutcome> outcomes, Optional<String> warning) {
         if (resolver instanceof Resolver.Unreadable unreadable) {
             passWide = Optional.of(PurgeSkipReason.RESOLVER_DIR_UNREADABLE);
             warning = unreadable.why();
-        } else if (!hasAccountOtherThan(live, systemAccount)) {
+        } else if (!(resolver instanceof Resolver.Listed listed && listed.holdsAccountJwt())
+                || !hasAccountOtherThan(live, systemAccount)) {
             passWide = Optional.of(PurgeSkipReason.RESOLVER_DIR_EMPTY);
             warning = "the resolver directory holds no account JWT other than the system account's while the store"
                     + " holds " + candidates.size() + " account(s); a broken or half-rotated mount looks like this";

@@ -5,12 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.datasance.pot.nats.testkit.NatsJwt;
+import io.nats.client.NKey;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,25 +96,38 @@ class JwtMountMirrorTest {
         assertEquals(inode, Files.getAttribute(resolver().resolve("A1.jwt"), "unix:ino"));
     }
 
-    private static final String SYS = key();
-    private static final String K1 = key();
-    private static final String K2 = key();
-    private static final String K3 = key();
+    private static final NKey OPERATOR = nkey(true);
+    private static final Map<String, NKey> ACCOUNTS = new HashMap<>();
+    private static final String SYS = account();
+    private static final String K1 = account();
+    private static final String K2 = account();
+    private static final String K3 = account();
 
-    private static String key() {
+    private static NKey nkey(boolean operator) {
         try {
-            return new String(io.nats.client.NKey.createAccount(new java.security.SecureRandom())
-                    .getPublicKey());
+            return operator ? NKey.createOperator(new SecureRandom()) : NKey.createAccount(new SecureRandom());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
+    private static String account() {
+        NKey key = nkey(false);
+        String publicKey = NatsJwt.publicKey(key);
+        ACCOUNTS.put(publicKey, key);
+        return publicKey;
+    }
+
+    /** A real account JWT for {@code account}; {@code name} tells versions apart. */
+    private static String jwt(String account, String name) {
+        return NatsJwt.account(OPERATOR, ACCOUNTS.get(account), name, NatsJwt.unlimitedAccountLimits());
+    }
+
     @Test
     void shouldRemoveJwtsThatLeftTheMount() throws Exception {
         Path mount = mount();
-        Files.writeString(mount.resolve(K1 + ".jwt"), "one");
-        Files.writeString(mount.resolve(K2 + ".jwt"), "two");
+        Files.writeString(mount.resolve(K1 + ".jwt"), jwt(K1, "one"));
+        Files.writeString(mount.resolve(K2 + ".jwt"), jwt(K2, "two"));
         JwtMountMirror.mirror(mount, resolver());
         Files.delete(mount.resolve(K2 + ".jwt"));
 
@@ -122,8 +141,8 @@ class JwtMountMirrorTest {
     @Test
     void shouldNeverRemoveAJwtItDidNotMirrorEvenAfterARestart() throws Exception {
         Path mount = mount();
-        Files.writeString(mount.resolve(K1 + ".jwt"), "one");
-        Files.writeString(mount.resolve(K2 + ".jwt"), "two");
+        Files.writeString(mount.resolve(K1 + ".jwt"), jwt(K1, "one"));
+        Files.writeString(mount.resolve(K2 + ".jwt"), jwt(K2, "two"));
         JwtMountMirror.mirror(mount, resolver());
         // nats-server wrote K3 itself (a claims push); the manifest on disk is all a new wrapper knows.
         Files.writeString(resolver().resolve(K3 + ".jwt"), "pushed");
@@ -138,8 +157,8 @@ class JwtMountMirrorTest {
     @Test
     void shouldKeepAMirroredJwtThatWasRewrittenSince() throws Exception {
         Path mount = mount();
-        Files.writeString(mount.resolve(K1 + ".jwt"), "one");
-        Files.writeString(mount.resolve(K2 + ".jwt"), "two");
+        Files.writeString(mount.resolve(K1 + ".jwt"), jwt(K1, "one"));
+        Files.writeString(mount.resolve(K2 + ".jwt"), jwt(K2, "two"));
         JwtMountMirror.mirror(mount, resolver());
         Files.writeString(resolver().resolve(K2 + ".jwt"), "two, pushed again with new limits");
         Files.delete(mount.resolve(K2 + ".jwt"));
@@ -153,8 +172,8 @@ class JwtMountMirrorTest {
     @Test
     void shouldNeverReadAHugeResolverFileWhole() throws Exception {
         Path mount = mount();
-        Files.writeString(mount.resolve(K1 + ".jwt"), "one");
-        Files.writeString(mount.resolve(K2 + ".jwt"), "two");
+        Files.writeString(mount.resolve(K1 + ".jwt"), jwt(K1, "one"));
+        Files.writeString(mount.resolve(K2 + ".jwt"), jwt(K2, "two"));
         JwtMountMirror.mirror(mount, resolver());
         // Sparse 8 GiB files: reading either whole would take minutes and the heap.
         for (String name : List.of(K1, K2)) {
@@ -168,22 +187,66 @@ class JwtMountMirrorTest {
         JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver());
 
         assertEquals(List.of(K1 + ".jwt"), result.copied(), "the mount's JWT replaces what is not its copy");
-        assertEquals("one", read(resolver().resolve(K1 + ".jwt")));
+        assertEquals(jwt(K1, "one"), read(resolver().resolve(K1 + ".jwt")));
         assertEquals(List.of(), result.removed(), "grown since it was mirrored: no longer ours");
         assertEquals(8L << 30, Files.size(resolver().resolve(K2 + ".jwt")));
     }
 
     @Test
+    void shouldRemoveNothingWhenTheMountHoldsNoRealAccountJwt() throws Exception {
+        // An emptied Secret value: the names are there, every file but the system account's is empty.
+        Path mount = mount();
+        for (String account : List.of(SYS, K1, K2, K3)) {
+            Files.writeString(mount.resolve(account + ".jwt"), jwt(account, "v1"));
+        }
+        JwtMountMirror.mirror(mount, resolver(), Optional.of(SYS));
+        Files.writeString(mount.resolve(K1 + ".jwt"), "");
+        Files.delete(mount.resolve(K2 + ".jwt"));
+        Files.delete(mount.resolve(K3 + ".jwt"));
+
+        JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver(), Optional.of(SYS));
+
+        assertTrue(result.mountEmpty());
+        assertEquals(List.of(), result.removed());
+        assertEquals(List.of(), result.copied(), "an empty file never replaces an account JWT");
+        for (String account : List.of(K1, K2, K3)) {
+            assertEquals(jwt(account, "v1"), read(resolver().resolve(account + ".jwt")));
+        }
+    }
+
+    @Test
+    void shouldNeverReplaceAnAccountJwtByGarbageButTakeANewVersion() throws Exception {
+        Path mount = mount();
+        Files.writeString(mount.resolve(K1 + ".jwt"), jwt(K1, "v1"));
+        Files.writeString(mount.resolve(K2 + ".jwt"), jwt(K2, "v1"));
+        JwtMountMirror.mirror(mount, resolver());
+        Files.writeString(mount.resolve(K1 + ".jwt"), "garbage");
+        Files.writeString(mount.resolve(K2 + ".jwt"), jwt(K1, "K1's JWT under K2's name"));
+        Files.writeString(mount.resolve(K3 + ".jwt"), jwt(K3, "v1"));
+
+        JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver());
+
+        assertEquals(List.of(K3 + ".jwt"), result.copied());
+        assertEquals(jwt(K1, "v1"), read(resolver().resolve(K1 + ".jwt")));
+        assertEquals(jwt(K2, "v1"), read(resolver().resolve(K2 + ".jwt")));
+
+        Files.writeString(mount.resolve(K1 + ".jwt"), jwt(K1, "v2"));
+        assertEquals(
+                List.of(K1 + ".jwt"), JwtMountMirror.mirror(mount, resolver()).copied());
+        assertEquals(jwt(K1, "v2"), read(resolver().resolve(K1 + ".jwt")));
+    }
+
+    @Test
     void shouldRemoveNothingWhenTheMountHoldsOnlyTheSystemAccount() throws Exception {
         Path mount = mount();
-        Files.writeString(mount.resolve(SYS + ".jwt"), "sys");
+        Files.writeString(mount.resolve(SYS + ".jwt"), jwt(SYS, "sys"));
         Files.writeString(mount.resolve(K1 + ".jwt"), "one");
         Files.writeString(mount.resolve(K2 + ".jwt"), "two");
-        JwtMountMirror.mirror(mount, resolver(), java.util.Optional.of(SYS));
+        JwtMountMirror.mirror(mount, resolver(), Optional.of(SYS));
         Files.delete(mount.resolve(K1 + ".jwt"));
         Files.delete(mount.resolve(K2 + ".jwt"));
 
-        JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver(), java.util.Optional.of(SYS));
+        JwtMountMirror.Result result = JwtMountMirror.mirror(mount, resolver(), Optional.of(SYS));
 
         assertTrue(result.mountEmpty());
         assertEquals(List.of(), result.removed());

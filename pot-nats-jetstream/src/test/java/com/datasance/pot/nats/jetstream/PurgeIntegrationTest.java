@@ -201,6 +201,43 @@ class PurgeIntegrationTest {
     }
 
     @Test
+    void shouldPurgeNothingWhenTheOnlyOtherJwtFileIsEmptied() throws Exception {
+        // An emptied Secret value (or nats-server rewriting it in place): the live account's name
+        // is there, its content is not an account JWT, and the removed account must not be purged
+        // on the strength of it.
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            scenario.removeJwt(scenario.gone);
+            Files.writeString(scenario.operator.resolverDir().resolve(scenario.live.publicKey() + ".jwt"), "");
+
+            PurgeReport report = JetStreamReconciler.of(scenario.settings()).reconcile();
+
+            assertTrue(report.purged().isEmpty(), report.toString());
+            assertTrue(report.warning().orElseThrow().contains("no account JWT other than the system account's"));
+            assertGoneIntact(scenario);
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
+    void shouldStopWhenTheOnlyOtherJwtIsEmptiedDuringThePass() throws Exception {
+        try (PurgeScenario scenario = PurgeScenario.start(dir)) {
+            scenario.removeJwt(scenario.gone);
+            JetStreamReconciler reconciler = JetStreamReconciler.of(scenario.settings());
+            PurgePlan plan = reconciler.plan();
+            Files.writeString(scenario.operator.resolverDir().resolve(scenario.live.publicKey() + ".jwt"), "garbage");
+
+            PurgeReport report = reconciler.execute(plan);
+
+            assertEquals(
+                    List.of(new PurgeOutcome.Skipped(
+                            scenario.gone.publicKey(), PurgeSkipReason.RESOLVER_DIR_EMPTY, "changed during the pass")),
+                    report.outcomes());
+            assertGoneIntact(scenario);
+            assertLiveIntact(scenario);
+        }
+    }
+
+    @Test
     void shouldPurgeNothingWhenResolverDirIsMissing() throws Exception {
         try (PurgeScenario scenario = PurgeScenario.start(dir)) {
             PurgeSettings settings = scenario.settings();
@@ -295,7 +332,7 @@ class PurgeIntegrationTest {
             // the '_js_' directory alone still protects it.
             PurgePlan second = PurgePlan.compute(
                     Directories.storeExcept(scenario.operator.storeDir(), java.util.Set.of()),
-                    Directories.resolver(Optional.of(scenario.operator.resolverDir())),
+                    Directories.resolver(Optional.of(scenario.operator.resolverDir()), Optional.empty()),
                     Optional.empty());
 
             assertEquals(List.of(new PurgeOutcome.Skipped(system, PurgeSkipReason.SYSTEM_ACCOUNT)), second.outcomes());

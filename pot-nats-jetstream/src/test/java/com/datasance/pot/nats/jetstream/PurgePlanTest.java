@@ -137,6 +137,19 @@ class PurgePlanTest {
     }
 
     @Test
+    void shouldPurgeNothingWhenNoListedFileIsARealAccountJwt() {
+        // LIVE's name is there, its file is empty: a broken mount, not a live account.
+        PurgePlan plan = PurgePlan.compute(
+                List.of(dir(SYS), dir(LIVE), dir(GONE)),
+                new Resolver.Listed(Set.of(SYS, LIVE), false),
+                Optional.of(SYS));
+
+        assertTrue(plan.toPurge().isEmpty());
+        assertEquals(List.of(new PurgeOutcome.Skipped(GONE, PurgeSkipReason.RESOLVER_DIR_EMPTY)), plan.outcomes());
+        assertTrue(plan.warning().isPresent());
+    }
+
+    @Test
     void shouldPurgeNothingWhenResolverIsEmpty() {
         PurgePlan plan = plan(List.of(dir(LIVE), dir(GONE)), Set.of());
 
