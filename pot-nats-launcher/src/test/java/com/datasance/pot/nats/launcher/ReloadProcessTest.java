@@ -84,6 +84,31 @@ class ReloadProcessTest {
     }
 
     @Test
+    void shouldEnableJetStreamByAReload() throws Exception {
+        // nats-server reloads JetStream on (and its storage with it); only a running JetStream's
+        // storage cannot move. The wrapper had refused this as a store_dir change.
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, "max_payload: 1000\n");
+        try (Wrapper wrapper = start(env(conf))) {
+            assertTrue(monitoring.jsz().path("disabled").asBoolean(), wrapper.output());
+            Path store = dir.resolve("js");
+            Files.writeString(conf, "max_payload: 2000\njetstream { store_dir: \"" + store + "\" }\n");
+
+            awaitMaxPayload(wrapper, 2000);
+            // nats-server appends 'jetstream' to the configured store_dir.
+            await().atMost(APPLIED)
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> monitoring
+                            .jsz()
+                            .path("config")
+                            .path("store_dir")
+                            .asText()
+                            .startsWith(store.toString()));
+            assertFalse(wrapper.output().contains("cannot reload"), wrapper.output());
+        }
+    }
+
+    @Test
     void shouldReloadWhenAnIncludedFileChanges() throws Exception {
         Path conf = dir.resolve("server.conf");
         Files.writeString(conf, "include parts/limits.conf\n");

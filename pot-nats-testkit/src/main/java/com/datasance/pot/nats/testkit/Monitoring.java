@@ -63,6 +63,20 @@ public final class Monitoring {
     }
 
     /**
+     * {@code /jsz} now (one GET, 2 s timeout): JetStream's state; {@code config.store_dir} is the
+     * store JetStream runs on, also after a reload enabled it ({@code /varz} 2.9.10 shows its
+     * config only when JetStream ran from the start).
+     *
+     * @return the response as a JSON tree
+     * @throws AssertionError when the server does not answer 200
+     */
+    public JsonNode jsz() {
+        return get("/jsz")
+                .orElseThrow(() ->
+                        new AssertionError("nats-server monitoring on 127.0.0.1:" + port + " did not answer /jsz"));
+    }
+
+    /**
      * The JetStream meta leader this server follows now, from {@code /varz}.
      *
      * @return the leader's server name; empty while the server knows none (or runs no cluster)
