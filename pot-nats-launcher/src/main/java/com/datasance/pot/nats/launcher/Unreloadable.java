@@ -85,7 +85,7 @@ final class Unreloadable {
             new Option("", TOP, "prof_port", List.of("prof_port")),
             new Option("", TOP, "system_account", List.of("system_account", "system")),
             new Option("", TOP, "no_system_account", List.of("no_system_account", "no_system", "no_sys_acc")),
-            new Option("", TOP, "operator", List.of("operator", "operators", "trusted_operators")),
+            new Option("", TOP, "operator", List.of("operator", "operators", "root_operator", "root_operators")),
             new Option("", TOP, "trusted", List.of("trusted", "trusted_keys")),
             new Option("", TOP, "lame_duck_duration", List.of("lame_duck_duration")),
             new Option("", TOP, "lame_duck_grace_period", List.of("lame_duck_grace_period")),
