@@ -71,10 +71,14 @@ class UnreloadableTest {
                         "disable_sublist_cache (unset) -> 'true'",
                         "no_header_support (unset) -> 'true'",
                         "default_js_domain (unset) -> '{A=hub}'"),
-                between(
-                        "max_payload: 1\n",
-                        "http_base_path: /foo\nno_system_account: true\nlame_duck_grace_period: 5s\n"
-                                + "no_sublist_cache: true\nno_header_support: true\ndefault_js_domain: { A: hub }\n"));
+                between("max_payload: 1\n", """
+                        http_base_path: /foo
+                        no_system_account: true
+                        lame_duck_grace_period: 5s
+                        no_sublist_cache: true
+                        no_header_support: true
+                        default_js_domain: { A: hub }
+                        """));
     }
 
     @Test
@@ -93,13 +97,13 @@ class UnreloadableTest {
 
     @Test
     void shouldCompareBlocksWithoutTheirTlsAndReloadableParts() throws Exception {
-        assertEquals(
-                List.of(),
-                between(
-                        "leafnodes { remotes [ { url: \"nats://a:7422\", tls { ca_file: /a } } ] }\n"
-                                + "mqtt { port: 1883, ack_wait: 30s }\n",
-                        "leafnodes { remotes [ { url: \"nats://a:7422\", tls { ca_file: /b } } ] }\n"
-                                + "mqtt { port: 1883, ack_wait: 60s, max_ack_pending: 10 }\n"));
+        assertEquals(List.of(), between("""
+                        leafnodes { remotes [ { url: "nats://a:7422", tls { ca_file: /a } } ] }
+                        mqtt { port: 1883, ack_wait: 30s }
+                        """, """
+                        leafnodes { remotes [ { url: "nats://a:7422", tls { ca_file: /b } } ] }
+                        mqtt { port: 1883, ack_wait: 60s, max_ack_pending: 10 }
+                        """));
         assertEquals(
                 List.of("leafnodes (set) -> (set) (values not printed)", "mqtt (unset) -> (set) (values not printed)"),
                 between(
