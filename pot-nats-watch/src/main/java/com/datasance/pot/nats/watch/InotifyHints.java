@@ -128,9 +128,9 @@ final class InotifyHints implements HintSource {
     private void indexKeys() {
         Map<Path, ContentDigests.Names> names = relevant;
         Map<WatchKey, List<Watcher>> index = new HashMap<>();
-        registrations.forEach((directory, registration) -> index.computeIfAbsent(
-                        registration.key(), k -> new ArrayList<>())
-                .add(new Watcher(directory, names.get(directory))));
+        registrations.forEach(
+                (directory, registration) -> index.computeIfAbsent(registration.key(), k -> new ArrayList<>())
+                        .add(new Watcher(directory, names.get(directory))));
         byKey = Map.copyOf(index);
     }
 

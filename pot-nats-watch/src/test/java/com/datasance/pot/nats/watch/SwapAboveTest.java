@@ -48,8 +48,14 @@ class SwapAboveTest {
     private record Call(ChangeSet<Cause> changes, Optional<String> probe) {}
 
     private LinkedBlockingQueue<Call> watch(Path probe, Map<Path, Cause> paths) {
+        return watch(probe, paths, false);
+    }
+
+    private LinkedBlockingQueue<Call> watch(Path probe, Map<Path, Cause> paths, boolean polling) {
         LinkedBlockingQueue<Call> calls = new LinkedBlockingQueue<>();
         ContentWatcher.Builder<Cause> builder = ContentWatcher.<Cause>builder()
+                .polling(polling)
+                .pollInterval(Duration.ofMillis(50))
                 .quietPeriod(QUIET)
                 .safetyNetInterval(Duration.ZERO)
                 .listener(changes -> calls.add(new Call(changes, read(probe))));
@@ -94,12 +100,21 @@ class SwapAboveTest {
 
     @Test
     void shouldSeeTheConfigDirectorySwappedByRename() throws Exception {
+        configDirectorySwappedByRename(false);
+    }
+
+    @Test
+    void shouldSeeTheConfigDirectorySwappedByRenameWhenPolling() throws Exception {
+        configDirectorySwappedByRename(true);
+    }
+
+    private void configDirectorySwappedByRename(boolean polling) throws Exception {
         Path cfg = Files.createDirectories(tmp.resolve("cfg"));
         Path conf = cfg.resolve("server.conf");
         Path inc = cfg.resolve("inc.conf");
         Files.writeString(conf, "max_payload: 1000\ninclude ./inc.conf\n");
         Files.writeString(inc, "max_connections: 10\n");
-        LinkedBlockingQueue<Call> calls = watch(inc, Map.of(conf, Cause.CONFIG, inc, Cause.ACCOUNTS));
+        LinkedBlockingQueue<Call> calls = watch(inc, Map.of(conf, Cause.CONFIG, inc, Cause.ACCOUNTS), polling);
 
         Path next = Files.createDirectories(tmp.resolve("cfg.new"));
         Files.writeString(next.resolve("server.conf"), "max_payload: 3000\ninclude ./inc.conf\n");
@@ -208,6 +223,25 @@ class SwapAboveTest {
         swapLink(el.resolve("current"), "v1");
         assertEquals(HintSource.Hint.EVENT, hints.await(TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS)));
         assertTrue(hints.takeNamed().paths().contains(el.resolve("current")));
+    }
+
+    @Test
+    void shouldIgnoreBusyNamesInTheDirectoryPolledAbove() throws Exception {
+        Path cfg = Files.createDirectories(tmp.resolve("cfg"));
+        Path conf = cfg.resolve("server.conf");
+        Files.writeString(conf, "a");
+        PollingHints hints = new PollingHints(Duration.ofMillis(20), "polling-test");
+        closing.add(hints);
+        watchAsTheWatcherDoes(hints, conf);
+        // A busy log above cfg, and one beside server.conf (which changes cfg's mtime, seen from
+        // above): twenty polls, no hint.
+        for (int i = 0; i < 20; i++) {
+            Files.writeString(tmp.resolve("nats.log"), "line " + i + "\n");
+            Files.writeString(cfg.resolve("nats.log"), "line " + i + "\n");
+        }
+        assertEquals(HintSource.Hint.NONE, hints.await(TimeUnit.MILLISECONDS.toNanos(400)));
+        Files.move(cfg, tmp.resolve("cfg.old"), StandardCopyOption.ATOMIC_MOVE);
+        assertEquals(HintSource.Hint.EVENT, hints.await(TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS)));
     }
 
     @Test
