@@ -17,7 +17,9 @@ import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -121,15 +123,16 @@ final class ContentDigests {
             return new Reads(false, named);
         }
 
-        boolean mustRead(Path file, Path root) {
+        boolean mustRead(Path file) {
             if (all) {
                 return true;
             }
             if (named.isEmpty()) {
                 return false;
             }
-            Path stop = root.getParent();
-            for (Path p = file; p != null && !p.equals(stop); p = p.getParent()) {
+            // Up to the root and above it: a directory swapped by rename over the root's own
+            // (a file's directory is watched by name in its parent) is named by that event.
+            for (Path p = file; p != null; p = p.getParent()) {
                 if (named.contains(p)) {
                     return true;
                 }
@@ -187,7 +190,7 @@ final class ContentDigests {
                             if (attrs.isRegularFile() && !isKubeletInternal(root, file)) {
                                 String name =
                                         file.equals(root) ? "" : file.toString().substring(prefix);
-                                hash(table, name, file, attrs, previous, !reads.mustRead(file, root));
+                                hash(table, name, file, attrs, previous, !reads.mustRead(file));
                             }
                             return FileVisitResult.CONTINUE;
                         }
@@ -228,6 +231,9 @@ final class ContentDigests {
         }
         Set<Integer> reread = new HashSet<>();
         for (Path path : named) {
+            if (root.startsWith(path) && !root.equals(path)) {
+                return Optional.empty(); // a directory above the root was swapped: walk
+            }
             if (!path.startsWith(root)) {
                 continue;
             }
@@ -510,14 +516,17 @@ final class ContentDigests {
      *
      * <ul>
      *   <li>A directory: itself and every directory below it (through symlinks, skipping kubelet's
-     *       {@code ..} entries), all names; and its parent, which sees it deleted and re-created.
+     *       {@code ..} entries), all names; and its parent (and the parent of the directory it
+     *       resolves to), which sees it renamed away, deleted and re-created, or swapped.
      *   <li>A file: its parent (where kubelet renames {@code ..data} and editors rename their temp
      *       file), and the parent of the file it resolves to, which sees in-place writes through
-     *       a symlink that leads elsewhere. No event ever names a ConfigMap's {@code server.conf}
-     *       when {@code ..data} swaps, so the parent is the one that matters.
-     *   <li>Either, when it is a symlink (or a chain of them): the directory of every link in the
-     *       chain, so that a swap of the link itself, or of a {@code ..data} it points into, is an
-     *       event at once (not a find of the safety net).
+     *       a symlink that leads elsewhere; and the parent of each of those two directories, for
+     *       the directory's own name, which sees the whole directory swapped by rename ({@code mv
+     *       cfg cfg.old; mv cfg.new cfg}). One level up only: not every ancestor up to {@code /}.
+     *   <li>Any path: the directory holding each symlink met on the way to its target, in any
+     *       component and through chains, absolute or relative ({@code /etc/nats -> /vol/current},
+     *       {@code current -> v1}, kubelet's {@code ..data}), for the link's name, so that a link
+     *       swapped anywhere on the way is an event at once (not a find of the safety net).
      *   <li>A missing path: its nearest existing ancestor, until it appears.
      * </ul>
      */
@@ -533,9 +542,10 @@ final class ContentDigests {
      * content is trusted.
      */
     static void plan(Path root, Map<Path, Names> plan, List<Path> known) {
+        Path resolved = addLinkHops(plan, root);
         if (Files.isDirectory(root)) {
             addParent(plan, root);
-            addLinkChain(plan, root);
+            addParent(plan, resolved);
             if (!known.isEmpty() && known.getFirst().equals(root)) {
                 known.forEach(dir -> plan.merge(dir, Names.ALL, Names::merge));
                 return;
@@ -563,13 +573,12 @@ final class ContentDigests {
                 plan.merge(root, Names.ALL, Names::merge);
             }
         } else if (Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            // A dangling symlink resolves as far as it goes: the directories on its way are
+            // watched, which is where a swap fixes it.
             addParent(plan, root);
-            addLinkChain(plan, root);
-            try {
-                addParent(plan, root.toRealPath());
-            } catch (IOException dangling) {
-                // A dangling symlink: its parent is watched, which is where a swap fixes it.
-            }
+            addParent(plan, root.getParent());
+            addParent(plan, resolved);
+            addParent(plan, resolved.getParent());
         } else {
             Path child = root;
             Path ancestor = root.getParent();
@@ -583,23 +592,69 @@ final class ContentDigests {
         }
     }
 
-    /** The directory of each symlink from {@code path} on (at most 40 hops, as Linux allows). */
-    private static void addLinkChain(Map<Path, Names> plan, Path path) {
-        Path current = path.toAbsolutePath();
-        for (int hop = 0; hop < 40 && Files.isSymbolicLink(current); hop++) {
-            addParent(plan, current);
-            try {
-                Path target = Files.readSymbolicLink(current);
-                Path parent = current.getParent();
-                current = (parent == null ? target : parent.resolve(target)).normalize();
-            } catch (IOException | UnsupportedOperationException e) {
-                return;
-            }
-            addParent(plan, current);
+    /** Linux follows at most 40 symlinks in one path lookup (ELOOP beyond). */
+    private static final int MAX_LINKS = 40;
+
+    /**
+     * Resolves {@code path} one component at a time, as the kernel does, and adds the directory
+     * holding each symlink met (in any component, through chains, absolute or relative targets)
+     * with the link's name. Returns the path reached: the real path when it exists; from the first
+     * missing component on, the rest joined lexically.
+     */
+    static Path addLinkHops(Map<Path, Names> plan, Path path) {
+        Path absolute = path.toAbsolutePath();
+        Path resolved = absolute.getRoot();
+        if (resolved == null) {
+            return absolute;
         }
+        Deque<String> left = new ArrayDeque<>();
+        absolute.forEach(name -> left.addLast(name.toString()));
+        int links = 0;
+        while (!left.isEmpty()) {
+            String name = left.removeFirst();
+            if (name.isEmpty() || name.equals(".")) {
+                continue;
+            }
+            if (name.equals("..")) {
+                // resolved holds no symlink, so its lexical parent is the real one.
+                Path up = resolved.getParent();
+                resolved = up == null ? resolved : up;
+                continue;
+            }
+            Path next = resolved.resolve(name);
+            if (!Files.isSymbolicLink(next)) {
+                resolved = next;
+                continue;
+            }
+            if (++links > MAX_LINKS) {
+                // A loop: the kernel says ELOOP and the digest "unreadable"; the hops met are planned.
+                return next;
+            }
+            Path target;
+            try {
+                target = Files.readSymbolicLink(next);
+            } catch (IOException | UnsupportedOperationException e) {
+                resolved = next;
+                continue;
+            }
+            plan.merge(resolved, Names.only(name), Names::merge);
+            List<String> parts = new ArrayList<>();
+            target.forEach(part -> parts.add(part.toString()));
+            for (int i = parts.size() - 1; i >= 0; i--) {
+                left.addFirst(parts.get(i));
+            }
+            Path targetRoot = target.getRoot();
+            if (targetRoot != null) {
+                resolved = targetRoot;
+            }
+        }
+        return resolved;
     }
 
     private static void addParent(Map<Path, Names> plan, Path path) {
+        if (path == null) {
+            return;
+        }
         Path parent = path.getParent();
         Path name = path.getFileName();
         if (parent != null && name != null && Files.isDirectory(parent)) {

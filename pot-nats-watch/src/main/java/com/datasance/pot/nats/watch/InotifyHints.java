@@ -15,6 +15,7 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -40,6 +41,15 @@ final class InotifyHints implements HintSource {
     private final WatchService service;
     private final Map<Path, Registration> registrations = new HashMap<>();
     private volatile Map<Path, ContentDigests.Names> relevant = Map.of();
+
+    /** A watched directory and the names that matter in it (null: all). */
+    private record Watcher(Path directory, ContentDigests.Names names) {}
+
+    /**
+     * Who listens on each key. The kernel has one watch per inode, so two watched paths naming one
+     * directory (a symlink and its target) share a key whose events matter to either's names.
+     */
+    private volatile Map<WatchKey, List<Watcher>> byKey = Map.of();
 
     /** More named paths than this in one burst: the next digest reads every file. */
     static final int MAX_NAMED = 4096;
@@ -93,7 +103,13 @@ final class InotifyHints implements HintSource {
             try {
                 WatchKey key = directory.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
                 registrations.put(directory, new Registration(key, fileKey));
+                if (known != null && !known.key().equals(key)) {
+                    // A directory swapped by rename: the old inode (now cfg.old) is still watched
+                    // under this path; its events would name files that are no longer here.
+                    cancelUnlessShared(known.key());
+                }
             } catch (ClosedWatchServiceException closed) {
+                indexKeys();
                 return;
             } catch (IOException e) {
                 if (isLimit(e)) {
@@ -105,6 +121,17 @@ final class InotifyHints implements HintSource {
                         SafeText.escape(e.toString()));
             }
         }
+        indexKeys();
+    }
+
+    /** Caller holds this object's lock: rebuilds {@link #byKey} from the registrations. */
+    private void indexKeys() {
+        Map<Path, ContentDigests.Names> names = relevant;
+        Map<WatchKey, List<Watcher>> index = new HashMap<>();
+        registrations.forEach(
+                (directory, registration) -> index.computeIfAbsent(registration.key(), k -> new ArrayList<>())
+                        .add(new Watcher(directory, names.get(directory))));
+        byKey = Map.copyOf(index);
     }
 
     /** inotify_add_watch fails with ENOSPC at fs.inotify.max_user_watches; the JDK words it so. */
@@ -122,8 +149,9 @@ final class InotifyHints implements HintSource {
     }
 
     @Override
-    public void relevantNames(Map<Path, ContentDigests.Names> names) {
+    public synchronized void relevantNames(Map<Path, ContentDigests.Names> names) {
         relevant = Map.copyOf(names);
+        indexKeys();
     }
 
     @Override
@@ -148,17 +176,24 @@ final class InotifyHints implements HintSource {
     /** The hint in {@code key} (null: none) and in every other key signalled already. */
     private Hint drain(WatchKey key) {
         Hint hint = Hint.NONE;
-        Map<Path, ContentDigests.Names> names = relevant;
+        Map<WatchKey, List<Watcher>> index = byKey;
         while (key != null) {
             List<WatchEvent<?>> events = key.pollEvents();
-            ContentDigests.Names wanted = key.watchable() instanceof Path dir ? names.get(dir) : null;
+            List<Watcher> watchers = index.get(key);
+            if (watchers == null) {
+                watchers = List.of(new Watcher(key.watchable() instanceof Path dir ? dir : null, null));
+            }
             for (WatchEvent<?> event : events) {
                 if (OVERFLOW.equals(event.kind())) {
                     hint = Hint.OVERFLOW;
-                } else if (matters(wanted, event)) {
-                    remember(key.watchable(), event.context());
-                    if (hint == Hint.NONE) {
-                        hint = Hint.EVENT;
+                    continue;
+                }
+                for (Watcher watcher : watchers) {
+                    if (matters(watcher.names(), event)) {
+                        remember(watcher.directory(), event.context());
+                        if (hint == Hint.NONE) {
+                            hint = Hint.EVENT;
+                        }
                     }
                 }
             }

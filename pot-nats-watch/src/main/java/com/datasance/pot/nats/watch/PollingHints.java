@@ -30,6 +30,9 @@ final class PollingHints implements HintSource {
     private final Map<Path, FileAlterationObserver> observers = new HashMap<>();
     private final LinkedBlockingQueue<Hint> hints = new LinkedBlockingQueue<>();
     private volatile Map<Path, ContentDigests.Names> relevant = Map.of();
+    /** The directories with an observer of their own, for the monitor thread. */
+    private volatile Set<Path> polled = Set.of();
+
     private final FileAlterationListenerAdaptor toHint = new FileAlterationListenerAdaptor() {
         @Override
         public void onDirectoryCreate(File directory) {
@@ -38,7 +41,12 @@ final class PollingHints implements HintSource {
 
         @Override
         public void onDirectoryChange(File directory) {
-            hints.offer(Hint.EVENT);
+            // A directory polled on its own (a file's directory, seen from its parent, which is
+            // polled for a swap of it) changes its mtime with every entry created in it, a busy
+            // log's too: its own observer tells whether a name that matters changed.
+            if (!polled.contains(directory.toPath())) {
+                hints.offer(Hint.EVENT);
+            }
         }
 
         @Override
@@ -105,6 +113,7 @@ final class PollingHints implements HintSource {
                         SafeText.escape(e.toString()));
             }
         }
+        polled = Set.copyOf(observers.keySet());
     }
 
     @Override
