@@ -273,8 +273,7 @@ public final class JetStreamReconciler {
             }
         } catch (ReconcileException e) {
             return new DryRun(
-                    finish(plan, graced, false, "dry run, connections not checked"),
-                    Optional.of(e.getMessage()));
+                    finish(plan, graced, false, "dry run, connections not checked"), Optional.of(e.getMessage()));
         }
         return new DryRun(finish(plan, outcomes, false, "dry run"), Optional.empty());
     }
@@ -540,10 +539,7 @@ public final class JetStreamReconciler {
                             s.reason().description(),
                             s.detail().isEmpty() ? "" : " (" + s.detail() + ")");
                 case PurgeOutcome.Failed f ->
-                    LOG.warn(
-                            "JetStream purge: failed for account {}: {}",
-                            SafeText.quote(f.account()),
-                            f.reason());
+                    LOG.warn("JetStream purge: failed for account {}: {}", SafeText.quote(f.account()), f.reason());
             }
         }
         Optional<String> warning = plan.warning();
@@ -636,10 +632,7 @@ public final class JetStreamReconciler {
         }
         memory.pushed = next.build();
         for (Map.Entry<String, String> skip : skipped.entrySet()) {
-            LOG.warn(
-                    "claims push: skipped {}: {}; not sent",
-                    SafeText.quote(skip.getKey()),
-                    skip.getValue());
+            LOG.warn("claims push: skipped {}: {}; not sent", SafeText.quote(skip.getKey()), skip.getValue());
         }
         if (changed == 0) {
             LOG.info("claims push: no account JWT added or changed since the last push");
@@ -650,10 +643,7 @@ public final class JetStreamReconciler {
             return new ClaimsPushReport(List.of(), Map.of(), false);
         }
         for (Map.Entry<String, String> failure : push.failed.entrySet()) {
-            LOG.warn(
-                    "claims push: failed for account {}: {}",
-                    SafeText.quote(failure.getKey()),
-                    failure.getValue());
+            LOG.warn("claims push: failed for account {}: {}", SafeText.quote(failure.getKey()), failure.getValue());
         }
         push.updated.sort(Comparator.naturalOrder());
         LOG.info("claims push: {} account JWT(s) pushed, {} failed", push.updated.size(), push.failed.size());

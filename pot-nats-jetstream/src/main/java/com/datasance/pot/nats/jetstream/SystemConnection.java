@@ -467,7 +467,9 @@ final class SystemConnection implements AutoCloseable {
                     new Reply.Failed(
                             PurgeOutcome.FailureKind.ERROR_REPLY,
                             Optional.ofNullable(answered.reply().error().errCode()),
-                            "error reply " + SafeText.escape(String.valueOf(answered.reply().error())));
+                            "error reply "
+                                    + SafeText.escape(
+                                            String.valueOf(answered.reply().error())));
             };
             boolean notReady = lastFailure.kind() == PurgeOutcome.FailureKind.NO_RESPONDERS;
             if (notReady && Instant.now().isBefore(readyDeadline)) {
@@ -502,7 +504,8 @@ final class SystemConnection implements AutoCloseable {
                                 PurgeOutcome.FailureKind.NO_RESPONDERS, NO_RESPONDERS + " on '" + subject + "'")
                         : new Reply.Failed(
                                 PurgeOutcome.FailureKind.UNREADABLE_REPLY,
-                                "status " + SafeText.escape(String.valueOf(message.getStatus())) + " on '" + subject + "'");
+                                "status " + SafeText.escape(String.valueOf(message.getStatus())) + " on '" + subject
+                                        + "'");
             }
             try {
                 return new Reply.Answered(ApiReply.parse(message.getData()));
@@ -526,7 +529,8 @@ final class SystemConnection implements AutoCloseable {
                         "no reply within " + SafeText.duration(timeout) + " on '" + subject + "'");
             }
             return new Reply.Failed(
-                    PurgeOutcome.FailureKind.REQUEST_FAILED, "request on '" + subject + "' failed: " + SafeText.escape(String.valueOf(cause)));
+                    PurgeOutcome.FailureKind.REQUEST_FAILED,
+                    "request on '" + subject + "' failed: " + SafeText.escape(String.valueOf(cause)));
         } catch (TimeoutException e) {
             return new Reply.Failed(
                     PurgeOutcome.FailureKind.TIMEOUT,

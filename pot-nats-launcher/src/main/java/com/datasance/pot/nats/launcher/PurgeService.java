@@ -208,11 +208,11 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             long delay = Math.max(0, Duration.between(Instant.now(), due.get()).toMillis()) + 50;
             try {
                 duePass = timer().schedule(
-                        () -> {
-                            CompletableFuture<Optional<PurgeReport>> _ = requestPass(Pass.DUE);
-                        },
-                        delay,
-                        TimeUnit.MILLISECONDS);
+                                () -> {
+                                    CompletableFuture<Optional<PurgeReport>> _ = requestPass(Pass.DUE);
+                                },
+                                delay,
+                                TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 duePass = null;
             }
@@ -277,20 +277,20 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
                         : "nats-server (pid " + running.pid() + ", not running now)";
         if (first) {
             log().warn(
-                    "JetStream purge: {} does not accept connections at {} yet; the pass runs again in {},"
-                            + " then every {} at most",
-                    who,
-                    url,
-                    SafeText.duration(wait),
-                    SafeText.duration(LAST_NOT_READY_RETRY));
+                            "JetStream purge: {} does not accept connections at {} yet; the pass runs again in {},"
+                                    + " then every {} at most",
+                            who,
+                            url,
+                            SafeText.duration(wait),
+                            SafeText.duration(LAST_NOT_READY_RETRY));
         } else if (forLong) {
             log().error(
-                    "JetStream purge: nothing has accepted a connection at {} for {} while {} runs:"
-                            + " NATS_CLIENT_URL may not match the server's 'listen'/'port'; still retrying every {}",
-                    url,
-                    SafeText.duration(waited.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
-                    who,
-                    SafeText.duration(wait));
+                            "JetStream purge: nothing has accepted a connection at {} for {} while {} runs:"
+                                    + " NATS_CLIENT_URL may not match the server's 'listen'/'port'; still retrying every {}",
+                            url,
+                            SafeText.duration(waited.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
+                            who,
+                            SafeText.duration(wait));
         }
     }
 
@@ -320,13 +320,20 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             notReadyForLongLogged = false;
         }
         log().info(
-                "JetStream purge: nats-server accepts connections at {} now, after {}",
-                "'" + SafeText.redactUrl(settings.clientUrl().toString()) + "'",
-                SafeText.duration(waited.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
+                        "JetStream purge: nats-server accepts connections at {} now, after {}",
+                        "'" + SafeText.redactUrl(settings.clientUrl().toString()) + "'",
+                        SafeText.duration(waited.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
     }
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** True while a pass that found nothing listening waits to run again (tests). */
+    boolean notReadyRetryPending() {
+        synchronized (lock) {
+            return !closed && retryPass != null && !retryPass.isDone();
+        }
     }
 
     /** How long until the pass scheduled for the next due account runs; empty when none is (tests). */
@@ -443,9 +450,9 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             throw new ReconcileException("purge settings are wrong: " + e.getMessage(), e);
         }
         log().info(
-                "JetStream purge connection checked: {} signs in as the system account's user at {}",
-                SafeText.quote(purge.credsFile().map(Path::toString).orElse("(hook)")),
-                "'" + SafeText.redactUrl(purge.clientUrl()) + "'");
+                        "JetStream purge connection checked: {} signs in as the system account's user at {}",
+                        SafeText.quote(purge.credsFile().map(Path::toString).orElse("(hook)")),
+                        "'" + SafeText.redactUrl(purge.clientUrl()) + "'");
     }
 
     /** True when nats-server answered on its monitoring port within the ready timeout. */
@@ -546,6 +553,9 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             closed = true;
             running = threads;
             pushing = timer;
+            if (retryPass != null) {
+                retryPass.cancel(false); // stopping never waits for nats-server to listen
+            }
         }
         for (ExecutorService executor : java.util.Arrays.asList(running, pushing)) {
             if (executor != null) {
