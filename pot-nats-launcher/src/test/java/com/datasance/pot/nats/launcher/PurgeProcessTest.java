@@ -199,6 +199,27 @@ class PurgeProcessTest {
     }
 
     @Test
+    void shouldEscapeTheValuesOfAWarningOnceNotItsOwnQuotes() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
+        try (NatsServerFixture server = fixture.startServer()) {
+            fixture.removeJwt(fixture.gone());
+            fixture.removeJwt(fixture.live());
+            Map<String, String> env = Wrapper.purgeEnv(fixture, server.clientUrl(), monitoring.port());
+            try (Wrapper reconcile = Wrapper.start(dir, env, "reconcile")) {
+                assertEquals(0, reconcile.awaitExit(), reconcile.output());
+                String output = reconcile.output();
+                // The warning's own apostrophe as written, as in an [INF] line; it was shown as \'.
+                assertTrue(
+                        output.contains("[WRN] JetStream purge: purging nothing: the resolver directory holds no"
+                                + " account JWT other than the system account's while the store holds 2 account(s)"),
+                        output);
+                assertFalse(output.contains("\\'"), output);
+            }
+            assertTrue(fixture.streamOnDisk(fixture.gone()), "nothing purged");
+        }
+    }
+
+    @Test
     void shouldSayInTheDryRunThatAnAccountWithAClientWouldBeKept() throws Exception {
         PurgeFixture fixture = PurgeFixture.withData(dir.resolve("tree"));
         try (NatsServerFixture server = fixture.startServer();

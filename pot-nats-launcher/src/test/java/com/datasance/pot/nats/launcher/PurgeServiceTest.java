@@ -305,6 +305,29 @@ class PurgeServiceTest {
     }
 
     @Test
+    void shouldSayOnceThatTheCredsAreNotTheSystemAccountsWhenTwoPassesReadThem() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir);
+        Map<String, String> env = new HashMap<>(Wrapper.purgeEnv(fixture, "nats://127.0.0.1:1", 1));
+        env.put("NATS_SYS_USER_CRED_PATH", fixture.live().credsFile().toString());
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stderr = System.err;
+        // The launcher's logger writes to System.err as it is at each line.
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
+            var startup = service.requestPass(PurgeService.Pass.STARTUP);
+            var afterChange = service.requestPass(PurgeService.Pass.AFTER_CHANGE);
+            assertEquals(Optional.empty(), startup.get(60, TimeUnit.SECONDS));
+            assertEquals(Optional.empty(), afterChange.get(60, TimeUnit.SECONDS));
+        } finally {
+            System.setErr(stderr);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        stderr.print(log);
+        assertEquals(1, log.split("are a user of account", -1).length - 1, log);
+        assertTrue(log.contains("[ERR] JetStream purge pass failed: NATS_CONF"), log);
+    }
+
+    @Test
     void shouldMirrorTheMountBeforeAReload() throws Exception {
         Path mount = Files.createDirectories(dir.resolve("mount"));
         Path jwtDir = Files.createDirectories(dir.resolve("jwt"));
