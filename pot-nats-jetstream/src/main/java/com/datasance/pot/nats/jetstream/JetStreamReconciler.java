@@ -193,23 +193,26 @@ public final class JetStreamReconciler {
     }
 
     /**
-     * Computes and logs the plan; sends nothing.
+     * Computes and logs the plan with the grace period applied as a real pass would apply it now
+     * (from this reconciler's memory of absences; a fresh reconciler counts from now, so with a
+     * grace period above zero it keeps every account); sends nothing and changes no grace clock.
      *
-     * @return the plan as a report: outcomes are {@code Planned} or {@code Skipped}, nothing sent
+     * @return the plan as a report: outcomes are {@code Planned} or {@code Skipped} (among them
+     *     {@code IN_GRACE_PERIOD}), nothing sent
      * @throws ReconcileException as {@link #plan()}
      */
     public PurgeReport dryRun() throws ReconcileException {
         PurgePlan plan = plan();
-        return finish(plan, plan.outcomes(), false, "dry run");
+        return finish(plan, graced(plan).outcomes(), false, "dry run");
     }
 
     /**
      * A dry run that asked nats-server, as a real pass would, which planned accounts still have
      * client or leafnode connections.
      *
-     * @param report {@code Planned} for what a pass would purge now (grace period aside), {@code
-     *     Skipped} with {@code HAS_CONNECTIONS} or {@code CONNECTIONS_UNKNOWN} for what it would
-     *     keep; nothing sent but the connection questions
+     * @param report {@code Planned} for what a pass would purge now, {@code Skipped} with {@code
+     *     IN_GRACE_PERIOD}, {@code HAS_CONNECTIONS} or {@code CONNECTIONS_UNKNOWN} for what it
+     *     would keep; nothing sent but the connection questions
      * @param notChecked why the connections were not asked (no creds, server not reachable);
      *     then every {@code Planned} account would be purged only if it has none
      */
@@ -226,9 +229,10 @@ public final class JetStreamReconciler {
     }
 
     /**
-     * {@link #dryRun()} that also asks nats-server, when it can connect, which planned accounts
-     * still have connections (read-only requests; no purge is sent). A dry run that said "would
-     * purge" of an account a real pass keeps for its client misled the operator.
+     * {@link #dryRun()} that also asks nats-server, when it can connect, which accounts due after
+     * the grace period still have connections (read-only requests; no purge is sent). A dry run
+     * that said "would purge" of an account a real pass keeps (for its client, or because its
+     * grace period is not over) misled the operator. No grace clock is started or advanced.
      *
      * @return the plan with the connection answers, or why they were not asked
      * @throws ReconcileException as {@link #plan()}
@@ -236,17 +240,19 @@ public final class JetStreamReconciler {
      */
     public DryRun dryRunAskingConnections() throws ReconcileException, InterruptedException {
         PurgePlan plan = plan();
-        if (plan.toPurge().isEmpty()) {
-            return new DryRun(finish(plan, plan.outcomes(), false, "dry run"), Optional.empty());
+        // The grace rule of a real pass at this moment, without touching its clock.
+        List<PurgeOutcome> graced = graced(plan).outcomes();
+        if (graced.stream().noneMatch(PurgeOutcome.Planned.class::isInstance)) {
+            return new DryRun(finish(plan, graced, false, "dry run"), Optional.empty());
         }
         if (!settings.sends()) {
             return new DryRun(
-                    finish(plan, plan.outcomes(), false, "dry run, connections not checked"),
+                    finish(plan, graced, false, "dry run, connections not checked"),
                     Optional.of("no system user creds configured"));
         }
-        List<PurgeOutcome> outcomes = new ArrayList<>(plan.outcomes().size());
+        List<PurgeOutcome> outcomes = new ArrayList<>(graced.size());
         try (SystemConnection connection = SystemConnection.open(settings)) {
-            for (PurgeOutcome outcome : plan.outcomes()) {
+            for (PurgeOutcome outcome : graced) {
                 if (!(outcome instanceof PurgeOutcome.Planned planned)) {
                     outcomes.add(outcome);
                     continue;
@@ -268,8 +274,7 @@ public final class JetStreamReconciler {
             }
         } catch (ReconcileException e) {
             return new DryRun(
-                    finish(plan, plan.outcomes(), false, "dry run, connections not checked"),
-                    Optional.of(e.getMessage()));
+                    finish(plan, graced, false, "dry run, connections not checked"), Optional.of(e.getMessage()));
         }
         return new DryRun(finish(plan, outcomes, false, "dry run"), Optional.empty());
     }
@@ -309,7 +314,7 @@ public final class JetStreamReconciler {
     }
 
     private PurgeReport executeNow(PurgePlan plan) throws ReconcileException, InterruptedException {
-        List<PurgeOutcome> planned = graced(plan);
+        List<PurgeOutcome> planned = remember(graced(plan));
         boolean anyDue = planned.stream().anyMatch(PurgeOutcome.Planned.class::isInstance);
         if (!anyDue) {
             return finish(plan, planned, false, plan.toPurge().isEmpty() ? "nothing to purge" : "");
@@ -395,20 +400,25 @@ public final class JetStreamReconciler {
     }
 
     /**
-     * Rule 5: the plan with every account whose JWT has not been absent for the whole grace period
-     * turned into {@code Skipped(IN_GRACE_PERIOD)}. Absences are counted from the first pass that
-     * saw them; an account no longer planned (JWT back, data gone, a pass-wide rule holding)
-     * starts again from zero.
+     * Rule 5 as a pass applies it now: {@code outcomes} is the plan with every account whose JWT
+     * has not been absent for the whole grace period turned into {@code Skipped(IN_GRACE_PERIOD)};
+     * {@code absentSince} is when each planned account was first seen absent, as a pass would
+     * remember it (now for an account not seen absent before). Computing it changes nothing: a
+     * real pass {@linkplain #remember remembers} it, a dry run does not (a dry run must not start
+     * or advance a grace clock).
      */
-    private List<PurgeOutcome> graced(PurgePlan plan) {
+    private record Graced(List<PurgeOutcome> outcomes, Map<String, Instant> absentSince) {}
+
+    /** {@link Graced} for {@code plan} at this moment, from this memory; reads it, writes nothing. */
+    private Graced graced(PurgePlan plan) {
         Instant now = memory.clock.instant();
-        memory.absentSince.keySet().retainAll(Set.copyOf(plan.toPurge()));
-        memory.held.keySet().retainAll(memory.absentSince.keySet());
+        Map<String, Instant> absentSince = new LinkedHashMap<>();
         List<PurgeOutcome> result = new ArrayList<>(plan.outcomes().size());
         List<String> waiting = new ArrayList<>();
         for (PurgeOutcome outcome : plan.outcomes()) {
             if (outcome instanceof PurgeOutcome.Planned planned) {
-                Instant since = memory.absentSince.computeIfAbsent(planned.account(), account -> now);
+                Instant since = memory.absentSince.getOrDefault(planned.account(), now);
+                absentSince.put(planned.account(), since);
                 Instant due = since.plus(settings.grace());
                 if (now.isBefore(due)) {
                     result.add(new PurgeOutcome.Skipped(
@@ -428,7 +438,19 @@ public final class JetStreamReconciler {
                     SafeText.duration(settings.grace()),
                     String.join(", ", waiting));
         }
-        return result;
+        return new Graced(result, absentSince);
+    }
+
+    /**
+     * A real pass's memory of {@code graced}: absences are counted from the first pass that saw
+     * them; an account no longer planned (JWT back, data gone, a pass-wide rule holding) starts
+     * again from zero. Passes run one at a time, so nothing else writes in between.
+     */
+    private List<PurgeOutcome> remember(Graced graced) {
+        memory.absentSince.keySet().retainAll(graced.absentSince().keySet());
+        memory.absentSince.putAll(graced.absentSince());
+        memory.held.keySet().retainAll(memory.absentSince.keySet());
+        return graced.outcomes();
     }
 
     /**
@@ -483,6 +505,8 @@ public final class JetStreamReconciler {
         return finish(plan, outcomes, sent, note, Optional.empty(), Map.of());
     }
 
+    // Details, reasons and warnings are our own messages, whose outside values were escaped
+    // (SafeText) where they were put in: escaping them again showed every quote as \'.
     private PurgeReport finish(
             PurgePlan plan,
             List<PurgeOutcome> outcomes,
@@ -508,22 +532,19 @@ public final class JetStreamReconciler {
                             "JetStream purge: still skipped {}: {}{}",
                             SafeText.quote(s.account()),
                             s.reason().description(),
-                            s.detail().isEmpty() ? "" : " (" + SafeText.escape(s.detail()) + ")");
+                            s.detail().isEmpty() ? "" : " (" + s.detail() + ")");
                 case PurgeOutcome.Skipped s ->
                     LOG.info(
                             "JetStream purge: skipped {}: {}{}",
                             SafeText.quote(s.account()),
                             s.reason().description(),
-                            s.detail().isEmpty() ? "" : " (" + SafeText.escape(s.detail()) + ")");
+                            s.detail().isEmpty() ? "" : " (" + s.detail() + ")");
                 case PurgeOutcome.Failed f ->
-                    LOG.warn(
-                            "JetStream purge: failed for account {}: {}",
-                            SafeText.quote(f.account()),
-                            SafeText.escape(f.reason()));
+                    LOG.warn("JetStream purge: failed for account {}: {}", SafeText.quote(f.account()), f.reason());
             }
         }
         Optional<String> warning = plan.warning();
-        plan.warning().ifPresent(w -> LOG.warn("JetStream purge: purging nothing: {}", SafeText.escape(w)));
+        plan.warning().ifPresent(w -> LOG.warn("JetStream purge: purging nothing: {}", w));
         if (warning.isEmpty() && changedDuringPass.isPresent()) {
             warning = Optional.of("the resolver directory '" + dir + "' changed during the pass ("
                     + changedDuringPass.get().description() + "); no request was sent while it was so");
@@ -612,10 +633,7 @@ public final class JetStreamReconciler {
         }
         memory.pushed = next.build();
         for (Map.Entry<String, String> skip : skipped.entrySet()) {
-            LOG.warn(
-                    "claims push: skipped {}: {}; not sent",
-                    SafeText.quote(skip.getKey()),
-                    SafeText.escape(skip.getValue()));
+            LOG.warn("claims push: skipped {}: {}; not sent", SafeText.quote(skip.getKey()), skip.getValue());
         }
         if (changed == 0) {
             LOG.info("claims push: no account JWT added or changed since the last push");
@@ -626,10 +644,7 @@ public final class JetStreamReconciler {
             return new ClaimsPushReport(List.of(), Map.of(), false);
         }
         for (Map.Entry<String, String> failure : push.failed.entrySet()) {
-            LOG.warn(
-                    "claims push: failed for account {}: {}",
-                    SafeText.quote(failure.getKey()),
-                    SafeText.escape(failure.getValue()));
+            LOG.warn("claims push: failed for account {}: {}", SafeText.quote(failure.getKey()), failure.getValue());
         }
         push.updated.sort(Comparator.naturalOrder());
         LOG.info("claims push: {} account JWT(s) pushed, {} failed", push.updated.size(), push.failed.size());

@@ -106,7 +106,7 @@ final class MergedRuns<A, T> {
             throw new IllegalStateException("a completed future cannot block", e);
         } catch (ExecutionException e) {
             switch (e.getCause()) {
-                case ReconcileException r -> throw new ReconcileException(r.getMessage(), r);
+                case ReconcileException r -> throw new ReconcileException(r.kind(), r.getMessage(), r);
                 case RuntimeException r -> throw r;
                 case Error error -> throw error;
                 default -> throw new IllegalStateException(e.getCause());

@@ -111,6 +111,7 @@ final class SystemConnection implements AutoCloseable {
                     case ConnectProblem.NotListening notListening -> {
                         if (Instant.now().plus(backoff).isAfter(deadline)) {
                             throw new ReconcileException(
+                                    ReconcileException.Kind.NOT_LISTENING,
                                     "nothing accepted a connection at " + SafeText.quote(url) + " within "
                                             + SafeText.duration(settings.readyTimeout()) + " (" + notListening.why()
                                             + "); check NATS_CLIENT_URL against the server's 'listen'/'port'",
@@ -466,7 +467,9 @@ final class SystemConnection implements AutoCloseable {
                     new Reply.Failed(
                             PurgeOutcome.FailureKind.ERROR_REPLY,
                             Optional.ofNullable(answered.reply().error().errCode()),
-                            "error reply " + answered.reply().error());
+                            "error reply "
+                                    + SafeText.escape(
+                                            String.valueOf(answered.reply().error())));
             };
             boolean notReady = lastFailure.kind() == PurgeOutcome.FailureKind.NO_RESPONDERS;
             if (notReady && Instant.now().isBefore(readyDeadline)) {
@@ -501,14 +504,15 @@ final class SystemConnection implements AutoCloseable {
                                 PurgeOutcome.FailureKind.NO_RESPONDERS, NO_RESPONDERS + " on '" + subject + "'")
                         : new Reply.Failed(
                                 PurgeOutcome.FailureKind.UNREADABLE_REPLY,
-                                "status " + message.getStatus() + " on '" + subject + "'");
+                                "status " + SafeText.escape(String.valueOf(message.getStatus())) + " on '" + subject
+                                        + "'");
             }
             try {
                 return new Reply.Answered(ApiReply.parse(message.getData()));
             } catch (IOException e) {
                 return new Reply.Failed(
                         PurgeOutcome.FailureKind.UNREADABLE_REPLY,
-                        "unreadable reply on '" + subject + "': " + e.getMessage());
+                        "unreadable reply on '" + subject + "': " + SafeText.escape(String.valueOf(e.getMessage())));
             }
         } catch (CancellationException e) {
             // jnats cancels the request future when nats-server answers 'no responders' (503).
@@ -525,7 +529,8 @@ final class SystemConnection implements AutoCloseable {
                         "no reply within " + SafeText.duration(timeout) + " on '" + subject + "'");
             }
             return new Reply.Failed(
-                    PurgeOutcome.FailureKind.REQUEST_FAILED, "request on '" + subject + "' failed: " + cause);
+                    PurgeOutcome.FailureKind.REQUEST_FAILED,
+                    "request on '" + subject + "' failed: " + SafeText.escape(String.valueOf(cause)));
         } catch (TimeoutException e) {
             return new Reply.Failed(
                     PurgeOutcome.FailureKind.TIMEOUT,

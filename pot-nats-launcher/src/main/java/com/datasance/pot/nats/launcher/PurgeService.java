@@ -72,6 +72,15 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
     /** After nats-server answers on its monitoring port, how long the purge connection may take. */
     static final Duration READY_AFTER_ANSWER = Duration.ofSeconds(5);
 
+    /** The first wait before a pass that found nothing listening at NATS_CLIENT_URL runs again. */
+    static final Duration FIRST_NOT_READY_RETRY = Duration.ofSeconds(1);
+
+    /** The longest wait between two such passes (the wait doubles up to it). */
+    static final Duration LAST_NOT_READY_RETRY = Duration.ofSeconds(60);
+
+    /** After this long with nothing listening, the settings may be wrong: said once, at ERR. */
+    static final Duration NOT_READY_FOR_LONG = Duration.ofMinutes(10);
+
     private final LauncherSettings settings;
     private final Map<String, String> env;
     private final RestartRequester restart;
@@ -89,24 +98,43 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
     private ScheduledFuture<?> duePass;
     // Guarded by lock: the last "off" reason logged, so that it is logged once.
     private String lastOffReason;
+    // Guarded by lock: the last settings error logged (empty: none), so that it is logged once.
+    private String lastSetupError = "";
     // Guarded by lock: keeps the grace periods under way and the pushed digests (its copies share them).
     private JetStreamReconciler reconciler;
     // Guarded by lock: the report a restart was last asked for; merged requests share one report.
     private PurgeReport restartedFor;
+    // Guarded by lock: the passes that found nothing listening at NATS_CLIENT_URL and run again
+    // when retryPass fires; since when, the next wait, and whether the long wait was reported.
+    private final java.util.EnumSet<Pass> notReadyPasses = java.util.EnumSet.noneOf(Pass.class);
+    private ScheduledFuture<?> retryPass;
+    private Instant notReadySince;
+    private Duration notReadyWait = FIRST_NOT_READY_RETRY;
+    private boolean notReadyForLongLogged;
+    // The supervised nats-server (a view that follows restarts); null until start().
+    private volatile ServerProcess server;
+    private final Duration readyTimeout;
 
     /**
      * @param env the environment, for {@code $VAR}s of the config and {@code TMPDIR}
      * @param restart asked for a graceful restart after a purge when NATS_RESTART_ON_ACCOUNT_REMOVAL
      */
     PurgeService(LauncherSettings settings, Map<String, String> env, RestartRequester restart) {
+        this(settings, env, restart, PurgeSettings.DEFAULT_READY_TIMEOUT);
+    }
+
+    /** @param readyTimeout how long a pass waits for a connection when no monitoring port answered (tests) */
+    PurgeService(LauncherSettings settings, Map<String, String> env, RestartRequester restart, Duration readyTimeout) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.env = Map.copyOf(env);
         this.restart = Objects.requireNonNull(restart, "restart");
+        this.readyTimeout = Objects.requireNonNull(readyTimeout, "readyTimeout");
     }
 
     /** Queues the startup pass; it waits until nats-server answers, checks the connection, purges. */
     @Override
     public AutoCloseable start(ServerProcess server) {
+        this.server = server;
         CompletableFuture<Optional<PurgeReport>> _ = requestPass(Pass.STARTUP);
         return this;
     }
@@ -176,22 +204,135 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             if (closed || due.isEmpty()) {
                 return;
             }
-            if (timer == null) {
-                timer = Executors.newSingleThreadScheduledExecutor(
-                        Thread.ofPlatform().name(THREAD + "-due").daemon(true).factory());
-            }
             // A little after the due time, so that the pass sees the grace period over.
             long delay = Math.max(0, Duration.between(Instant.now(), due.get()).toMillis()) + 50;
             try {
-                duePass = timer.schedule(
-                        () -> {
-                            CompletableFuture<Optional<PurgeReport>> _ = requestPass(Pass.DUE);
-                        },
-                        delay,
-                        TimeUnit.MILLISECONDS);
+                duePass = timer().schedule(
+                                () -> {
+                                    CompletableFuture<Optional<PurgeReport>> _ = requestPass(Pass.DUE);
+                                },
+                                delay,
+                                TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 duePass = null;
             }
+        }
+    }
+
+    // Guarded by lock.
+    private ScheduledExecutorService timer() {
+        if (timer == null) {
+            timer = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name(THREAD + "-due").daemon(true).factory());
+        }
+        return timer;
+    }
+
+    /**
+     * Nothing listened at NATS_CLIENT_URL during a {@code kind} pass: nats-server may still be
+     * starting (2.9.10 answers /varz long before it opens the client port while it fetches the
+     * JWTs of removed accounts). The pass runs again after a wait doubling from 1 s to 60 s, until
+     * it connects or the wrapper stops (close() cancels the wait); said once at WARN, and once at
+     * ERR after 10 minutes (the URL may then be wrong). Decided on the exception's kind.
+     */
+    private void notReady(Pass kind, ReconcileException e) {
+        String url = "'" + SafeText.redactUrl(settings.clientUrl().toString()) + "'";
+        ServerProcess running = server;
+        boolean first;
+        boolean forLong = false;
+        Duration wait;
+        Duration waited;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            notReadyPasses.add(kind);
+            if (retryPass != null && !retryPass.isDone()) {
+                return; // a pass failing beside the one that scheduled the retry joins it
+            }
+            Instant now = Instant.now();
+            first = notReadySince == null;
+            if (first) {
+                notReadySince = now;
+                notReadyWait = FIRST_NOT_READY_RETRY;
+            }
+            waited = Duration.between(notReadySince, now);
+            if (!notReadyForLongLogged && waited.compareTo(NOT_READY_FOR_LONG) >= 0) {
+                notReadyForLongLogged = true;
+                forLong = true;
+            }
+            wait = notReadyWait;
+            notReadyWait = min(notReadyWait.multipliedBy(2), LAST_NOT_READY_RETRY);
+            try {
+                retryPass = timer().schedule(this::retryNotReady, wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopped) {
+                return;
+            }
+        }
+        log().debug("JetStream purge pass ({}): {}", kind, e.getMessage());
+        String who = running == null
+                ? "nats-server"
+                : running.isAlive()
+                        ? "nats-server (pid " + running.pid() + ")"
+                        : "nats-server (pid " + running.pid() + ", not running now)";
+        if (first) {
+            log().warn(
+                            "JetStream purge: {} does not accept connections at {} yet; the pass runs again in {},"
+                                    + " then every {} at most",
+                            who,
+                            url,
+                            SafeText.duration(wait),
+                            SafeText.duration(LAST_NOT_READY_RETRY));
+        } else if (forLong) {
+            log().error(
+                            "JetStream purge: nothing has accepted a connection at {} for {} while {} runs:"
+                                    + " NATS_CLIENT_URL may not match the server's 'listen'/'port'; still retrying every {}",
+                            url,
+                            SafeText.duration(waited.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
+                            who,
+                            SafeText.duration(wait));
+        }
+    }
+
+    /** The passes that found nothing listening run again (each kind once). */
+    private void retryNotReady() {
+        List<Pass> again;
+        synchronized (lock) {
+            again = List.copyOf(notReadyPasses);
+            notReadyPasses.clear();
+            retryPass = null;
+        }
+        for (Pass kind : again) {
+            CompletableFuture<Optional<PurgeReport>> _ = requestPass(kind);
+        }
+    }
+
+    /** A pass got past connecting (or had no need to): a later refusal is news again. */
+    private void readyAgain() {
+        Duration waited;
+        synchronized (lock) {
+            if (notReadySince == null || !notReadyPasses.isEmpty() || (retryPass != null && !retryPass.isDone())) {
+                return; // a retry is still due: it settles the state
+            }
+            waited = Duration.between(notReadySince, Instant.now());
+            notReadySince = null;
+            notReadyWait = FIRST_NOT_READY_RETRY;
+            notReadyForLongLogged = false;
+        }
+        log().info(
+                        "JetStream purge: nats-server accepts connections at {} now, after {}",
+                        "'" + SafeText.redactUrl(settings.clientUrl().toString()) + "'",
+                        SafeText.duration(waited.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** True while a pass that found nothing listening waits to run again (tests). */
+    boolean notReadyRetryPending() {
+        synchronized (lock) {
+            return !closed && retryPass != null && !retryPass.isDone();
         }
     }
 
@@ -206,7 +347,14 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
 
     private Optional<PurgeReport> runPass(Pass kind) {
         try {
-            Setup setup = Setup.of(settings, NatsConfigReader.readServerConfig(settings.conf(), env));
+            Setup setup;
+            try {
+                setup = Setup.of(settings, NatsConfigReader.readServerConfig(settings.conf(), env), readyTimeout);
+            } catch (ReconcileException e) {
+                logSetupError(e.getMessage());
+                return Optional.empty();
+            }
+            logSetupError("");
             logOffReason(setup.purgeOff().orElse(""));
             JetStreamReconciler current;
             synchronized (lock) {
@@ -223,6 +371,7 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             }
             Optional<PurgeReport> report =
                     setup.purgeOff().isEmpty() ? Optional.of(current.reconcile()) : Optional.empty();
+            readyAgain();
             if (kind == Pass.AFTER_CHANGE) {
                 queueClaimsPush(current);
             }
@@ -239,7 +388,9 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         } catch (ConfigException e) {
             log().warn("JetStream purge pass skipped: cannot read NATS_CONF: {}", e.getMessage());
         } catch (ReconcileException e) {
-            if (stopping()) {
+            if (e.kind() == ReconcileException.Kind.NOT_LISTENING && !stopping()) {
+                notReady(kind, e);
+            } else if (stopping()) {
                 // close() interrupted the pass (its connect fails then): not a wrong setting.
                 log().debug("JetStream purge pass stopped, the wrapper is stopping: {}", e.getMessage());
             } else {
@@ -292,13 +443,16 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
                 answered ? purge.toBuilder().readyTimeout(READY_AFTER_ANSWER).build() : purge;
         try {
             current.withSettings(check).checkConnection();
-            log().info(
-                            "JetStream purge connection checked: {} signs in as the system account's user at {}",
-                            SafeText.quote(purge.credsFile().map(Path::toString).orElse("(hook)")),
-                            "'" + SafeText.redactUrl(purge.clientUrl()) + "'");
         } catch (ReconcileException e) {
+            if (e.kind() == ReconcileException.Kind.NOT_LISTENING) {
+                throw e; // nats-server may still be starting: retried, not blamed on the settings
+            }
             throw new ReconcileException("purge settings are wrong: " + e.getMessage(), e);
         }
+        log().info(
+                        "JetStream purge connection checked: {} signs in as the system account's user at {}",
+                        SafeText.quote(purge.credsFile().map(Path::toString).orElse("(hook)")),
+                        "'" + SafeText.redactUrl(purge.clientUrl()) + "'");
     }
 
     /** True when nats-server answered on its monitoring port within the ready timeout. */
@@ -357,6 +511,23 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
         }
     }
 
+    /**
+     * A config the purge cannot run with (creds of another account, say) is said once at ERR, not
+     * by every pass that reads it again: the start-up pass and a pass after a change at the same
+     * moment printed it twice. Said again once it was fixed and breaks again.
+     */
+    private void logSetupError(String error) {
+        synchronized (lock) {
+            if (error.equals(lastSetupError)) {
+                return;
+            }
+            lastSetupError = error;
+        }
+        if (!error.isEmpty()) {
+            log().error("JetStream purge pass failed: {}", error);
+        }
+    }
+
     private void logOffReason(String reason) {
         synchronized (lock) {
             if (reason.equals(lastOffReason)) { // null at first: the first pass always says
@@ -382,6 +553,9 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
             closed = true;
             running = threads;
             pushing = timer;
+            if (retryPass != null) {
+                retryPass.cancel(false); // stopping never waits for nats-server to listen
+            }
         }
         for (ExecutorService executor : java.util.Arrays.asList(running, pushing)) {
             if (executor != null) {

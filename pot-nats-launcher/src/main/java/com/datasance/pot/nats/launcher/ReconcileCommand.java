@@ -80,20 +80,20 @@ final class ReconcileCommand {
     }
 
     /**
-     * A dry run's line: {@code would keep NAME: why (N connections)} for an account a pass would
-     * keep for its connections; {@code would purge KEY unless it has connections (not checked:
-     * why)} when they could not be asked; else as {@link #line}.
+     * A dry run's line: {@code would keep NAME: why (detail)} for an account a pass would keep now
+     * (its grace period not over, its connections); {@code would purge KEY unless it has
+     * connections (not checked: why)} when they could not be asked; else as {@link #line}.
      */
     static String dryRunLine(PurgeOutcome outcome, Optional<String> notChecked) {
         return switch (outcome) {
             case PurgeOutcome.Skipped s
-            when s.reason() == PurgeSkipReason.HAS_CONNECTIONS || s.reason() == PurgeSkipReason.CONNECTIONS_UNKNOWN ->
-                "would keep " + SafeText.quote(s.account()) + ": " + s.reason().description() + " ("
-                        + SafeText.escape(s.detail()) + ")";
+            when s.reason() == PurgeSkipReason.HAS_CONNECTIONS
+                    || s.reason() == PurgeSkipReason.CONNECTIONS_UNKNOWN
+                    || s.reason() == PurgeSkipReason.IN_GRACE_PERIOD -> "would keep " + why(s);
             case PurgeOutcome.Planned p
             when notChecked.isPresent() ->
                 "would purge " + SafeText.escape(p.account()) + " unless it has connections (not checked: "
-                        + SafeText.escape(notChecked.get()) + ")";
+                        + StderrLoggingProvider.oneLine(notChecked.get()) + ")";
             default -> line(outcome);
         };
     }
@@ -103,14 +103,18 @@ final class ReconcileCommand {
         return switch (outcome) {
             case PurgeOutcome.Planned p -> "would purge " + SafeText.escape(p.account());
             case PurgeOutcome.Purged p -> "purged " + SafeText.escape(p.account());
-            case PurgeOutcome.Skipped s ->
-                "kept " + SafeText.quote(s.account()) + ": " + s.reason().description()
-                        + (s.detail().isEmpty() ? "" : " (" + StderrLoggingProvider.oneLine(s.detail()) + ")")
-                        + (s.reason() == PurgeSkipReason.IN_GRACE_PERIOD
-                                ? "; a one-shot pass counts the grace period from now, NATS_PURGE_GRACE=0 purges at once"
-                                : "");
+            case PurgeOutcome.Skipped s -> "kept " + why(s);
             case PurgeOutcome.Failed f ->
                 "failed " + SafeText.escape(f.account()) + ": " + StderrLoggingProvider.oneLine(f.reason());
         };
+    }
+
+    /** {@code NAME: why (detail)}, and for the grace period how a one-shot pass counts it. */
+    private static String why(PurgeOutcome.Skipped s) {
+        return SafeText.quote(s.account()) + ": " + s.reason().description()
+                + (s.detail().isEmpty() ? "" : " (" + StderrLoggingProvider.oneLine(s.detail()) + ")")
+                + (s.reason() == PurgeSkipReason.IN_GRACE_PERIOD
+                        ? "; a one-shot pass counts the grace period from now, NATS_PURGE_GRACE=0 purges at once"
+                        : "");
     }
 }

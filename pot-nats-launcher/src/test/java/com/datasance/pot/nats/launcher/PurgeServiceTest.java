@@ -11,6 +11,7 @@ import com.datasance.pot.nats.jetstream.PurgeSettings;
 import com.datasance.pot.nats.jetstream.PurgeSkipReason;
 import com.datasance.pot.nats.testkit.NatsServerFixture;
 import com.datasance.pot.nats.testkit.PurgeFixture;
+import com.datasance.pot.nats.testkit.WrapperEnvironment;
 import com.datasance.pot.nats.watch.ChangeSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -248,6 +249,82 @@ class PurgeServiceTest {
                         fixture.streams(server.clientUrl(), fixture.gone()).messageCount(PurgeFixture.STREAM));
             }
         }
+    }
+
+    @Test
+    void shouldRunTheStartupPassAgainUntilTheClientPortOpens() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir);
+        NatsServerFixture server = fixture.startServer();
+        String url = server.clientUrl();
+        server.close(); // its port is free now: nothing listens at NATS_CLIENT_URL
+        fixture.removeJwt(fixture.gone());
+        // No monitoring port: the pass waits 1 s for the connection, as one would after /varz answered.
+        Map<String, String> env = WrapperEnvironment.builder(fixture.config())
+                .operator(fixture.operator())
+                .clientUrl(url)
+                .set("NATS_PURGE_GRACE", "0")
+                .build();
+        try (PurgeService service =
+                new PurgeService(settings(env), env, restarts::add, java.time.Duration.ofSeconds(1))) {
+            Optional<PurgeReport> refused =
+                    service.requestPass(PurgeService.Pass.STARTUP).get(60, TimeUnit.SECONDS);
+            assertEquals(Optional.empty(), refused);
+            assertTrue(Files.exists(fixture.storeDirOf(fixture.gone())));
+
+            // The client port opens only now (same ports): the retried pass connects and purges.
+            server.restart();
+            try {
+                org.awaitility.Awaitility.await()
+                        .atMost(java.time.Duration.ofSeconds(60))
+                        .until(() -> !Files.exists(fixture.storeDirOf(fixture.gone())));
+                assertEquals(
+                        PurgeFixture.MESSAGES,
+                        fixture.streams(server.clientUrl(), fixture.live()).messageCount(PurgeFixture.STREAM));
+                assertEquals(List.of(), restarts);
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldStopRetryingWhenClosedWhileNothingListens() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir);
+        Map<String, String> env = WrapperEnvironment.builder(fixture.config())
+                .operator(fixture.operator())
+                .clientUrl("nats://127.0.0.1:" + com.datasance.pot.nats.testkit.FreePorts.next())
+                .set("NATS_PURGE_GRACE", "0")
+                .build();
+        PurgeService service = new PurgeService(settings(env), env, restarts::add, java.time.Duration.ofSeconds(1));
+        assertEquals(
+                Optional.empty(), service.requestPass(PurgeService.Pass.STARTUP).get(60, TimeUnit.SECONDS));
+        assertTrue(service.notReadyRetryPending());
+        service.close();
+        assertFalse(service.notReadyRetryPending());
+        assertTrue(Files.exists(fixture.storeDirOf(fixture.gone())));
+    }
+
+    @Test
+    void shouldSayOnceThatTheCredsAreNotTheSystemAccountsWhenTwoPassesReadThem() throws Exception {
+        PurgeFixture fixture = PurgeFixture.withData(dir);
+        Map<String, String> env = new HashMap<>(Wrapper.purgeEnv(fixture, "nats://127.0.0.1:1", 1));
+        env.put("NATS_SYS_USER_CRED_PATH", fixture.live().credsFile().toString());
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stderr = System.err;
+        // The launcher's logger writes to System.err as it is at each line.
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
+            var startup = service.requestPass(PurgeService.Pass.STARTUP);
+            var afterChange = service.requestPass(PurgeService.Pass.AFTER_CHANGE);
+            assertEquals(Optional.empty(), startup.get(60, TimeUnit.SECONDS));
+            assertEquals(Optional.empty(), afterChange.get(60, TimeUnit.SECONDS));
+        } finally {
+            System.setErr(stderr);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        stderr.print(log);
+        assertEquals(1, log.split("are a user of account", -1).length - 1, log);
+        assertTrue(log.contains("[ERR] JetStream purge pass failed: NATS_CONF"), log);
     }
 
     @Test
