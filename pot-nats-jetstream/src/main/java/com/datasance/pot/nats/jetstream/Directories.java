@@ -56,7 +56,10 @@ final class Directories {
             // checked above: it went away since (the server deleting its last account's data)
             return List.of();
         } catch (IOException e) {
-            throw new ReconcileException("cannot list the JetStream store '" + accountsDir + "': " + e, e);
+            throw new ReconcileException(
+                    "cannot list the JetStream store " + SafeText.quote(accountsDir.toString()) + ": "
+                            + SafeText.escape(e.toString()),
+                    e);
         }
         return entries;
     }
@@ -110,7 +113,8 @@ final class Directories {
                 }
             }
         } catch (IOException | SecurityException e) {
-            return new PurgePlan.Resolver.Unreadable("cannot read the resolver directory '" + dir + "': " + e);
+            return new PurgePlan.Resolver.Unreadable("cannot read the resolver directory "
+                    + SafeText.quote(dir.toString()) + ": " + SafeText.escape(e.toString()));
         }
         // Stops at the first real one: one file read in a healthy directory.
         boolean holdsAccountJwt = accounts.stream()
