@@ -416,7 +416,7 @@ public final class ContentWatcher<K> implements AutoCloseable {
                 "inotify cannot be used ({}); finding changes by polling every {} ms instead. Raise the"
                         + " sysctl fs.inotify.max_user_watches (or fs.inotify.max_user_instances), e.g."
                         + " 'sysctl -w fs.inotify.max_user_watches=524288', to get events back",
-                SafeText.escape(why.getMessage()),
+                why.getMessage(), // its path is quoted and escaped where it was made
                 pollInterval.toMillis());
         // The kernel may have dropped events while we switched: look again once.
         polling.nudge();

@@ -70,7 +70,8 @@ final class InotifyHints implements HintSource {
         try {
             return new InotifyHints(FileSystems.getDefault().newWatchService());
         } catch (IOException e) {
-            throw new InotifyLimitException("cannot create an inotify instance: " + e.getMessage(), e);
+            throw new InotifyLimitException(
+                    "cannot create an inotify instance: " + SafeText.escape(String.valueOf(e.getMessage())), e);
         }
     }
 
@@ -113,7 +114,10 @@ final class InotifyHints implements HintSource {
                 return;
             } catch (IOException e) {
                 if (isLimit(e)) {
-                    throw new InotifyLimitException("cannot watch '" + directory + "': " + e.getMessage(), e);
+                    throw new InotifyLimitException(
+                            "cannot watch " + SafeText.quote(directory.toString()) + ": "
+                                    + SafeText.escape(String.valueOf(e.getMessage())),
+                            e);
                 }
                 LOG.debug(
                         "Not watching {} for now: {}",
