@@ -58,7 +58,10 @@ final class Launcher {
         // a graceful stop with nats-server's own status, never the JVM's default exit (143) that
         // would leave the stop to the shutdown hook. The supervisor drains this queue later.
         BlockingQueue<Supervisor.Event> events = new LinkedBlockingQueue<>();
-        WrapperSignals.install(events);
+        List<String> takenBack = WrapperSignals.install(events);
+        if (!takenBack.isEmpty()) {
+            LOG.debug("started with {} ignored; handled now, as nats-server handles them", takenBack);
+        }
         // No thread of ours dies silently: one that does ends the wrapper with a clear status.
         Thread.setDefaultUncaughtExceptionHandler(new FatalErrors(events));
         // Step 2: a half-written or invalid config never starts a server.

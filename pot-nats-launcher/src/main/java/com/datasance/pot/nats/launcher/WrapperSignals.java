@@ -1,6 +1,10 @@
 package com.datasance.pot.nats.launcher;
 
+import com.datasance.pot.nats.process.IgnoredSignals;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
 
 /**
  * The wrapper's own signals: each handler only enqueues an event for the {@link Supervisor}, which
@@ -20,15 +24,31 @@ final class WrapperSignals {
 
     private WrapperSignals() {}
 
-    /** Routes TERM and INT to a stop, HUP to a reload, USR1 and USR2 to a forward, as events added to {@code sink}. */
-    static void install(BlockingQueue<Supervisor.Event> sink) {
+    /**
+     * Routes TERM and INT to a stop, HUP to a reload, USR1 and USR2 to a forward, as events added to
+     * {@code sink}.
+     *
+     * @return the signals the wrapper was started with ignored and took back (as nats-server, through
+     *     Go's {@code signal.Notify}, does: {@code pot-nats &} in a script ignores INT, {@code nohup} HUP)
+     */
+    static List<String> install(BlockingQueue<Supervisor.Event> sink) {
+        List<String> takenBack = new ArrayList<>();
         for (String name : new String[] {"TERM", "INT", "HUP", "USR1", "USR2"}) {
+            Consumer<String> handler = signal -> sink.add(eventFor(signal));
             try {
-                SignalRouter.route(name, signal -> sink.add(eventFor(signal)));
+                if (!SignalRouter.route(name, handler)) {
+                    IgnoredSignals.restoreDefault(SignalRouter.number(name));
+                    if (!SignalRouter.route(name, handler)) {
+                        throw new IllegalStateException(
+                                "SIG" + name + " stays ignored after it was set back to SIG_DFL");
+                    }
+                    takenBack.add("SIG" + name);
+                }
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("cannot install the SIG" + name + " handler: " + e.getMessage(), e);
             }
         }
+        return List.copyOf(takenBack);
     }
 
     /** What signal {@code name} to the wrapper asks of the supervisor. */

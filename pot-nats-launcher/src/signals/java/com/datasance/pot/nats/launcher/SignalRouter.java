@@ -28,11 +28,18 @@ final class SignalRouter implements SignalHandler {
      * Replaces the JVM's action for signal {@code name} ({@code TERM}, {@code USR1}...) with a call
      * of {@code onSignal} with that name.
      *
+     * @return false when nothing was installed because the process was started with the signal
+     *     ignored: the JVM keeps an inherited SIG_IGN of {@code HUP}, {@code INT} and {@code TERM}
      * @throws IllegalArgumentException when the JVM does not let this signal be handled (it keeps
      *     some for itself, e.g. {@code USR1} with some collectors, {@code QUIT} for thread dumps)
      */
-    static void route(String name, Consumer<String> onSignal) {
-        Signal.handle(new Signal(name), new SignalRouter(onSignal));
+    static boolean route(String name, Consumer<String> onSignal) {
+        return Signal.handle(new Signal(name), new SignalRouter(onSignal)) != SignalHandler.SIG_IGN;
+    }
+
+    /** The number of signal {@code name} on this platform. */
+    static int number(String name) {
+        return new Signal(name).getNumber();
     }
 
     @Override

@@ -111,6 +111,28 @@ class LauncherProcessTest {
     }
 
     @Test
+    void shouldHandleSigintAndSighupItWasStartedWithIgnored() throws Exception {
+        // `pot-nats &` in a script starts the JVM with SIGINT ignored, nohup with SIGHUP ignored;
+        // the JVM keeps an inherited SIG_IGN unless the wrapper takes the signal back.
+        List<String> args = ports.listenArguments();
+        try (Wrapper wrapper =
+                Wrapper.startIgnoring(List.of("INT", "HUP"), dir, env(config("")), args.toArray(String[]::new))) {
+            ProcessHandle child = wrapper.awaitStarted();
+            monitoring.awaitHealthy(Duration.ofSeconds(20));
+            String loadedAt = monitoring.varz().path("config_load_time").asText();
+            wrapper.signal(Signal.HUP);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !loadedAt.equals(
+                            monitoring.varz().path("config_load_time").asText()));
+
+            wrapper.signal(Signal.INT);
+            assertEquals(0, wrapper.awaitExit(), wrapper.output());
+            assertFalse(child.isAlive(), "nats-server pid " + child.pid() + " outlived the wrapper");
+            assertTrue(wrapper.output().contains("nats-server stopped: exit status 0"), wrapper.output());
+        }
+    }
+
+    @Test
     void shouldStopNatsServerInLameDuckModeOnSigint() throws Exception {
         Map<String, String> env = env(config(""));
         env.put("NATS_LAME_DUCK", "true");

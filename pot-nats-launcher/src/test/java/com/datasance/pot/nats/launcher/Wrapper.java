@@ -28,7 +28,24 @@ final class Wrapper implements AutoCloseable {
     }
 
     static Wrapper start(Path dir, Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(
+        return start(List.of(), dir, env, args);
+    }
+
+    /**
+     * {@link #start(Path, Map, String...)} with the wrapper's JVM started with {@code ignored}
+     * signals ignored ({@code INT}, {@code HUP}), as {@code pot-nats &} in a script or {@code
+     * nohup} start it: a shell sets them to SIG_IGN and execs the JVM, which inherits that.
+     */
+    static Wrapper startIgnoring(List<String> ignored, Path dir, Map<String, String> env, String... args) {
+        return start(ignored, dir, env, args);
+    }
+
+    private static Wrapper start(List<String> ignored, Path dir, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>();
+        if (!ignored.isEmpty()) {
+            command.addAll(List.of("/bin/sh", "-c", "trap '' " + String.join(" ", ignored) + "; exec \"$@\"", "sh"));
+        }
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:TieredStopAtLevel=1",

@@ -1,5 +1,6 @@
 package com.datasance.pot.nats.process;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
@@ -12,11 +13,12 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The one native call of pot-nats: {@code kill(2)} from the C library, linked through {@code
- * java.lang.foreign}. {@code Process.destroy()} can only send SIGTERM or SIGKILL, and nats-server
- * needs SIGHUP (reload), SIGINT (clean stop) and SIGUSR2 (lame duck).
+ * The native calls of pot-nats, from the C library, linked through {@code java.lang.foreign}:
+ * {@code kill(2)}, because {@code Process.destroy()} can only send SIGTERM or SIGKILL, and
+ * nats-server needs SIGHUP (reload), SIGINT (clean stop) and SIGUSR2 (lame duck); and {@code
+ * signal(2)} to set an inherited SIG_IGN back to SIG_DFL (see {@link IgnoredSignals}).
  *
- * <p>Linked lazily, on the first signal, so the link cost is not on the start path.
+ * <p>Each is linked lazily, on its first use, so the link cost is not on the start path.
  */
 final class LibC {
 
@@ -48,12 +50,60 @@ final class LibC {
         };
     }
 
+    /**
+     * Sets the action of {@code signal} to SIG_DFL.
+     *
+     * @throws IllegalStateException when signal(2) fails (EINVAL: not a signal that can be set)
+     */
+    static void restoreDefaultAction(int signal) {
+        int errno = SignalHolder.restoreDefault(signal);
+        if (errno != 0) {
+            throw new IllegalStateException("signal(" + signal + ", SIG_DFL) failed: " + errnoName(errno));
+        }
+    }
+
+    private static final class SignalHolder {
+        private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+        private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+        /** SIG_ERR of signal.h: {@code (void (*)(int)) -1}. */
+        private static final long SIG_ERR = -1L;
+
+        private static final MethodHandle SIGNAL = linkSignal();
+
+        // Linking a C function is what this class is for.
+        @SuppressWarnings("restricted")
+        private static MethodHandle linkSignal() {
+            Linker linker = Linker.nativeLinker();
+            MemorySegment address = linker.defaultLookup()
+                    .find("signal")
+                    .orElseThrow(() -> new IllegalStateException("the C library has no 'signal' symbol"));
+            return linker.downcallHandle(
+                    address,
+                    FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS),
+                    Linker.Option.captureCallState("errno"));
+        }
+
+        /** Returns 0 on success, else errno. */
+        static int restoreDefault(int signal) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment state = arena.allocate(CALL_STATE);
+                // SIG_DFL is the null handler.
+                MemorySegment previous = (MemorySegment) SIGNAL.invokeExact(state, signal, MemorySegment.NULL);
+                return previous.address() == SIG_ERR ? (int) ERRNO.get(state, 0L) : 0;
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException("signal(" + signal + ", SIG_DFL) could not be called", e);
+            }
+        }
+    }
+
     private static final class Holder {
         private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
         private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
         private static final MethodHandle KILL = linkKill();
 
-        // kill(2) is the one native call of pot-nats, and linking it is what this class is for.
+        // Linking a C function is what this class is for.
         @SuppressWarnings("restricted")
         private static MethodHandle linkKill() {
             Linker linker = Linker.nativeLinker();
