@@ -62,34 +62,41 @@ final class LibC {
         }
     }
 
+    /** The C library's errno, captured right after each call. */
+    private static final class CallState {
+        static final StructLayout LAYOUT = Linker.Option.captureStateLayout();
+        private static final VarHandle ERRNO = LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+        static int errno(MemorySegment state) {
+            return (int) ERRNO.get(state, 0L);
+        }
+
+        /** {@code symbol} of the C library, called with {@code descriptor}, errno captured. */
+        // Linking a C function is what LibC is for.
+        @SuppressWarnings("restricted")
+        static MethodHandle link(String symbol, FunctionDescriptor descriptor) {
+            Linker linker = Linker.nativeLinker();
+            MemorySegment address = linker.defaultLookup()
+                    .find(symbol)
+                    .orElseThrow(() -> new IllegalStateException("the C library has no '" + symbol + "' symbol"));
+            return linker.downcallHandle(address, descriptor, Linker.Option.captureCallState("errno"));
+        }
+    }
+
     private static final class SignalHolder {
-        private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-        private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
         /** SIG_ERR of signal.h: {@code (void (*)(int)) -1}. */
         private static final long SIG_ERR = -1L;
 
-        private static final MethodHandle SIGNAL = linkSignal();
-
-        // Linking a C function is what this class is for.
-        @SuppressWarnings("restricted")
-        private static MethodHandle linkSignal() {
-            Linker linker = Linker.nativeLinker();
-            MemorySegment address = linker.defaultLookup()
-                    .find("signal")
-                    .orElseThrow(() -> new IllegalStateException("the C library has no 'signal' symbol"));
-            return linker.downcallHandle(
-                    address,
-                    FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS),
-                    Linker.Option.captureCallState("errno"));
-        }
+        private static final MethodHandle SIGNAL =
+                CallState.link("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
 
         /** Returns 0 on success, else errno. */
         static int restoreDefault(int signal) {
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment state = arena.allocate(CALL_STATE);
+                MemorySegment state = arena.allocate(CallState.LAYOUT);
                 // SIG_DFL is the null handler.
                 MemorySegment previous = (MemorySegment) SIGNAL.invokeExact(state, signal, MemorySegment.NULL);
-                return previous.address() == SIG_ERR ? (int) ERRNO.get(state, 0L) : 0;
+                return previous.address() == SIG_ERR ? CallState.errno(state) : 0;
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable e) {
@@ -99,22 +106,8 @@ final class LibC {
     }
 
     private static final class Holder {
-        private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-        private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        private static final MethodHandle KILL = linkKill();
-
-        // Linking a C function is what this class is for.
-        @SuppressWarnings("restricted")
-        private static MethodHandle linkKill() {
-            Linker linker = Linker.nativeLinker();
-            MemorySegment address = linker.defaultLookup()
-                    .find("kill")
-                    .orElseThrow(() -> new IllegalStateException("the C library has no 'kill' symbol"));
-            return linker.downcallHandle(
-                    address,
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
-                    Linker.Option.captureCallState("errno"));
-        }
+        private static final MethodHandle KILL =
+                CallState.link("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
         /** Returns 0 on success, else errno. */
         static int kill(long pid, int signal) {
@@ -123,9 +116,9 @@ final class LibC {
                 throw new IllegalArgumentException("refusing to signal pid " + pid);
             }
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment state = arena.allocate(CALL_STATE);
+                MemorySegment state = arena.allocate(CallState.LAYOUT);
                 int result = (int) KILL.invokeExact(state, (int) pid, signal);
-                return result == 0 ? 0 : (int) ERRNO.get(state, 0L);
+                return result == 0 ? 0 : CallState.errno(state);
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable e) {
