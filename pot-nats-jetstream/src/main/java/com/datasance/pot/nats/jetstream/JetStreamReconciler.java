@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -334,6 +335,8 @@ public final class JetStreamReconciler {
         // once per window, not once per account.
         Deque<Integer> inFlight = new ArrayDeque<>();
         List<CompletableFuture<Message>> replies = new ArrayList<>(Collections.nCopies(planned.size(), null));
+        String dir = resolverDirForLog();
+        logSending(planned);
         try (SystemConnection connection = SystemConnection.open(settings)) {
             for (int i = 0; i < planned.size(); i++) {
                 if (!(planned.get(i) instanceof PurgeOutcome.Planned candidate)) {
@@ -382,13 +385,26 @@ public final class JetStreamReconciler {
                 inFlight.add(i);
                 if (inFlight.size() >= IN_FLIGHT) {
                     int oldest = inFlight.poll();
-                    outcomes[oldest] = outcome(connection, planned.get(oldest).account(), replies.get(oldest));
+                    outcomes[oldest] =
+                            settled(outcome(connection, planned.get(oldest).account(), replies.get(oldest)), dir);
                 }
             }
             while (!inFlight.isEmpty()) {
                 int oldest = inFlight.poll();
-                outcomes[oldest] = outcome(connection, planned.get(oldest).account(), replies.get(oldest));
+                outcomes[oldest] =
+                        settled(outcome(connection, planned.get(oldest).account(), replies.get(oldest)), dir);
             }
+        } catch (InterruptedException e) {
+            // A stop in the middle of a pass: what was purged so far was logged as it was confirmed;
+            // requests already sent may still be carried out by nats-server.
+            LOG.info(
+                    "JetStream purge pass stopped before its end: {} account(s) purged; {} request(s) sent and not"
+                            + " answered may still be carried out",
+                    Arrays.stream(outcomes)
+                            .filter(PurgeOutcome.Purged.class::isInstance)
+                            .count(),
+                    inFlight.size());
+            throw e;
         }
         for (PurgeOutcome outcome : outcomes) {
             if (outcome instanceof PurgeOutcome.Purged purged) {
@@ -501,6 +517,45 @@ public final class JetStreamReconciler {
         };
     }
 
+    /**
+     * Logs a purge or a failure the moment its reply came, not with the rest of the pass: a pass
+     * stopped half-way (SIGTERM) must still have said which accounts' data it deleted.
+     */
+    private static PurgeOutcome settled(PurgeOutcome outcome, String dir) {
+        switch (outcome) {
+            case PurgeOutcome.Purged p ->
+                LOG.info(
+                        "JetStream purge: purged account {}, not in resolver dir '{}'",
+                        SafeText.quote(p.account()),
+                        dir);
+            case PurgeOutcome.Failed f ->
+                LOG.warn("JetStream purge: failed for account {}: {}", SafeText.quote(f.account()), f.reason());
+            default -> {}
+        }
+        return outcome;
+    }
+
+    /** One line before the first request: which accounts this pass is about to purge. */
+    private static void logSending(List<PurgeOutcome> outcomes) {
+        List<String> due = outcomes.stream()
+                .filter(PurgeOutcome.Planned.class::isInstance)
+                .map(PurgeOutcome::account)
+                .toList();
+        String names = due.stream().limit(NAMES_PER_LINE).map(SafeText::quote).collect(Collectors.joining(", "));
+        LOG.info(
+                "JetStream purge: checking connections and sending purge requests for {} account(s): {}{}",
+                due.size(),
+                names,
+                due.size() > NAMES_PER_LINE ? " and " + (due.size() - NAMES_PER_LINE) + " more" : "");
+    }
+
+    /** At most this many account keys in the line that opens a pass's requests. */
+    private static final int NAMES_PER_LINE = 10;
+
+    private String resolverDirForLog() {
+        return settings.resolverDir().map(Path::toString).map(SafeText::escape).orElse("(none)");
+    }
+
     private PurgeReport finish(PurgePlan plan, List<PurgeOutcome> outcomes, boolean sent, String note) {
         return finish(plan, outcomes, sent, note, Optional.empty(), Map.of());
     }
@@ -514,17 +569,14 @@ public final class JetStreamReconciler {
             String note,
             Optional<PurgeSkipReason> changedDuringPass,
             Map<String, PurgeSkipReason> heldBefore) {
-        String dir =
-                settings.resolverDir().map(Path::toString).map(SafeText::escape).orElse("(none)");
+        String dir = resolverDirForLog();
         for (PurgeOutcome outcome : outcomes) {
             switch (outcome) {
                 case PurgeOutcome.Planned p ->
                     LOG.info("JetStream purge: would purge account {} ({})", SafeText.quote(p.account()), note);
-                case PurgeOutcome.Purged p ->
-                    LOG.info(
-                            "JetStream purge: purged account {}, not in resolver dir '{}'",
-                            SafeText.quote(p.account()),
-                            dir);
+                // Logged the moment the reply came (settled).
+                case PurgeOutcome.Purged p -> {}
+                case PurgeOutcome.Failed f -> {}
                 // Still kept for the same reason as at the last pass: said once, at the change.
                 case PurgeOutcome.Skipped s
                 when heldBefore(s, heldBefore) ->
@@ -539,8 +591,6 @@ public final class JetStreamReconciler {
                             SafeText.quote(s.account()),
                             s.reason().description(),
                             s.detail().isEmpty() ? "" : " (" + s.detail() + ")");
-                case PurgeOutcome.Failed f ->
-                    LOG.warn("JetStream purge: failed for account {}: {}", SafeText.quote(f.account()), f.reason());
             }
         }
         Optional<String> warning = plan.warning();

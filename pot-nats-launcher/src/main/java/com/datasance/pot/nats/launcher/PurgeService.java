@@ -483,7 +483,12 @@ final class PurgeService implements Supervisor.AfterStart, JwtChangeHandler, Aut
                     try {
                         var _ = pushing.pushClaims();
                     } catch (ReconcileException e) {
-                        log().error("claims push failed: {}", e.getMessage());
+                        if (stopping()) {
+                            // close() interrupted the push (its connect fails then): not a failure to alert on.
+                            log().debug("claims push stopped, the wrapper is stopping: {}", e.getMessage());
+                        } else {
+                            log().error("claims push failed: {}", e.getMessage());
+                        }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     } catch (RuntimeException e) {
