@@ -93,6 +93,8 @@ public record LauncherSettings(
     static final Duration MAX_PURGE_GRACE = Duration.ofDays(30);
 
     private static final Set<String> URL_SCHEMES = Set.of("nats", "tls");
+    /** The highest TCP port. */
+    private static final int MAX_PORT = 65_535;
 
     public LauncherSettings {
         Objects.requireNonNull(conf, "conf");
@@ -273,12 +275,16 @@ public record LauncherSettings(
 
         URI url(String name, String defaultValue) throws UsageException {
             String text = value(name).orElse(defaultValue).strip();
-            String accepted = "a URL such as 'nats://127.0.0.1:4222' (schemes nats, tls)";
+            String accepted = "a URL such as 'nats://127.0.0.1:4222' (schemes nats, tls, in lower case; port 1-65535)";
             try {
                 URI url = new URI(text);
+                // The purge connection takes the scheme as written: 'NATS://' would pass here and
+                // fail at the first pass, so it is refused at start like any other bad value.
                 if (url.getScheme() == null
-                        || !URL_SCHEMES.contains(url.getScheme().toLowerCase(Locale.ROOT))
-                        || url.getHost() == null) {
+                        || !URL_SCHEMES.contains(url.getScheme())
+                        || url.getHost() == null
+                        || url.getPort() == 0
+                        || url.getPort() > MAX_PORT) {
                     throw badUrl(name, text, accepted);
                 }
                 return url;
