@@ -20,9 +20,19 @@ final class GoDuration {
 
     private GoDuration() {}
 
+    /** A well-formed duration beyond Go's (and so nats-server's) largest, about 2562047h. */
+    static final class TooLarge extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge() {
+            super("too large");
+        }
+    }
+
     /**
      * Parses {@code text}.
      *
+     * @throws TooLarge when it is a duration beyond Go's largest
      * @throws IllegalArgumentException when it is not a non-negative Go duration
      */
     static Duration parse(String text) {
@@ -58,7 +68,7 @@ final class GoDuration {
             long unit = unitNanos(s.substring(unitStart, i));
             nanos = nanos.add(new BigDecimal(number).multiply(BigDecimal.valueOf(unit)));
             if (nanos.compareTo(MAX_NANOS) > 0) {
-                throw new IllegalArgumentException("too large");
+                throw new TooLarge();
             }
         }
         return Duration.ofNanos(nanos.longValue());

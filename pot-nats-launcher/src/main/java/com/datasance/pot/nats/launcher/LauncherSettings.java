@@ -309,6 +309,8 @@ public record LauncherSettings(
             Duration parsed;
             try {
                 parsed = GoDuration.parse(value.get());
+            } catch (GoDuration.TooLarge e) {
+                throw bad(name, value.get(), "at most '" + GoDuration.format(max) + "'");
             } catch (IllegalArgumentException e) {
                 throw bad(name, value.get(), "a non-negative " + GoDuration.ACCEPTED.substring(2));
             }

@@ -145,6 +145,7 @@ class LauncherSettingsTest {
                 "NATS_RELOAD_DEBOUNCE|500|a non-negative duration such as '500ms', '30s', '2m' or '1h30m' (units ns, us, ms, s, m, h)",
                 "NATS_CONFIG_WAIT|30 seconds|a non-negative duration such as '500ms', '30s', '2m' or '1h30m' (units ns, us, ms, s, m, h)",
                 "NATS_SHUTDOWN_TIMEOUT|-30s|a non-negative duration such as '500ms', '30s', '2m' or '1h30m' (units ns, us, ms, s, m, h)",
+                "NATS_SHUTDOWN_TIMEOUT|2562047h47m16.854775808s|at most '24h0m0s'",
                 "NATS_LAME_DUCK|maybe|'true' or 'false'",
                 "NATS_RESTART_ON_ACCOUNT_REMOVAL|enabled|'true' or 'false'",
                 "NATS_PURGE_GRACE|-5m|a non-negative duration such as '500ms', '30s', '2m' or '1h30m' (units ns, us, ms, s, m, h)",
