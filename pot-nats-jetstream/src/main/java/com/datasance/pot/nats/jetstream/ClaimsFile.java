@@ -120,7 +120,9 @@ sealed interface ClaimsFile {
     private static String accountSubject(byte[] jwt) {
         String text = new String(jwt, StandardCharsets.US_ASCII);
         String[] parts = text.split("\\.", -1);
-        if (parts.length != 3 || parts[1].isEmpty()) {
+        if (parts.length != 3 || parts[1].isEmpty() || !base64Url(text)) {
+            // Only the three base64url parts: an account JWT with anything appended (a seed, a
+            // creds file's armour) would be copied or pushed whole.
             return null;
         }
         try {
@@ -132,6 +134,17 @@ sealed interface ClaimsFile {
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** Whether {@code text} holds only base64url characters and dots. */
+    private static boolean base64Url(String text) {
+        return text.chars()
+                .allMatch(c -> (c >= 'A' && c <= 'Z')
+                        || (c >= 'a' && c <= 'z')
+                        || (c >= '0' && c <= '9')
+                        || c == '-'
+                        || c == '_'
+                        || c == '.');
     }
 
     /** JWT files written by hand often end with a newline; nats-server decodes the token exactly. */

@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +25,17 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mirrors the {@code *.jwt} files of a read-only mount (a Secret or ConfigMap volume) into the
- * writable resolver directory nats-server owns. Each copy goes through a temp file in the target
+ * Mirrors the account JWTs of a read-only mount (a Secret or ConfigMap volume) into the writable
+ * resolver directory nats-server owns, which nats-server serves to anyone who asks and a full
+ * resolver syncs to its peers. Only an entry named {@code <account public key>.jwt}, whose link
+ * chain stays inside the mount and that holds an account JWT whose subject is that key, is
+ * copied; any other {@code *.jwt} entry (a link to creds, a hidden or odd name, a user JWT) is
+ * not, with one WARN per entry and run naming it, never its content. Each copy goes through a temp file in the target
  * directory and an atomic rename, so nats-server never reads a half-written JWT, with the mode
  * nats-server gives its own JWT files (0640).
  *
@@ -114,7 +120,8 @@ public final class JwtMountMirror {
      */
     public static Result mirror(Path mountDir, Path resolverDir, Optional<String> systemAccount)
             throws ReconcileException {
-        Map<String, Path> mounted = jwts(mountDir);
+        Mount mount = scan(mountDir);
+        Map<String, byte[]> mounted = mount.accepted();
         try {
             Files.createDirectories(resolverDir);
         } catch (IOException e) {
@@ -128,32 +135,19 @@ public final class JwtMountMirror {
         List<String> copied = new ArrayList<>();
         // Rule 3 for the mount: only real account JWTs (not an emptied Secret value) make it a
         // mount that holds accounts, and so allow removals.
-        boolean holdsAccounts = false;
+        boolean holdsAccounts = mounted.keySet().stream()
+                .map(JwtMountMirror::keyOf)
+                .anyMatch(key -> systemAccount.filter(key::equals).isEmpty());
         try {
-            for (Map.Entry<String, Path> entry : mounted.entrySet()) {
+            for (Map.Entry<String, byte[]> entry : mounted.entrySet()) {
                 String name = entry.getKey();
-                String key = name.substring(0, name.length() - Directories.JWT_SUFFIX.length());
+                byte[] content = entry.getValue();
                 Path target = resolverDir.resolve(name);
-                byte[] content = RegularFiles.read(entry.getValue(), RegularFiles.MAX_BYTES, "mounted JWT");
-                boolean accountJwt = ClaimsFile.isAccountJwtOf(content, key);
-                holdsAccounts |= accountJwt
-                        && PurgePlan.isAccountKey(key)
-                        && systemAccount.filter(key::equals).isEmpty();
                 String digest = sha256(content);
                 Optional<String> present = digestOf(target);
                 if (present.filter(digest::equals).isPresent()) {
                     // Same bytes: ours from now on, whoever wrote them (nothing to rewrite).
                     owned.put(name, digest);
-                    continue;
-                }
-                if (!accountJwt && present.isPresent() && Directories.holdsAccountJwt(target, key)) {
-                    LOG.warn(
-                            "JWT mirror: {} in mount {} is not an account JWT for its name ({} bytes); kept the"
-                                    + " account JWT in {}",
-                            SafeText.quote(name),
-                            quote(mountDir),
-                            content.length,
-                            quote(resolverDir));
                     continue;
                 }
                 writeAtomically(resolverDir, target, content);
@@ -179,8 +173,13 @@ public final class JwtMountMirror {
                     if (mounted.containsKey(name)) {
                         continue;
                     }
-                    String mirroredDigest = owned.remove(name);
                     Path gone = resolverDir.resolve(name);
+                    if (mount.refused().contains(name) && Directories.holdsAccountJwt(gone, keyOf(name))) {
+                        // Still in the mount under its name, but not as an account JWT (warned
+                        // above): an emptied or broken Secret value never removes a live account.
+                        continue;
+                    }
+                    String mirroredDigest = owned.remove(name);
                     Optional<String> now = digestOf(gone);
                     if (now.isEmpty()) {
                         continue; // already gone
@@ -328,25 +327,84 @@ public final class JwtMountMirror {
     }
 
     /**
-     * {@code *.jwt} regular files of the mount (links followed: Kubernetes volume entries are
-     * links into {@code ..data}).
+     * What the mount offers: {@code accepted}, the entries to mirror (name to content); {@code
+     * refused}, the names {@code <account public key>.jwt} whose entry is not taken (warned).
      */
-    private static Map<String, Path> jwts(Path dir) throws ReconcileException {
-        Map<String, Path> found = new TreeMap<>();
-        if (!Files.exists(dir)) {
+    private record Mount(Map<String, byte[]> accepted, Set<String> refused) {}
+
+    /**
+     * Reads the mount's entries named {@code <account public key>.jwt} whose link chain stays
+     * inside the mount (Kubernetes volume entries are links into {@code ..data}, itself a link to
+     * a {@code ..<timestamp>} directory beside it) and ends at a regular file holding an account
+     * JWT whose subject is that key. Anything else named {@code *.jwt} is not taken, with one WARN
+     * naming the entry (escaped) and why, never its content: a link out of the mount is not even
+     * opened, as it may point at creds or a key. Other names (README, {@code ..data}) are ignored.
+     */
+    private static Mount scan(Path dir) throws ReconcileException {
+        Map<String, byte[]> accepted = new TreeMap<>();
+        Set<String> refused = new TreeSet<>();
+        Path root;
+        try {
+            root = dir.toRealPath();
+        } catch (NoSuchFileException e) {
             // A mount not there yet holds nothing.
-            return found;
+            return new Mount(accepted, refused);
+        } catch (IOException e) {
+            throw new ReconcileException("cannot read " + quote(dir) + ": " + SafeText.escape(e.toString()), e);
         }
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + Directories.JWT_SUFFIX)) {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path path : stream) {
-                if (Files.isRegularFile(path)) {
-                    found.put(path.getFileName().toString(), path);
+                String name = path.getFileName().toString();
+                if (!name.endsWith(Directories.JWT_SUFFIX)) {
+                    continue;
                 }
+                String key = keyOf(name);
+                if (!PurgePlan.isAccountKey(key)) {
+                    warn(name, dir, "is not named '<account public key>.jwt'");
+                    continue;
+                }
+                refused.add(name);
+                Path real;
+                try {
+                    // realpath(3): reads the links, opens nothing.
+                    real = path.toRealPath();
+                } catch (IOException e) {
+                    warn(name, dir, "cannot be resolved (" + e.getClass().getSimpleName() + ")");
+                    continue;
+                }
+                if (!real.startsWith(root)) {
+                    warn(name, dir, "is a link to " + quote(real) + ", outside the mount; not read");
+                    continue;
+                }
+                byte[] content;
+                try {
+                    // The real path, checked above: a link swapped since cannot lead out of the mount.
+                    content = RegularFiles.read(real, RegularFiles.MAX_BYTES, "mounted JWT");
+                } catch (ReconcileException e) {
+                    warn(name, dir, "cannot be taken: " + e.getMessage());
+                    continue;
+                }
+                if (!ClaimsFile.isAccountJwtOf(content, key)) {
+                    int length = content.length;
+                    Arrays.fill(content, (byte) 0); // may be anything, creds included: not kept
+                    warn(name, dir, "is not an account JWT for its name (" + length + " bytes)");
+                    continue;
+                }
+                refused.remove(name);
+                accepted.put(name, content);
             }
         } catch (IOException e) {
             throw new ReconcileException("cannot read " + quote(dir) + ": " + SafeText.escape(e.toString()), e);
         }
-        return found;
+        return new Mount(accepted, refused);
+    }
+
+    private static void warn(String name, Path mountDir, String why) {
+        LOG.warn("JWT mirror: {} in mount {} {}; not copied", SafeText.quote(name), quote(mountDir), why);
+    }
+
+    private static String keyOf(String jwtName) {
+        return jwtName.substring(0, jwtName.length() - Directories.JWT_SUFFIX.length());
     }
 
     private static String quote(Path path) {

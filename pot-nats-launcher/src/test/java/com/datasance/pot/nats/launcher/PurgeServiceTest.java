@@ -10,6 +10,7 @@ import com.datasance.pot.nats.jetstream.PurgeReport;
 import com.datasance.pot.nats.jetstream.PurgeSettings;
 import com.datasance.pot.nats.jetstream.PurgeSkipReason;
 import com.datasance.pot.nats.testkit.NatsServerFixture;
+import com.datasance.pot.nats.testkit.OperatorFixture;
 import com.datasance.pot.nats.testkit.PurgeFixture;
 import com.datasance.pot.nats.testkit.WrapperEnvironment;
 import com.datasance.pot.nats.watch.ChangeSet;
@@ -329,16 +330,19 @@ class PurgeServiceTest {
 
     @Test
     void shouldMirrorTheMountBeforeAReload() throws Exception {
+        OperatorFixture operator = OperatorFixture.create(dir.resolve("operator"));
+        OperatorFixture.Account account = operator.addAccount("app");
+        String name = account.publicKey() + ".jwt";
         Path mount = Files.createDirectories(dir.resolve("mount"));
         Path jwtDir = Files.createDirectories(dir.resolve("jwt"));
-        Files.writeString(mount.resolve("A.jwt"), "token");
+        Files.copy(account.jwtFile(), mount.resolve(name));
         Map<String, String> env = Map.of(
                 "NATS_CONF", dir.resolve("server.conf").toString(),
                 "NATS_JWT_DIR", jwtDir.toString(),
                 "NATS_JWT_MOUNT_DIR", mount.toString());
         try (PurgeService service = new PurgeService(settings(env), env, restarts::add)) {
-            service.beforeReload(jwtChange(mount.resolve("A.jwt")));
-            assertEquals("token", Files.readString(jwtDir.resolve("A.jwt")));
+            service.beforeReload(jwtChange(mount.resolve(name)));
+            assertEquals(Files.readString(account.jwtFile()), Files.readString(jwtDir.resolve(name)));
         }
     }
 
