@@ -20,8 +20,10 @@ import java.util.stream.Collectors;
 /**
  * The options nats-server cannot change by a reload: its reload code ({@code server/reload.go},
  * {@code diffOptions}) answers "config reload not supported for ..." for them and then refuses
- * the whole reload, the reloadable parts of the same change included. The list is what 2.9.10
- * refuses (DESIGN.md, found by testing) and 2.12.4 still refuses: knowing it before signalling lets
+ * the whole reload, the reloadable parts of the same change included. The list is every field of
+ * 2.9.10's {@code Options} a config file sets that {@code diffOptions} refuses (its {@code default:}
+ * branch and its special rules), checked against a real 2.9.10, and 2.12.4 still refuses each:
+ * knowing it before signalling lets
  * the wrapper say at once which option changed, instead of a SIGHUP that changes nothing.
  */
 final class Unreloadable {
