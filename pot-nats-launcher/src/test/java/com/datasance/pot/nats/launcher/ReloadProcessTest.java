@@ -69,6 +69,74 @@ class ReloadProcessTest {
         return text.lines().filter(line -> line.contains(part)).count();
     }
 
+    /**
+     * A change nats-server 2.9.10 refuses ("config reload not supported for ..."): the wrapper says
+     * so at once, sends no SIGHUP, and nats-server keeps its config; with
+     * NATS_RESTART_ON_UNRELOADABLE=true it restarts nats-server on the new config instead.
+     */
+    private void assertRefusedThenRestarted(String before, String after, String refused) throws Exception {
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, "max_payload: 1000\n" + before);
+        try (Wrapper wrapper = start(env(conf))) {
+            String loadedAt = loadTime();
+            Files.writeString(conf, "max_payload: 2000\n" + after);
+            wrapper.awaitOutput("nats-server cannot reload " + refused);
+            assertFalse(wrapper.output().contains("reloading nats-server"), wrapper.output());
+            assertFalse(wrapper.output().contains("did not change within"), wrapper.output());
+            assertEquals(loadedAt, loadTime(), wrapper.output());
+            assertEquals(1000, monitoring.varz().path("max_payload").asInt(), wrapper.output());
+        }
+        Files.writeString(conf, "max_payload: 1000\n" + before);
+        Map<String, String> env = env(conf);
+        env.put("NATS_RESTART_ON_UNRELOADABLE", "true");
+        try (Wrapper wrapper = start(env)) {
+            ProcessHandle first = wrapper.awaitStarted();
+            Files.writeString(conf, "max_payload: 2000\n" + after);
+            wrapper.awaitOutput("restarted nats-server (now pid ");
+            await().atMost(APPLIED)
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> monitoring.healthy()
+                            && monitoring.varz().path("max_payload").asInt() == 2000);
+            assertTrue(
+                    wrapper.output().contains("changed options nats-server cannot reload (" + refused),
+                    wrapper.output());
+            assertFalse(wrapper.output().contains("did not change within"), wrapper.output());
+            assertFalse(first.isAlive(), "the old nats-server still runs");
+        }
+    }
+
+    @Test
+    void shouldRefuseOrRestartForTlsVerifyAndMap() throws Exception {
+        // nats-server 2.9.10: "config reload not supported for TLSMap".
+        TlsFixture tls = TlsFixture.create(dir.resolve("tls"));
+        String files = "cert_file: \"" + tls.certFile() + "\", key_file: \"" + tls.keyFile() + "\", ca_file: \""
+                + tls.caFile() + "\"";
+        assertRefusedThenRestarted(
+                "tls { " + files + " }\n",
+                "tls { " + files + ", verify_and_map: true }\n",
+                "tls.verify_and_map (unset) -> 'true'");
+    }
+
+    @Test
+    void shouldRefuseOrRestartForAllowNonTls() throws Exception {
+        // nats-server 2.9.10: "config reload not supported for AllowNonTLS".
+        TlsFixture tls = TlsFixture.create(dir.resolve("tls"));
+        assertRefusedThenRestarted(
+                tls.serverConfigBlock(),
+                tls.serverConfigBlock() + "allow_non_tls: true\n",
+                "allow_non_tls (unset) -> 'true'");
+    }
+
+    @Test
+    void shouldRefuseOrRestartForJetStreamLimits() throws Exception {
+        // nats-server 2.9.10: "config reload not supported for JetStreamLimits".
+        String store = "store_dir: \"" + dir.resolve("js") + "\"";
+        assertRefusedThenRestarted(
+                "jetstream { " + store + ", limits { max_ack_pending: 100 } }\n",
+                "jetstream { " + store + ", limits { max_ack_pending: 200 } }\n",
+                "jetstream.limits.max_ack_pending '100' -> '200'");
+    }
+
     @Test
     void shouldApplyAConfigMapSwapOfServerConf() throws Exception {
         KubeletAtomicWriter configMap = KubeletAtomicWriter.into(dir.resolve("config"));
