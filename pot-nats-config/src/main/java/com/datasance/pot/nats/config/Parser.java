@@ -418,7 +418,8 @@ final class Parser {
             throw new ConfigException(
                     at,
                     "cannot read include file '" + path + "': " + describe(e),
-                    new ConfigException.Problem.UnreadableFile(path.toAbsolutePath().normalize()));
+                    new ConfigException.Problem.UnreadableFile(
+                            path.toAbsolutePath().normalize()));
         }
         if (session.includeChain.contains(real)) {
             List<Path> chain = new ArrayList<>();
@@ -464,7 +465,8 @@ final class Parser {
                 throw new ConfigException(
                         at,
                         "'" + path + "' is not a regular file",
-                        new ConfigException.Problem.UnreadableFile(path.toAbsolutePath().normalize()));
+                        new ConfigException.Problem.UnreadableFile(
+                                path.toAbsolutePath().normalize()));
             }
             long size = Files.size(real);
             if (size > MAX_FILE_BYTES) {
@@ -478,7 +480,8 @@ final class Parser {
             throw new ConfigException(
                     at,
                     "cannot read '" + path + "': " + describe(e),
-                    new ConfigException.Problem.UnreadableFile(path.toAbsolutePath().normalize()));
+                    new ConfigException.Problem.UnreadableFile(
+                            path.toAbsolutePath().normalize()));
         }
     }
 

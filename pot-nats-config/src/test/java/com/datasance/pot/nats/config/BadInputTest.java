@@ -171,7 +171,10 @@ class BadInputTest {
         Path real = dir.toRealPath();
         assertEquals(
                 Optional.of(new ConfigException.Problem.IncludeCycle(List.of(
-                        real.resolve("main.conf"), real.resolve("a.conf"), real.resolve("b.conf"), real.resolve("a.conf")))),
+                        real.resolve("main.conf"),
+                        real.resolve("a.conf"),
+                        real.resolve("b.conf"),
+                        real.resolve("a.conf")))),
                 e.problem());
     }
 
