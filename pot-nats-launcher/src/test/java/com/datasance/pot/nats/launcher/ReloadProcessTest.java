@@ -220,7 +220,7 @@ class ReloadProcessTest {
         Files.writeString(dir.resolve("b.conf"), "max_payload: 2000\ninclude \"a.conf\"\n");
         try (Wrapper wrapper = start(env(conf))) {
             Files.writeString(conf, "include \"a.conf\"\n");
-            wrapper.awaitOutput("include cycle");
+            wrapper.awaitOutput("not applying the change of CONFIG");
             String rejection = wrapper.output()
                     .lines()
                     .filter(line -> line.contains("not applying the change of CONFIG"))
