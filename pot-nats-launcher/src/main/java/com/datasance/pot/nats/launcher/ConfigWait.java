@@ -411,7 +411,9 @@ final class ConfigWait {
                 });
         while (true) {
             try {
-                return Optional.of(result.get(POLL_MILLIS, TimeUnit.MILLISECONDS));
+                ConfigCheck verdict = result.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                // A stop that killed the check may be seen only now: no verdict on a killed check.
+                return stopRequested(conf) ? Optional.empty() : Optional.of(verdict);
             } catch (TimeoutException e) {
                 if (stopRequested(conf)) {
                     checker.interrupt();
