@@ -352,7 +352,7 @@ final class ReloadService implements Supervisor.AfterStart {
             // of memory on the way): rejected without running it, until the next change.
             rejected(
                     causes,
-                    lastReadError.get().getMessage(),
+                    SafeText.escape(lastReadError.get().getMessage()),
                     "not checked ('nats-server -t' recurses on an include cycle until it is killed)");
             return false;
         }
