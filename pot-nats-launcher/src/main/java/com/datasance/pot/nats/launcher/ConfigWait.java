@@ -300,8 +300,9 @@ final class ConfigWait {
      */
     private Optional<Verdict> judge(Path conf, String digest, long deadline) throws InterruptedException {
         Optional<ConfigException> error = named(conf, digest).error();
-        if (error.flatMap(ConfigException::problem).orElse(null) instanceof ConfigException.Problem.IncludeCycle) {
-            return Optional.of(new Verdict.Rejected(SafeText.escape(error.get().getMessage()), true));
+        if (error.flatMap(ConfigException::problem).orElse(null)
+                instanceof ConfigException.Problem.IncludeCycle cycle) {
+            return Optional.of(new Verdict.Rejected(ReloadService.describe(cycle), true));
         }
         Optional<ConfigCheck> verdict = check(conf, deadline);
         return verdict.map(v -> switch (v) {

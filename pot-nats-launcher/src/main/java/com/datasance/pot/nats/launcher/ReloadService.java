@@ -347,12 +347,12 @@ final class ReloadService implements Supervisor.AfterStart {
      */
     private boolean valid(String causes) throws InterruptedException {
         if (lastReadError.flatMap(ConfigException::problem).orElse(null)
-                instanceof ConfigException.Problem.IncludeCycle) {
+                instanceof ConfigException.Problem.IncludeCycle cycle) {
             // nats-server 2.9.10 recurses on a cycle until the check's timeout kills it (over a GB
             // of memory on the way): rejected without running it, until the next change.
             rejected(
                     causes,
-                    SafeText.escape(lastReadError.get().getMessage()),
+                    describe(cycle),
                     "not checked ('nats-server -t' recurses on an include cycle until it is killed)");
             return false;
         }
@@ -583,6 +583,13 @@ final class ReloadService implements Supervisor.AfterStart {
                     e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** The cycle, each file quoted and escaped: {@code include cycle: 'a.conf' -> 'b.conf' -> 'a.conf'}. */
+    static String describe(ConfigException.Problem.IncludeCycle cycle) {
+        return "include cycle: "
+                + cycle.chain().stream().map(p -> SafeText.quote(p.toString())).collect(Collectors.joining(" -> "))
+                + "; remove one include";
     }
 
     private static long millisSince(Instant first) {
