@@ -134,7 +134,8 @@ final class ReloadService implements Supervisor.AfterStart {
     /**
      * Step 3: the config as nats-server will read it, with {@code env} for {@code $VAR}. A config we
      * cannot read is logged with its position and not fatal: nats-server judges it and reports
-     * (or exits) itself; meanwhile only NATS_CONF is watched for config changes.
+     * (or exits) itself; meanwhile NATS_CONF and the files the error points at (the include at
+     * fault, a missing include) are watched for config changes.
      */
     static Optional<ServerConfig> readConfig(Path conf, Map<String, String> env) {
         try {
