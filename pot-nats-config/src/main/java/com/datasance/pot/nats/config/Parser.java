@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Turns tokens into values as nats-server 2.9.10 {@code conf/parse.go} does: a stack of map and
@@ -414,13 +415,22 @@ final class Parser {
         try {
             real = path.toRealPath();
         } catch (IOException | SecurityException e) {
-            throw new ConfigException(at, "cannot read include file '" + path + "': " + describe(e));
+            throw new ConfigException(
+                    at,
+                    "cannot read include file '" + path + "': " + describe(e),
+                    new ConfigException.Problem.UnreadableFile(
+                            path.toAbsolutePath().normalize()));
         }
         if (session.includeChain.contains(real)) {
-            List<String> cycle = new ArrayList<>();
-            session.includeChain.descendingIterator().forEachRemaining(p -> cycle.add("'" + p + "'"));
+            List<Path> chain = new ArrayList<>();
+            session.includeChain.descendingIterator().forEachRemaining(chain::add);
+            chain.add(real);
             throw new ConfigException(
-                    at, "include cycle: " + String.join(" -> ", cycle) + " -> '" + real + "'; remove one include");
+                    at,
+                    "include cycle: "
+                            + chain.stream().map(p -> "'" + p + "'").collect(Collectors.joining(" -> "))
+                            + "; remove one include",
+                    new ConfigException.Problem.IncludeCycle(chain));
         }
         String content = readConfigFile(path, real, at);
         session.bytesRead += content.length();
@@ -452,7 +462,11 @@ final class Parser {
     static String readConfigFile(Path path, Path real, Origin at) throws ConfigException {
         try {
             if (!Files.isRegularFile(real)) {
-                throw new ConfigException(at, "'" + path + "' is not a regular file");
+                throw new ConfigException(
+                        at,
+                        "'" + path + "' is not a regular file",
+                        new ConfigException.Problem.UnreadableFile(
+                                path.toAbsolutePath().normalize()));
             }
             long size = Files.size(real);
             if (size > MAX_FILE_BYTES) {
@@ -463,7 +477,11 @@ final class Parser {
             }
             return new String(Files.readAllBytes(real), StandardCharsets.UTF_8);
         } catch (IOException | SecurityException e) {
-            throw new ConfigException(at, "cannot read '" + path + "': " + describe(e));
+            throw new ConfigException(
+                    at,
+                    "cannot read '" + path + "': " + describe(e),
+                    new ConfigException.Problem.UnreadableFile(
+                            path.toAbsolutePath().normalize()));
         }
     }
 

@@ -9,7 +9,9 @@ import com.datasance.pot.nats.api.Origin;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -157,6 +159,38 @@ class BadInputTest {
                 e.getMessage()
                         .startsWith(dir.resolve("b.conf") + ":1:10 (included from " + dir.resolve("a.conf") + ":2:9)"),
                 e.getMessage());
+    }
+
+    @Test
+    void shouldTypeAnIncludeCycleWithItsChain() throws Exception {
+        Files.writeString(dir.resolve("main.conf"), "include a.conf\n");
+        Files.writeString(dir.resolve("a.conf"), "include b.conf\n");
+        Files.writeString(dir.resolve("b.conf"), "include a.conf\n");
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> NatsConfigReader.read(dir.resolve("main.conf"), Map.of()));
+        Path real = dir.toRealPath();
+        assertEquals(
+                Optional.of(new ConfigException.Problem.IncludeCycle(List.of(
+                        real.resolve("main.conf"),
+                        real.resolve("a.conf"),
+                        real.resolve("b.conf"),
+                        real.resolve("a.conf")))),
+                e.problem());
+    }
+
+    @Test
+    void shouldTypeAMissingIncludeWithItsPath() throws Exception {
+        Files.writeString(dir.resolve("main.conf"), "port: 4222\ninclude \"sub/late.conf\"\n");
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> NatsConfigReader.read(dir.resolve("main.conf"), Map.of()));
+        assertEquals(
+                Optional.of(new ConfigException.Problem.UnreadableFile(
+                        dir.resolve("sub/late.conf").toAbsolutePath().normalize())),
+                e.problem());
+        Files.writeString(dir.resolve("main.conf"), "port: 4222\nx: [1, 2\n");
+        ConfigException syntax =
+                assertThrows(ConfigException.class, () -> NatsConfigReader.read(dir.resolve("main.conf"), Map.of()));
+        assertEquals(Optional.empty(), syntax.problem());
     }
 
     @Test

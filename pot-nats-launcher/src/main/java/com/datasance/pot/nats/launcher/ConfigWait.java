@@ -1,5 +1,6 @@
 package com.datasance.pot.nats.launcher;
 
+import com.datasance.pot.nats.api.Origin;
 import com.datasance.pot.nats.api.SafeText;
 import com.datasance.pot.nats.config.ConfigException;
 import com.datasance.pot.nats.config.FileReference;
@@ -16,6 +17,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -47,6 +49,13 @@ import org.slf4j.LoggerFactory;
  * start on the path to ready (docs/BENCHMARKS.md). Anything younger, missing, special or
  * unreadable by our reader goes through the stability wait and the check as before.
  *
+ * <p>The files NATS_CONF names count as its content: an include or a TLS key that appears, or
+ * changes, during the wait starts the quiet period again and, once it has passed, the check (a
+ * config named a certificate not written yet). A config the check rejected while nothing
+ * observable changed is checked again with a backoff ({@link #FIRST_RECHECK} doubled up to {@link
+ * #LAST_RECHECK}), for what our reader cannot name. An include cycle is rejected without the
+ * check: nats-server 2.9.10 recurses on it until it is killed, with over a GB of memory.
+ *
  * <p>Polling, not inotify: this runs once, for at most NATS_CONFIG_WAIT, and the config may arrive
  * through any parent directory (a volume mounted late, a symlink swapped in). A SIGTERM or SIGINT
  * ends the wait at once, a config check under way included.
@@ -67,6 +76,10 @@ final class ConfigWait {
      * {@code nats-server -t}: far beyond any writer's pause between two pieces of one config.
      */
     static final Duration SETTLED_AGE = Duration.ofSeconds(10);
+    /** The first check again of a rejected config when nothing observable changed; doubled per try. */
+    private static final Duration FIRST_RECHECK = Duration.ofSeconds(1);
+
+    private static final Duration LAST_RECHECK = Duration.ofSeconds(5);
     /** Even at the very end of the wait, a check gets this long. */
     private static final Duration MIN_CHECK_TIMEOUT = Duration.ofSeconds(1);
 
@@ -101,10 +114,27 @@ final class ConfigWait {
         record Regular(String digest, boolean settledBefore) implements State {}
     }
 
+    /**
+     * What NATS_CONF names, as our reader last read it for content {@code digest}: the files (or,
+     * when it did not read, the files its error points at, a missing include among them), their
+     * look ({@code stat}) then, and the error.
+     */
+    private record Named(String digest, List<Path> files, String stat, Optional<ConfigException> error) {}
+
+    /** What a judgement of the config found. */
+    private sealed interface Verdict {
+        record Valid() implements Verdict {}
+
+        /** Rejected; {@code definite}: only a change of the files can fix it, no check again before. */
+        record Rejected(String problem, boolean definite) implements Verdict {}
+    }
+
     private final LauncherSettings settings;
     private final Path binary;
     private final Map<String, String> env;
     private final BlockingQueue<Supervisor.Event> events;
+    /** The last reading of what NATS_CONF names, refreshed when its content or a named file changes. */
+    private Optional<Named> named = Optional.empty();
 
     /** @param env the environment nats-server gets, for the config's {@code $VAR}s */
     ConfigWait(
@@ -124,9 +154,13 @@ final class ConfigWait {
         long nextNotice = start + STILL_WAITING_EVERY.toNanos();
         boolean announced = false;
         String lastDigest = null;
+        String lastKey = null;
         long stableSince = 0;
-        String judgedDigest = null;
+        String judgedKey = null;
+        long recheckAt = 0;
+        int rechecks = 0;
         String lastProblem = "it did not appear";
+        String warned = null;
         while (true) {
             if (stopRequested(conf)) {
                 return Outcome.STOP_REQUESTED;
@@ -171,14 +205,21 @@ final class ConfigWait {
                             "waiting for it to become readable");
                 }
                 case State.Regular(String digest, boolean settledBefore) -> {
+                    String key = digest + '\n' + named(conf, digest).stat();
                     if (!digest.equals(lastDigest)) {
                         lastDigest = digest;
                         // A file last written longer than a quiet period ago is stable already:
                         // the usual start (a mounted config) does not wait for nothing.
                         stableSince = settledBefore ? now - quiet : now;
                         lastProblem = "its content kept changing";
+                    } else if (!key.equals(lastKey)) {
+                        stableSince = now; // a file it names appeared or changed: let it settle too
                     }
-                    if (settledBefore && judgedDigest == null && !announced && settledWithWhatItNames(conf)) {
+                    if (!key.equals(lastKey)) {
+                        lastKey = key;
+                        rechecks = 0;
+                    }
+                    if (settledBefore && judgedKey == null && !announced && settledWithWhatItNames(conf)) {
                         LOG.debug(
                                 "NATS_CONF {} and the files it names are unchanged for at least {}: no"
                                         + " 'nats-server -t' before the start",
@@ -186,27 +227,40 @@ final class ConfigWait {
                                 GoDuration.format(settledAge()));
                         return Outcome.READY;
                     }
-                    if (now - stableSince >= quiet && !digest.equals(judgedDigest)) {
-                        Optional<ConfigCheck> verdict = check(conf, deadline);
+                    if (now - stableSince >= quiet && (!key.equals(judgedKey) || now - recheckAt >= 0)) {
+                        if (!announced) {
+                            announced = true;
+                            announce(name, quiet);
+                        }
+                        Optional<Verdict> verdict = judge(conf, digest, deadline);
                         if (verdict.isEmpty()) {
                             return Outcome.STOP_REQUESTED;
                         }
                         if (!(inspect(conf) instanceof State.Regular(String after, boolean ignored))
-                                || !after.equals(digest)) {
+                                || !key.equals(after + '\n' + named(conf, after).stat())) {
                             continue; // changed during the check: judge the new content
                         }
-                        judgedDigest = digest;
+                        judgedKey = key;
                         switch (verdict.get()) {
-                            case ConfigCheck.Valid() -> {
-                                if (announced) {
-                                    LOG.info("NATS_CONF {} is stable and valid", name);
-                                }
+                            case Verdict.Valid() -> {
+                                LOG.info("NATS_CONF {} is stable and valid", name);
                                 return Outcome.READY;
                             }
-                            case ConfigCheck.Invalid(String error) -> lastProblem = "nats-server rejects it: " + error;
-                            case ConfigCheck.TimedOut(String error) -> lastProblem = error;
+                            case Verdict.Rejected(String problem, boolean definite) -> {
+                                lastProblem = problem;
+                                long delay = definite
+                                        ? settings.configWait().toNanos()
+                                        : Math.min(
+                                                LAST_RECHECK.toNanos(),
+                                                FIRST_RECHECK.toNanos() << Math.min(rechecks, 10));
+                                rechecks++;
+                                recheckAt = System.nanoTime() + delay;
+                            }
                         }
-                        LOG.warn("NATS_CONF {} is not valid yet ({}); waiting for a valid one", name, lastProblem);
+                        if (!lastProblem.equals(warned)) {
+                            warned = lastProblem;
+                            LOG.warn("NATS_CONF {} is not valid yet ({}); waiting for a valid one", name, lastProblem);
+                        }
                     }
                 }
             }
@@ -222,18 +276,104 @@ final class ConfigWait {
             }
             if (!announced) {
                 announced = true;
-                LOG.info(
-                        "waiting up to {} for NATS_CONF {} to exist, keep its content for {} and pass"
-                                + " 'nats-server -t'",
-                        GoDuration.format(settings.configWait()),
-                        name,
-                        GoDuration.format(Duration.ofNanos(quiet)));
+                announce(name, quiet);
             } else if (now - nextNotice >= 0) {
                 LOG.info("still waiting for NATS_CONF {}: {}", name, lastProblem);
                 nextNotice += STILL_WAITING_EVERY.toNanos();
             }
             Thread.sleep(Math.min(POLL_MILLIS, Math.max(1, (deadline - now) / 1_000_000)));
         }
+    }
+
+    private void announce(String name, long quiet) {
+        LOG.info(
+                "waiting up to {} for NATS_CONF {} to exist, keep its content for {} and pass 'nats-server -t'",
+                GoDuration.format(settings.configWait()),
+                name,
+                GoDuration.format(Duration.ofNanos(quiet)));
+    }
+
+    /**
+     * The config's verdict: an include cycle our reader found is rejected as it is ({@code
+     * nats-server -t} would recurse until killed); anything else is {@code nats-server -t}'s.
+     * Empty when a stop came first.
+     */
+    private Optional<Verdict> judge(Path conf, String digest, long deadline) throws InterruptedException {
+        Optional<ConfigException> error = named(conf, digest).error();
+        if (error.flatMap(ConfigException::problem).orElse(null)
+                instanceof ConfigException.Problem.IncludeCycle cycle) {
+            return Optional.of(new Verdict.Rejected(ReloadService.describe(cycle), true));
+        }
+        Optional<ConfigCheck> verdict = check(conf, deadline);
+        return verdict.map(v -> switch (v) {
+            case ConfigCheck.Valid() -> new Verdict.Valid();
+            case ConfigCheck.Invalid(String problem) ->
+                new Verdict.Rejected("nats-server rejects it: " + problem, false);
+            case ConfigCheck.TimedOut(String problem) -> new Verdict.Rejected(problem, false);
+        });
+    }
+
+    /**
+     * What NATS_CONF with content {@code digest} names, read again when that content or the look
+     * of a file it named changed since the last reading (a missing include that appeared may
+     * name more).
+     */
+    private Named named(Path conf, String digest) {
+        Optional<Named> last = named;
+        if (last.isPresent()
+                && last.get().digest().equals(digest)
+                && last.get().stat().equals(stat(last.get().files()))) {
+            return last.get();
+        }
+        List<Path> files = new ArrayList<>();
+        Optional<ConfigException> error;
+        try {
+            for (FileReference file :
+                    NatsConfigReader.readServerConfig(conf, env).files()) {
+                files.add(file.path());
+            }
+            error = Optional.empty();
+        } catch (ConfigException e) {
+            error = Optional.of(e);
+            Path base = Objects.requireNonNullElse(conf.toAbsolutePath().getParent(), conf);
+            for (Optional<Origin> at = Optional.ofNullable(e.origin());
+                    at.isPresent();
+                    at = at.get().includedFrom()) {
+                String source = at.get().source();
+                // A source is a file path, or <string>, or $VAR for a variable's value: files only.
+                if (!source.equals(Origin.IN_MEMORY) && !source.startsWith("$")) {
+                    files.add(base.resolve(source));
+                }
+            }
+            switch (e.problem().orElse(null)) {
+                case ConfigException.Problem.UnreadableFile(Path missing) -> files.add(missing);
+                case ConfigException.Problem.IncludeCycle(List<Path> chain) -> files.addAll(chain);
+                case null -> {}
+            }
+        }
+        Named reading = new Named(digest, List.copyOf(files), stat(files), error);
+        named = Optional.of(reading);
+        return reading;
+    }
+
+    /** How the files look: size, modification time and inode each, or absent; cheap, no content read. */
+    private static String stat(List<Path> files) {
+        StringBuilder look = new StringBuilder();
+        for (Path file : files) {
+            look.append(file).append('=');
+            try {
+                BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+                look.append(attrs.size())
+                        .append('/')
+                        .append(attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS))
+                        .append('/')
+                        .append(attrs.fileKey());
+            } catch (IOException e) {
+                look.append('-');
+            }
+            look.append('\n');
+        }
+        return look.toString();
     }
 
     /** Drains the events: a stop ends the wait; a reload asked for before nats-server runs is dropped. */
@@ -272,7 +412,9 @@ final class ConfigWait {
                 });
         while (true) {
             try {
-                return Optional.of(result.get(POLL_MILLIS, TimeUnit.MILLISECONDS));
+                ConfigCheck verdict = result.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                // A stop that killed the check may be seen only now: no verdict on a killed check.
+                return stopRequested(conf) ? Optional.empty() : Optional.of(verdict);
             } catch (TimeoutException e) {
                 if (stopRequested(conf)) {
                     checker.interrupt();

@@ -134,7 +134,8 @@ final class ReloadService implements Supervisor.AfterStart {
     /**
      * Step 3: the config as nats-server will read it, with {@code env} for {@code $VAR}. A config we
      * cannot read is logged with its position and not fatal: nats-server judges it and reports
-     * (or exits) itself; meanwhile only NATS_CONF is watched for config changes.
+     * (or exits) itself; meanwhile NATS_CONF and the files the error points at (the include at
+     * fault, a missing include) are watched for config changes.
      */
     static Optional<ServerConfig> readConfig(Path conf, Map<String, String> env) {
         try {
@@ -251,6 +252,15 @@ final class ReloadService implements Supervisor.AfterStart {
             }
             at = origin.includedFrom();
         }
+        // An include that does not exist yet (or cannot be read): its appearance is the fix.
+        if (lastReadError.flatMap(ConfigException::problem).orElse(null)
+                instanceof ConfigException.Problem.UnreadableFile(Path missing)) {
+            WatchedPath<ChangeCause> named = new WatchedPath<>(missing, ChangeCause.CONFIG);
+            boolean known = all.stream().anyMatch(w -> named.path().startsWith(w.path()));
+            if (!known) {
+                all.add(1, named);
+            }
+        }
         return all;
     }
 
@@ -337,6 +347,16 @@ final class ReloadService implements Supervisor.AfterStart {
      * rejects waits for the next change.
      */
     private boolean valid(String causes) throws InterruptedException {
+        if (lastReadError.flatMap(ConfigException::problem).orElse(null)
+                instanceof ConfigException.Problem.IncludeCycle cycle) {
+            // nats-server 2.9.10 recurses on a cycle until the check's timeout kills it (over a GB
+            // of memory on the way): rejected without running it, until the next change.
+            rejected(
+                    causes,
+                    describe(cycle),
+                    "not checked ('nats-server -t' recurses on an include cycle until it is killed)");
+            return false;
+        }
         Optional<Path> gone = goneFile();
         if (gone.isPresent()) {
             Duration retry = nextRetry();
@@ -377,26 +397,26 @@ final class ReloadService implements Supervisor.AfterStart {
             return false;
         }
         if (check instanceof ConfigCheck.Invalid(String error)) {
-            attempts = 0;
-            ContentWatcher<ChangeCause> current = watcher;
-            if (current != null) {
-                current.notAppliedUntilNextChange();
-            }
             // nats-server 2.9.10 names the line but not always the file ("Parse error on line 4:
             // ..."); our reader's position, when it fails too, names the file of an include.
             String where = lastReadError
                     .map(e -> e.origin().toString())
                     .orElse(settings.conf().toString());
-            LOG.error(
-                    "not applying the change of {}: {}: nats-server rejects the config: {}; it keeps running"
-                            + " on the config it has",
-                    causes,
-                    where,
-                    error);
+            rejected(causes, where, "nats-server rejects the config: " + error);
             return false;
         }
         attempts = 0;
         return true;
+    }
+
+    /** A config that cannot be applied as it is: logged once, not tried again until the next change. */
+    private void rejected(String causes, String where, String why) {
+        attempts = 0;
+        ContentWatcher<ChangeCause> current = watcher;
+        if (current != null) {
+            current.notAppliedUntilNextChange();
+        }
+        LOG.error("not applying the change of {}: {}: {}; it keeps running on the config it has", causes, where, why);
     }
 
     /**
@@ -558,9 +578,19 @@ final class ReloadService implements Supervisor.AfterStart {
             return read;
         } catch (ConfigException e) {
             lastReadError = Optional.of(e);
-            LOG.warn("{}; the files of the last config that read stay watched until it reads again", e.getMessage());
+            LOG.warn(
+                    "{}; the files of the last config that read and the file at fault stay watched until it"
+                            + " reads again",
+                    e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** The cycle, each file quoted and escaped: {@code include cycle: 'a.conf' -> 'b.conf' -> 'a.conf'}. */
+    static String describe(ConfigException.Problem.IncludeCycle cycle) {
+        return "include cycle: "
+                + cycle.chain().stream().map(p -> SafeText.quote(p.toString())).collect(Collectors.joining(" -> "))
+                + "; remove one include";
     }
 
     private static long millisSince(Instant first) {

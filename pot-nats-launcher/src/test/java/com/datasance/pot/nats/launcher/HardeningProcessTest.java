@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datasance.pot.nats.testkit.ChildProcess.Signal;
 import com.datasance.pot.nats.testkit.FreePorts;
 import com.datasance.pot.nats.testkit.Monitoring;
+import com.datasance.pot.nats.testkit.TlsFixture;
 import com.datasance.pot.nats.testkit.WrapperEnvironment;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -222,6 +223,86 @@ class HardeningProcessTest {
             assertEquals(1, wrapper.awaitExit(), wrapper.output());
             assertFalse(wrapper.output().contains("is not valid yet"), wrapper.output());
             assertTrue(wrapper.output().contains("exited by itself"), wrapper.output());
+        }
+    }
+
+    @Test
+    void shouldStartWhenTheKeyPairTheConfigNamesAppearsDuringTheWait() throws Exception {
+        Path ssl = Files.createDirectories(dir.resolve("ssl"));
+        Path conf = config(listen()
+                + "tls {\n  cert_file: \"" + ssl.resolve("server.crt") + "\"\n  key_file: \""
+                + ssl.resolve("server.key") + "\"\n}\n");
+        Map<String, String> env = env(conf);
+        env.put("NATS_CONFIG_WAIT", "20s");
+        try (Wrapper wrapper = Wrapper.start(dir, env)) {
+            wrapper.awaitOutput("is not valid yet");
+            // NATS_CONF itself does not change: the files it names are what the wait watches too.
+            TlsFixture tls = TlsFixture.create(dir.resolve("pki"));
+            Files.copy(tls.keyFile(), ssl.resolve("server.key"));
+            Files.copy(tls.certFile(), ssl.resolve("server.crt"));
+            wrapper.awaitStarted();
+            monitoring.awaitHealthy(APPLIED);
+            assertTrue(monitoring.varz().path("tls_required").asBoolean(), wrapper.output());
+        }
+    }
+
+    @Test
+    void shouldStartWhenAnIncludeAppearsDuringTheWait() throws Exception {
+        Path conf = config(listen() + "include \"late.conf\"\n");
+        Map<String, String> env = env(conf);
+        env.put("NATS_CONFIG_WAIT", "20s");
+        try (Wrapper wrapper = Wrapper.start(dir, env)) {
+            wrapper.awaitOutput("is not valid yet");
+            Files.writeString(dir.resolve("late.conf"), "server_name: late\n");
+            wrapper.awaitStarted();
+            monitoring.awaitHealthy(APPLIED);
+            assertEquals("late", monitoring.varz().path("server_name").asText());
+            String output = wrapper.output();
+            assertEquals(
+                    1,
+                    output.lines().filter(l -> l.contains("is not valid yet")).count(),
+                    output);
+            assertTrue(
+                    output.indexOf("waiting up to 20s") < output.indexOf("is not valid yet"),
+                    "announced before the first check:\n" + output);
+        }
+    }
+
+    @Test
+    void shouldNotCheckAnIncludeCycleAtStartAndExit3WithIt() throws Exception {
+        Files.writeString(dir.resolve("a.conf"), "include \"b.conf\"\n");
+        Files.writeString(dir.resolve("b.conf"), "include \"a.conf\"\n");
+        Path conf = config(listen() + "include \"a.conf\"\n");
+        Map<String, String> env = env(conf);
+        env.put("NATS_CONFIG_WAIT", "3s");
+        try (Wrapper wrapper = Wrapper.start(dir, env)) {
+            assertEquals(3, wrapper.awaitExit(), wrapper.output());
+            String output = wrapper.output();
+            String end = output.lines()
+                    .filter(l -> l.contains("was not there, stable and valid within 3s"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(output));
+            assertTrue(end.contains("include cycle: "), end);
+            assertFalse(output.contains("did not finish within"), output);
+        }
+    }
+
+    @Test
+    void shouldAnnounceTheWaitBeforeAFirstCheckThatHangs() throws Exception {
+        // Settled for a minute, but naming a FIFO our reader refuses: 'nats-server -t' runs at
+        // once and blocks on the FIFO. What is awaited is said before, not after its timeout.
+        mkfifo(dir.resolve("fifo.conf"));
+        Path conf = config(listen() + "include \"fifo.conf\"\n");
+        Files.setLastModifiedTime(conf, FileTime.from(Instant.now().minus(Duration.ofMinutes(1))));
+        Map<String, String> env = env(conf);
+        env.put("NATS_CONFIG_WAIT", "60s");
+        try (Wrapper wrapper = Wrapper.start(dir, env)) {
+            wrapper.awaitOutput("waiting up to 1m0s for NATS_CONF");
+            String output = wrapper.output();
+            int judged = output.indexOf("is not valid yet");
+            assertTrue(judged < 0 || judged > output.indexOf("waiting up to 1m0s"), output);
+            wrapper.signal(Signal.TERM);
+            assertEquals(0, wrapper.awaitExit(), wrapper.output());
         }
     }
 

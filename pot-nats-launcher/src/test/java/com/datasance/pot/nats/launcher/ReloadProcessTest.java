@@ -266,6 +266,47 @@ class ReloadProcessTest {
     }
 
     @Test
+    void shouldApplyAnIncludeThatAppearsAfterTheConfigNamedIt() throws Exception {
+        Path conf = dir.resolve("server.conf");
+        Path late = dir.resolve("late.conf");
+        Files.writeString(conf, "max_payload: 1000\n");
+        try (Wrapper wrapper = start(env(conf))) {
+            Files.writeString(conf, "include \"late.conf\"\n");
+            wrapper.awaitOutput("rejects the config");
+            assertEquals(1000, monitoring.varz().path("max_payload").asInt());
+            // The include at fault is watched although it does not exist: its appearance is the fix.
+            Files.writeString(late, "max_payload: 7777\n");
+            awaitMaxPayload(wrapper, 7777);
+        }
+    }
+
+    @Test
+    void shouldRejectAnIncludeCycleWithoutCheckingItAndApplyTheFix() throws Exception {
+        Path conf = dir.resolve("server.conf");
+        Files.writeString(conf, "max_payload: 1000\n");
+        Files.writeString(dir.resolve("a.conf"), "include \"b.conf\"\n");
+        Files.writeString(dir.resolve("b.conf"), "max_payload: 2000\ninclude \"a.conf\"\n");
+        try (Wrapper wrapper = start(env(conf))) {
+            Files.writeString(conf, "include \"a.conf\"\n");
+            wrapper.awaitOutput("not applying the change of CONFIG");
+            String rejection = wrapper.output()
+                    .lines()
+                    .filter(line -> line.contains("not applying the change of CONFIG"))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(rejection.contains("[ERR]"), rejection);
+            assertTrue(rejection.contains("include cycle: "), rejection);
+            assertTrue(rejection.contains("a.conf' -> '"), rejection);
+            // Fixed in the include that closed the cycle: the fix is seen and applied.
+            Files.writeString(dir.resolve("b.conf"), "max_payload: 3000\n");
+            awaitMaxPayload(wrapper, 3000);
+            String output = wrapper.output();
+            assertEquals(0, count(output, "did not finish within"), output);
+            assertEquals(1, count(output, "not applying the change of CONFIG"), output);
+        }
+    }
+
+    @Test
     void shouldNotReloadWhenTheConfigIsMovedAwayAndBackWithTheSameBytes() throws Exception {
         Path conf = dir.resolve("server.conf");
         Files.writeString(conf, "max_payload: 1000\n");
