@@ -9,9 +9,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * Runs while nats-server runs (DESIGN.md runtime steps 6 to 10): starts the after-start services,
  * then acts on one event at a time on the calling thread, until nats-server has exited. Signal
  * handlers, the watcher and the child's exit only enqueue events here; this thread alone signals,
- * stops and restarts nats-server, so a reload never races the stop or a restart.
+ * stops and restarts nats-server, so a reload never races the stop or a restart. One exception,
+ * which keeps the rule: a restart hands the stop of the old nats-server to a thread of its own (the
+ * only one that signals that process until it exited) so that this thread still sees a stop asked
+ * for meanwhile, and then starts no new one.
  *
  * <p>Returns the exit status for the wrapper: nats-server's own.
  */
@@ -117,6 +122,16 @@ final class Supervisor implements ServerControl {
 
         /** nats-server exited by itself (or was killed by someone else). */
         record ServerExited(ServerProcess process, ExitStatus status) implements Event {}
+
+        /**
+         * The stop phase of a restart is over: {@code stopped} holds how the old nats-server
+         * ended, or why the stop failed. Only that phase waits for it.
+         */
+        record RestartStopped(CompletableFuture<ExitStatus> stopped) implements Event {
+            public RestartStopped {
+                Objects.requireNonNull(stopped, "stopped");
+            }
+        }
     }
 
     private final ServerStarter starter;
@@ -226,11 +241,13 @@ final class Supervisor implements ServerControl {
                         }
                     }
                     case Event.Restart(String reason, CompletableFuture<OptionalLong> restarted) -> {
-                        if (!restart(reason, server)) {
-                            restarted.complete(OptionalLong.empty());
-                            return 1;
+                        OptionalInt exit = restart(reason, server, restarted, services);
+                        if (exit.isPresent()) {
+                            return exit.getAsInt();
                         }
-                        restarted.complete(OptionalLong.of(current.delegate.pid()));
+                    }
+                    case Event.RestartStopped _ -> {
+                        // Only a restart's stop phase produces it, and that phase consumes it.
                     }
                     case Event.Stop(StopSignal signal) -> {
                         LOG.info(
@@ -365,8 +382,17 @@ final class Supervisor implements ServerControl {
         }
     }
 
-    /** Stops {@code old} gracefully and starts its successor; false when the successor cannot start. */
-    private boolean restart(String reason, ServerProcess old) throws InterruptedException {
+    /**
+     * Stops {@code old} gracefully and starts its successor, unless a stop (SIGTERM, SIGINT) or a
+     * fatal error arrives while {@code old} stops: then none starts and the wrapper ends as that
+     * stop would have ended it.
+     *
+     * @return the wrapper's exit status when it must end (that stop, or a successor that cannot
+     *     start: 1), empty when the new nats-server runs
+     */
+    private OptionalInt restart(
+            String reason, ServerProcess old, CompletableFuture<OptionalLong> restarted, Deque<AutoCloseable> services)
+            throws InterruptedException {
         if (old.isAlive()) {
             LOG.info(
                     "{}: restarting nats-server (pid {}){}, SIGKILL after {}",
@@ -374,8 +400,10 @@ final class Supervisor implements ServerControl {
                     old.pid(),
                     lameDuck ? " in lame duck mode" : "",
                     GoDuration.format(shutdownTimeout));
-            ExitStatus status = old.stop(shutdownTimeout, lameDuck);
-            LOG.info("nats-server (pid {}) stopped for the restart: {}", old.pid(), status);
+            OptionalInt stoppedInstead = stopForRestart(old, restarted, services);
+            if (stoppedInstead.isPresent()) {
+                return stoppedInstead;
+            }
         } else {
             // It exited before the restart was handled: its ServerExited event, still queued
             // behind this one, must not end the wrapper; the new server replaces it.
@@ -388,12 +416,130 @@ final class Supervisor implements ServerControl {
             throw e;
         } catch (Exception e) {
             LOG.error("cannot restart nats-server: {}", e.getMessage());
-            return false;
+            restarted.complete(OptionalLong.empty());
+            return OptionalInt.of(1);
         }
         current.delegate = next;
         watchExit(next);
         LOG.info("restarted nats-server (pid {})", next.pid());
-        return true;
+        restarted.complete(OptionalLong.of(next.pid()));
+        return OptionalInt.empty();
+    }
+
+    /**
+     * The stop phase of a restart. {@code old} is stopped on a thread of its own, the only one that
+     * signals it until it exited, while this thread goes on taking events: a stop (or a fatal
+     * error) that arrives meanwhile is seen at once and turns the phase into that stop. It keeps
+     * the deadline of the stop under way, which began first with the same NATS_SHUTDOWN_TIMEOUT
+     * and so is the sooner one; nats-server gets no second round of signals. Reloads, forwarded
+     * signals and restarts that arrive meanwhile are queued again for the new nats-server.
+     *
+     * @return the wrapper's exit status when a stop or fatal error arrived (no successor may
+     *     start), empty when the restart goes on
+     */
+    private OptionalInt stopForRestart(
+            ServerProcess old, CompletableFuture<OptionalLong> restarted, Deque<AutoCloseable> services)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        CompletableFuture<ExitStatus> stopped = new CompletableFuture<>();
+        // Nothing escapes the thread: how the stop ended, failure included, comes back as an event.
+        CompletableFuture<ExitStatus> _ = stopped.whenComplete((_, _) -> submit(new Event.RestartStopped(stopped)));
+        Thread.ofVirtual().name("pot-nats-restart-stop").start(() -> {
+            try {
+                stopped.complete(old.stop(shutdownTimeout, lameDuck));
+            } catch (Throwable e) {
+                stopped.completeExceptionally(e);
+            }
+        });
+        Optional<Event> instead = Optional.empty();
+        List<Event> forTheNewServer = new ArrayList<>();
+        ExitStatus status;
+        try {
+            phase:
+            while (true) {
+                Event event = events.take();
+                switch (event) {
+                    case Event.RestartStopped(CompletableFuture<ExitStatus> done) -> {
+                        status = exitOf(old, done);
+                        break phase;
+                    }
+                    case Event.Stop _, Event.Fatal _ -> {
+                        // A second one changes nothing: the first one's deadline holds.
+                        if (instead.isEmpty()) {
+                            instead = Optional.of(event);
+                            abandonRestart(event, old, deadline, restarted, services);
+                        }
+                    }
+                    // The old server's exit (the stop's status says how it ended), or an older one's.
+                    case Event.ServerExited _ -> {}
+                    case Event.Reload _, Event.Forward _, Event.Restart _ -> forTheNewServer.add(event);
+                }
+            }
+        } finally {
+            // For the new server; answered with empty if the wrapper ends instead.
+            events.addAll(forTheNewServer);
+        }
+        if (instead.isEmpty() && !status.success()) {
+            // A stop signal to the whole group may have ended it before the wrapper's own came.
+            Optional<StopSignal> groupStop = stopArrivingWith(status);
+            if (groupStop.isPresent()) {
+                instead = Optional.of(new Event.Stop(groupStop.get()));
+                abandonRestart(instead.get(), old, deadline, restarted, services);
+            }
+        }
+        if (instead.isEmpty()) {
+            LOG.info("nats-server (pid {}) stopped for the restart: {}", old.pid(), status);
+            return OptionalInt.empty();
+        }
+        LOG.info("nats-server stopped: {}", status);
+        return instead.get() instanceof Event.Stop(StopSignal signal)
+                ? OptionalInt.of(exitCodeOfRequestedStop(old, status, lameDuck, signal))
+                : OptionalInt.of(1);
+    }
+
+    /**
+     * A stop or fatal error came during the restart's stop phase: no new server will start. The
+     * caller of the restart learns it, and the services stop now, as for any stop.
+     */
+    private void abandonRestart(
+            Event ending,
+            ServerProcess old,
+            long deadline,
+            CompletableFuture<OptionalLong> restarted,
+            Deque<AutoCloseable> services) {
+        switch (ending) {
+            case Event.Fatal(String reason) ->
+                LOG.error(
+                        "{} during the restart: no new nats-server; exiting with status 1 once nats-server (pid {})"
+                                + " stopped",
+                        reason,
+                        old.pid());
+            case Event.Stop(StopSignal signal) ->
+                LOG.info(
+                        "{} during the restart: no new nats-server; nats-server (pid {}) is already stopping,"
+                                + " SIGKILL in {} at the latest",
+                        signal,
+                        old.pid(),
+                        GoDuration.format(left(deadline)));
+            default -> throw new IllegalArgumentException("not a stop: " + ending);
+        }
+        restarted.complete(OptionalLong.empty());
+        closeAll(services);
+    }
+
+    private static Duration left(long deadlineNanos) {
+        return Duration.ofMillis(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+    }
+
+    /** How the restart's stop ended; its failure is the supervisor's, as when it stopped in line. */
+    private static ExitStatus exitOf(ServerProcess old, CompletableFuture<ExitStatus> stopped)
+            throws InterruptedException {
+        try {
+            return stopped.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(
+                    "stopping nats-server (pid " + old.pid() + ") for the restart failed", e.getCause());
+        }
     }
 
     private void watchExit(ServerProcess process) {

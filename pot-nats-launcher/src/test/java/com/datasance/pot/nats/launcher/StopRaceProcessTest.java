@@ -1,6 +1,7 @@
 package com.datasance.pot.nats.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datasance.pot.nats.testkit.ChildProcess.Signal;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +107,55 @@ class StopRaceProcessTest {
             wrapper.signal(Signal.TERM);
             assertEquals(0, wrapper.awaitExit(), wrapper.output());
             assertTrue(wrapper.output().contains("nats-server stopped: killed by signal 2"), wrapper.output());
+        }
+    }
+
+    /**
+     * A nats-server that passes every {@code -t} and, run, writes its pid to {@code runs} and never
+     * stops on SIGINT or SIGTERM (ignored; {@code sleep} inherits that): only SIGKILL ends it.
+     */
+    private Path deafStandIn(Path runs) throws Exception {
+        Path bin = dir.resolve("nats-server");
+        Files.writeString(bin, """
+                #!/bin/sh
+                for a in "$@"; do [ "$a" = -t ] && exit 0; done
+                echo $$ >> '%s'
+                trap '' INT TERM
+                exec sleep 600
+                """.formatted(runs));
+        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return bin;
+    }
+
+    @Test
+    void shouldStartNoServerWhenSigtermArrivesWhileTheRestartStopsTheOldOne() throws Exception {
+        // Red team: SIGTERM while a restart (unreloadable `listen`) waited for a nats-server that
+        // ignores SIGINT; the wrapper SIGKILLed it, started a new one, then stopped and SIGKILLed
+        // that one too: twice NATS_SHUTDOWN_TIMEOUT, and a server started after the stop.
+        Path runs = dir.resolve("runs");
+        Path conf = config("listen: 127.0.0.1:" + clientPort + "\n");
+        Map<String, String> env = Wrapper.watchingEnv(ports, dir, conf);
+        env.put("NATS_SERVER_BIN", deafStandIn(runs).toString());
+        env.put("NATS_RESTART_ON_UNRELOADABLE", "true");
+        // The margin for the SIGTERM to arrive within the restart's stop phase, not a measure.
+        env.put("NATS_SHUTDOWN_TIMEOUT", "6s");
+        try (Wrapper wrapper = Wrapper.start(dir, env)) {
+            ProcessHandle first = wrapper.awaitStarted();
+            wrapper.awaitOutput("watching ");
+            Path tmp = dir.resolve(".server.conf.tmp");
+            Files.writeString(tmp, "listen: 127.0.0.1:" + FreePorts.next() + "\n");
+            Files.move(tmp, conf, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            wrapper.awaitOutput("restarting nats-server (pid " + first.pid() + ")");
+            wrapper.signal(Signal.TERM);
+            wrapper.awaitOutput("SIGTERM during the restart: no new nats-server");
+            wrapper.signal(Signal.TERM);
+            assertEquals(137, wrapper.awaitExit(), wrapper.output());
+            String output = wrapper.output();
+            assertFalse(output.contains("restarted nats-server"), output);
+            assertEquals(1, output.split("sending SIGKILL", -1).length - 1, "one stop, one SIGKILL:\n" + output);
+            assertTrue(output.contains("nats-server stopped: killed by signal 9"), output);
+            assertEquals(List.of(String.valueOf(first.pid())), Files.readAllLines(runs), "one nats-server ever ran");
+            assertFalse(first.isAlive(), "no nats-server left");
         }
     }
 }

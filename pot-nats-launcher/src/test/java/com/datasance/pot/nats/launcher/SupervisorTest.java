@@ -10,7 +10,11 @@ import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -172,6 +176,152 @@ class SupervisorTest {
         supervisor.requestRestart("test");
         assertEquals(0, supervisor.run(List.of()));
         assertEquals(List.of("stop 1 PT5S false", "stop 2 PT5S false"), first.calls);
+    }
+
+    /**
+     * A nats-server whose stop takes until the test ends it, as one that ignores SIGINT until its
+     * SIGKILL: the stop of a restart is then under way while the test queues more events.
+     */
+    private static final class SlowToStopServer implements ServerProcess {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+        final CountDownLatch stopping = new CountDownLatch(1);
+
+        @Override
+        public long pid() {
+            return 1;
+        }
+
+        @Override
+        public void reload() {
+            calls.add("reload 1");
+        }
+
+        @Override
+        public ExitStatus stop(Duration timeout, boolean lameDuck) throws InterruptedException {
+            calls.add("stop 1 " + timeout + " " + lameDuck);
+            stopping.countDown();
+            try {
+                return exit.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public CompletableFuture<ExitStatus> onExit() {
+            return exit.copy();
+        }
+
+        @Override
+        public boolean isAlive() {
+            return !exit.isDone();
+        }
+    }
+
+    /** Runs {@code supervisor} on a thread of its own; the stage completes with its exit status. */
+    private static CompletableFuture<Integer> runAside(Supervisor supervisor, List<Supervisor.AfterStart> services) {
+        CompletableFuture<Integer> status = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                status.complete(supervisor.run(services));
+            } catch (Throwable e) {
+                status.completeExceptionally(e);
+            }
+        });
+        return status;
+    }
+
+    /**
+     * What {@code restarted} completes with while the old server is still stopping. A deadline so
+     * that a supervisor blocked in that stop fails the test instead of hanging it; no measure.
+     */
+    private static OptionalLong whileTheOldServerStops(CompletableFuture<OptionalLong> restarted) throws Exception {
+        try {
+            return restarted.get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("the stop was not seen while the restart stopped the old server", e);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        // the red team's case: nats-server ignored the restart's SIGINT and was SIGKILLed
+        "9, SIGTERM, 137",
+        // it stopped on the restart's SIGINT: the clean stop that was asked for
+        "-1, SIGTERM, 0",
+        "-1, SIGINT, 0",
+        // still starting, it died of the SIGINT: a clean stop too
+        "2, SIGINT, 0"
+    })
+    void shouldStartNoServerWhenAStopArrivesWhileTheRestartStopsTheOldOne(
+            int killedBy, Supervisor.StopSignal signal, int expected) throws Exception {
+        SlowToStopServer first = new SlowToStopServer();
+        List<String> started = new CopyOnWriteArrayList<>();
+        Supervisor supervisor = new Supervisor(
+                first,
+                () -> {
+                    started.add("second");
+                    return new FakeServer(2, first.calls);
+                },
+                Duration.ofSeconds(4),
+                false,
+                events);
+        CompletableFuture<OptionalLong> restarted = supervisor.restart("test");
+        CompletableFuture<Integer> status = runAside(supervisor, List.of(_ -> () -> first.calls.add("service closed")));
+        first.stopping.await();
+        CompletableFuture<OptionalLong> reload = supervisor.requestReload("watcher");
+        supervisor.submit(new Supervisor.Event.Stop(signal));
+        supervisor.submit(new Supervisor.Event.Stop(signal));
+        // The stop was taken in while the old server still stops: the restart's caller learns
+        // that no new server comes before the old one has exited.
+        assertEquals(OptionalLong.empty(), whileTheOldServerStops(restarted));
+        first.exit.complete(killedBy < 0 ? ExitStatus.exited(0) : ExitStatus.killedBy(killedBy));
+        assertEquals(expected, status.get());
+        assertEquals(List.of(), started, "no nats-server started after the stop");
+        assertEquals(List.of("stop 1 PT4S false", "service closed"), first.calls, "one stop, no second round");
+        assertEquals(OptionalLong.empty(), reload.get(), "no SIGHUP after the stop");
+    }
+
+    @Test
+    void shouldExitOneAndStartNoServerWhenAThreadDiesWhileTheRestartStopsTheOldOne() throws Exception {
+        SlowToStopServer first = new SlowToStopServer();
+        List<String> started = new CopyOnWriteArrayList<>();
+        Supervisor supervisor = new Supervisor(
+                first,
+                () -> {
+                    started.add("second");
+                    return new FakeServer(2, first.calls);
+                },
+                Duration.ofSeconds(4),
+                false,
+                events);
+        CompletableFuture<OptionalLong> restarted = supervisor.restart("test");
+        CompletableFuture<Integer> status = runAside(supervisor, List.of());
+        first.stopping.await();
+        supervisor.submit(new Supervisor.Event.Fatal("thread 'pot-nats-purge' died"));
+        assertEquals(OptionalLong.empty(), whileTheOldServerStops(restarted));
+        first.exit.complete(ExitStatus.exited(0));
+        assertEquals(1, status.get());
+        assertEquals(List.of(), started);
+        assertEquals(List.of("stop 1 PT4S false"), first.calls);
+    }
+
+    @Test
+    void shouldServeTheNewServerWithWhatArrivedWhileTheRestartStoppedTheOldOne() throws Exception {
+        SlowToStopServer first = new SlowToStopServer();
+        FakeServer second = new FakeServer(2, first.calls);
+        Supervisor supervisor = new Supervisor(first, () -> second, Duration.ofSeconds(4), false, events);
+        CompletableFuture<OptionalLong> restarted = supervisor.restart("test");
+        CompletableFuture<Integer> status = runAside(supervisor, List.of());
+        first.stopping.await();
+        CompletableFuture<OptionalLong> reload = supervisor.requestReload("watcher");
+        first.exit.complete(ExitStatus.exited(0));
+        assertEquals(OptionalLong.of(2), restarted.get());
+        assertEquals(OptionalLong.of(2), reload.get(), "the SIGHUP asked for meanwhile goes to the new server");
+        supervisor.submit(new Supervisor.Event.Stop(Supervisor.StopSignal.SIGTERM));
+        assertEquals(0, status.get());
+        assertEquals(List.of("stop 1 PT4S false", "reload 2", "stop 2 PT4S false"), first.calls);
     }
 
     @ParameterizedTest
