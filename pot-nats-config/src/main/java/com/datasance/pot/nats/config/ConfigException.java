@@ -36,7 +36,11 @@ public final class ConfigException extends Exception {
          * @param path the file, absolute and normalized
          */
         record UnreadableFile(Path path) implements Problem {
-            /** @throws NullPointerException when {@code path} is null */
+            /**
+             * Checks the path.
+             *
+             * @throws NullPointerException when {@code path} is null
+             */
             public UnreadableFile {
                 Objects.requireNonNull(path, "path");
             }
@@ -48,7 +52,11 @@ public final class ConfigException extends Exception {
          * @param chain the files from the main config to the one included again, which ends it
          */
         record IncludeCycle(List<Path> chain) implements Problem {
-            /** @throws NullPointerException when {@code chain} is or holds null */
+            /**
+             * Copies the chain.
+             *
+             * @throws NullPointerException when {@code chain} is or holds null
+             */
             public IncludeCycle {
                 chain = List.copyOf(chain);
             }

@@ -22,6 +22,7 @@ public final class ReconcileException extends Exception {
         OTHER
     }
 
+    /** Whether waiting may help: how a caller tells a server still starting from a wrong setting. */
     private final Kind kind;
 
     /**
