@@ -58,15 +58,7 @@ class ErrorReplyTest {
                 responder.publish(message.getReplyTo(), reply.getBytes(StandardCharsets.UTF_8));
             });
             dispatcher.subscribe(JetStreamReconciler.PURGE_SUBJECT_PREFIX + "*");
-            // Stand-ins for the system account's ping and connection count (no_sys_acc: this server has no
-            // system account): one server, no client and no leafnode of the account.
-            Dispatcher system = responder.createDispatcher(message -> responder.publish(
-                    message.getReplyTo(),
-                    "{\"server\":{\"id\":\"NFAKE\"},\"data\":{\"total\":0,\"leafnodes\":0}}"
-                            .getBytes(StandardCharsets.UTF_8)));
-            system.subscribe("$SYS.REQ.SERVER.PING");
-            system.subscribe("$SYS.REQ.SERVER.PING.CONNZ");
-            system.subscribe("$SYS.REQ.SERVER.PING.LEAFZ");
+            StandInSystemAccount.answerOn(responder);
             responder.flush(java.time.Duration.ofSeconds(5));
             PurgeSettings settings = PurgeSettings.builder()
                     .storeDir(operator.storeDir())

@@ -59,13 +59,7 @@ class InterruptedPassTest {
                 }
             });
             dispatcher.subscribe(JetStreamReconciler.PURGE_SUBJECT_PREFIX + "*");
-            Dispatcher system = responder.createDispatcher(message -> responder.publish(
-                    message.getReplyTo(),
-                    "{\"server\":{\"id\":\"NFAKE\"},\"data\":{\"total\":0,\"leafnodes\":0}}"
-                            .getBytes(StandardCharsets.UTF_8)));
-            system.subscribe("$SYS.REQ.SERVER.PING");
-            system.subscribe("$SYS.REQ.SERVER.PING.CONNZ");
-            system.subscribe("$SYS.REQ.SERVER.PING.LEAFZ");
+            StandInSystemAccount.answerOn(responder);
             responder.flush(Duration.ofSeconds(5));
             PurgeSettings settings = PurgeSettings.builder()
                     .storeDir(operator.storeDir())
